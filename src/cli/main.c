@@ -1,0 +1,146 @@
+/* minirun: an OCI runtime. This file holds the command table and the global
+ * options; each command lives in its own cmd-*.c. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+#include "version.h"
+
+static const struct mr_command *const commands[] = {
+	&mr_cmd_features,
+	&mr_cmd_spec,
+};
+#define N_COMMANDS (sizeof(commands) / sizeof(commands[0]))
+
+static const char global_usage[] =
+	"Usage: minirun [global options] COMMAND [command options] [arguments]\n"
+	"\n"
+	"minirun runs containers from OCI bundles (a directory with config.json and\n"
+	"a root filesystem), following the OCI runtime specification %s.\n"
+	"\n"
+	"Commands:\n"
+	"%s"
+	"  help         show the usage of minirun or of one command\n"
+	"\n"
+	"Global options:\n"
+	"  --root DIR             state directory (default /run/minirun)\n"
+	"  --log FILE             also append errors to FILE\n"
+	"  --log-format FORMAT    text (default) or json: the format of --log\n"
+	"  --debug                log debug messages too\n"
+	"  --systemd-cgroup       manage cgroups through systemd\n"
+	"  -h, --help             this help\n"
+	"  -v, --version          versions of minirun, the spec and the libraries\n"
+	"\n"
+	"Run 'minirun help COMMAND' for a command's options.\n";
+
+static void print_usage(FILE *out)
+{
+	char list[2048] = "";
+	size_t n = 0;
+
+	for (size_t i = 0; i < N_COMMANDS && n < sizeof(list); i++)
+		n += snprintf(list + n, sizeof(list) - n, "  %-12s %s\n", commands[i]->name, commands[i]->summary);
+	fprintf(out, global_usage, OCI_SPEC_VERSION, list);
+}
+
+static const struct mr_command *find_command(const char *name)
+{
+	for (size_t i = 0; i < N_COMMANDS; i++)
+		if (strcmp(commands[i]->name, name) == 0)
+			return commands[i];
+	return NULL;
+}
+
+static int help(struct mr_cli *cli, int argc, char **argv)
+{
+	const struct mr_command *cmd;
+
+	if (argc < 2) {
+		print_usage(stdout);
+		return 0;
+	}
+	cmd = find_command(argv[1]);
+	if (cmd == NULL)
+		return mr_cli_failf(cli, "help: unknown command \"%s\"", argv[1]);
+	fputs(cmd->usage, stdout);
+	return 0;
+}
+
+/* "--name value" or "--name=value": returns the value and advances *i, or
+ * NULL when argv[*i] is not this option. */
+static const char *global_value(struct mr_cli *cli, int argc, char **argv, int *i, const char *name, bool *missing)
+{
+	size_t len = strlen(name);
+	const char *a = argv[*i];
+
+	if (strncmp(a, name, len) != 0)
+		return NULL;
+	if (a[len] == '=')
+		return a + len + 1;
+	if (a[len] != '\0')
+		return NULL;
+	if (*i + 1 >= argc) {
+		*missing = true;
+		mr_cli_failf(cli, "option %s needs a value", name);
+		return NULL;
+	}
+	return argv[++*i];
+}
+
+int main(int argc, char **argv)
+{
+	struct mr_cli cli = { .root = NULL, .log = { .fd = -1 } };
+	const char *log_path = NULL, *log_format = "text";
+	const struct mr_command *cmd;
+	bool debug = false;
+	int i, ret;
+
+	for (i = 1; i < argc && argv[i][0] == '-' && argv[i][1] != '\0'; i++) {
+		const char *a = argv[i], *v;
+		bool missing = false;
+
+		if (strcmp(a, "--") == 0) {
+			i++;
+			break;
+		}
+		if ((v = global_value(&cli, argc, argv, &i, "--root", &missing)) != NULL)
+			cli.root = v;
+		else if ((v = global_value(&cli, argc, argv, &i, "--log-format", &missing)) != NULL)
+			log_format = v;
+		else if ((v = global_value(&cli, argc, argv, &i, "--log", &missing)) != NULL)
+			log_path = v;
+		else if (missing)
+			return 1;
+		else if (strcmp(a, "--debug") == 0)
+			debug = true;
+		else if (strcmp(a, "--systemd-cgroup") == 0)
+			cli.systemd_cgroup = true;
+		else if (strcmp(a, "-h") == 0 || strcmp(a, "--help") == 0) {
+			print_usage(stdout);
+			return 0;
+		} else if (strcmp(a, "-v") == 0 || strcmp(a, "--version") == 0) {
+			fputs(mr_version_text(), stdout);
+			return 0;
+		} else
+			return mr_cli_failf(&cli, "unknown global option %s (see 'minirun --help')", a);
+	}
+	if (strcmp(log_format, "text") != 0 && strcmp(log_format, "json") != 0)
+		return mr_cli_failf(&cli, "--log-format: unknown format \"%s\" (expected text or json)", log_format);
+	if (mr_log_open(&cli.log, log_path, strcmp(log_format, "json") == 0, debug) < 0)
+		return mr_cli_failf(&cli, "--log: cannot open %s: %m", log_path);
+
+	if (i >= argc) {
+		print_usage(stderr);
+		ret = 1;
+	} else if (strcmp(argv[i], "help") == 0) {
+		ret = help(&cli, argc - i, argv + i);
+	} else if ((cmd = find_command(argv[i])) != NULL) {
+		optind = 1;
+		ret = cmd->run(&cli, argc - i, argv + i);
+	} else {
+		ret = mr_cli_failf(&cli, "unknown command \"%s\" (see 'minirun --help')", argv[i]);
+	}
+	mr_log_close(&cli.log);
+	return ret;
+}

@@ -1,0 +1,24 @@
+/* Where errors and warnings go: always one line "minirun: <message>" on
+ * stderr, and, with --log FILE, a line appended to FILE, as logrus text
+ * (runc's default) or, with --log-format json, one JSON object
+ * {"level":..., "msg":..., "time":<RFC3339>} per line, which is what
+ * containerd and conmon read back. */
+#ifndef MINIRUN_UTIL_LOG_H
+#define MINIRUN_UTIL_LOG_H
+
+#include <stdbool.h>
+
+struct mr_log {
+	int fd; /* -1: no log file */
+	bool json;
+	bool debug;
+};
+
+/* Open (create, append) the log file. Returns -1 with errno set. */
+int mr_log_open(struct mr_log *log, const char *path, bool json, bool debug);
+void mr_log_close(struct mr_log *log);
+
+/* level: "error", "warning", "debug" (debug only with --debug). */
+void mr_log_write(const struct mr_log *log, const char *level, const char *msg);
+
+#endif
