@@ -12,7 +12,7 @@ static const char usage[] =
 	"the spec versions, hooks, mount options, namespaces, capabilities, cgroup\n"
 	"drivers and seccomp support of this build on this host.\n";
 
-static int run_features(struct mr_cli *cli, int argc, char **argv)
+static int run_features(struct mr_context *cli, int argc, char **argv)
 {
 	struct mr_error *err = NULL;
 	struct oci_features *f;

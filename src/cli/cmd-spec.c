@@ -44,7 +44,7 @@ static int write_new_file(const char *path, const char *text, struct mr_error **
 	return 0;
 }
 
-static int run_spec(struct mr_cli *cli, int argc, char **argv)
+static int run_spec(struct mr_context *cli, int argc, char **argv)
 {
 	static const struct option longopts[] = {
 		{ "bundle", required_argument, NULL, 'b' },

@@ -52,7 +52,7 @@ static const struct mr_command *find_command(const char *name)
 	return NULL;
 }
 
-static int help(struct mr_cli *cli, int argc, char **argv)
+static int help(struct mr_context *cli, int argc, char **argv)
 {
 	const struct mr_command *cmd;
 
@@ -69,7 +69,7 @@ static int help(struct mr_cli *cli, int argc, char **argv)
 
 /* "--name value" or "--name=value": returns the value and advances *i, or
  * NULL when argv[*i] is not this option. */
-static const char *global_value(struct mr_cli *cli, int argc, char **argv, int *i, const char *name, bool *missing)
+static const char *global_value(struct mr_context *cli, int argc, char **argv, int *i, const char *name, bool *missing)
 {
 	size_t len = strlen(name);
 	const char *a = argv[*i];
@@ -90,7 +90,7 @@ static const char *global_value(struct mr_cli *cli, int argc, char **argv, int *
 
 int main(int argc, char **argv)
 {
-	struct mr_cli cli = { .root = NULL, .log = { .fd = -1 } };
+	struct mr_context cli = { .root = NULL, .log = { .fd = -1 } };
 	const char *log_path = NULL, *log_format = "text";
 	const struct mr_command *cmd;
 	bool debug = false;

@@ -5,14 +5,14 @@
 
 #include "cli.h"
 
-int mr_cli_fail(struct mr_cli *cli, struct mr_error *err)
+int mr_cli_fail(struct mr_context *cli, struct mr_error *err)
 {
 	mr_log_write(&cli->log, "error", err && err->msg ? err->msg : "unknown error");
 	mr_error_free(err);
 	return 1;
 }
 
-int mr_cli_failf(struct mr_cli *cli, const char *fmt, ...)
+int mr_cli_failf(struct mr_context *cli, const char *fmt, ...)
 {
 	va_list ap;
 	char *msg = NULL;
@@ -26,7 +26,7 @@ int mr_cli_failf(struct mr_cli *cli, const char *fmt, ...)
 	return 1;
 }
 
-int mr_cli_getopt(struct mr_cli *cli, const struct mr_command *cmd, int argc, char **argv, const char *shortopts,
+int mr_cli_getopt(struct mr_context *cli, const struct mr_command *cmd, int argc, char **argv, const char *shortopts,
 		  const struct option *longopts)
 {
 	/* "+": stop at the first argument that is not a flag (the container

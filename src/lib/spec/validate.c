@@ -36,17 +36,28 @@ static bool is_abs(const char *p)
 	return p != NULL && p[0] == '/';
 }
 
-/* "1.2.0", "1.0.2-dev", "1.1.0-rc.1": MAJOR.MINOR.PATCH[-suffix]. */
+/* A decimal number without sign or leading zeros; *s moves past it. */
+static bool version_number(const char **s)
+{
+	const char *p = *s;
+	size_t n = strspn(p, "0123456789");
+
+	if (n == 0 || n > 9 || (n > 1 && p[0] == '0'))
+		return false;
+	*s = p + n;
+	return true;
+}
+
+/* "1.2.0", "1.0.2-dev", "1.1.0-rc.1": MAJOR.MINOR.PATCH[-suffix], semver. */
 static int check_version(const char *v, struct mr_error **err)
 {
-	unsigned major, minor, patch;
-	int n = 0;
+	const char *s = v;
 
-	if (sscanf(v, "%u.%u.%u%n", &major, &minor, &patch, &n) != 3 || (v[n] != '\0' && v[n] != '-') ||
-	    v[0] < '0' || v[0] > '9')
-		return invalid(err, "ociVersion: invalid version \"%s\" (expected MAJOR.MINOR.PATCH)", v);
-	if (major != OCI_MAJOR_SUPPORTED)
-		return invalid(err, "ociVersion: unsupported version \"%s\" (supported: %s to %s)", v,
+	if (!version_number(&s) || *s++ != '.' || !version_number(&s) || *s++ != '.' || !version_number(&s) ||
+	    (*s != '\0' && (*s != '-' || s[1] == '\0')))
+		return invalid(err, "ociVersion: invalid version \"%.64s\" (expected MAJOR.MINOR.PATCH)", v);
+	if (strtoul(v, NULL, 10) != OCI_MAJOR_SUPPORTED)
+		return invalid(err, "ociVersion: unsupported version \"%.64s\" (supported: %s to %s)", v,
 			       OCI_SPEC_VERSION_MIN, OCI_SPEC_VERSION);
 	return 0;
 }

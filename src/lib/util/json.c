@@ -15,6 +15,7 @@ struct builder {
 	struct mr_json *stack[MR_JSON_MAX_DEPTH + 1];
 	size_t depth;
 	char *pending_key; /* key read, value not yet seen */
+	bool nul_key;
 	bool too_deep;
 	bool oom;
 };
@@ -146,6 +147,11 @@ static int on_map_key(void *ctx, const unsigned char *s, size_t len)
 {
 	struct builder *b = ctx;
 
+	/* A key with a NUL would be read as a shorter, different key. */
+	if (memchr(s, '\0', len) != NULL) {
+		b->nul_key = true;
+		return 0;
+	}
 	free(b->pending_key);
 	b->pending_key = strndup((const char *)s, len);
 	if (b->pending_key == NULL)
@@ -179,21 +185,33 @@ static void position(const char *buf, size_t off, size_t *line, size_t *col)
 	}
 }
 
-static int syntax_error(yajl_handle h, const char *buf, size_t len, struct mr_error **err)
+/* Where yajl stopped: it counts the offending byte as consumed, so the
+ * error is at consumed - 1; an error found only by yajl_complete_parse (the
+ * input ended too early) is at the end of the input. */
+static size_t error_offset(yajl_handle h, const char *buf, size_t len, bool at_end)
 {
-	size_t off = yajl_get_bytes_consumed(h), line, col;
+	size_t off = yajl_get_bytes_consumed(h);
+
+	if (at_end || off > len)
+		return len;
+	/* Except for a comment: the lexer puts its '/' back before failing. */
+	if (off < len && buf[off] == '/')
+		return off;
+	return off > 0 ? off - 1 : 0;
+}
+
+static void syntax_error(yajl_handle h, const char *buf, size_t off, struct mr_error **err)
+{
 	unsigned char *text = yajl_get_error(h, 0, NULL, 0);
+	size_t line, col;
 	char *nl;
 
-	if (off > len)
-		off = len;
 	position(buf, off, &line, &col);
 	nl = strchr((char *)text, '\n');
 	if (nl)
 		*nl = '\0';
 	mr_error_set(err, EINVAL, "line %zu, column %zu: %s", line, col, (char *)text);
 	yajl_free_error(h, text);
-	return -1;
 }
 
 struct mr_json *mr_json_parse(const char *buf, size_t len, struct mr_error **err)
@@ -201,6 +219,7 @@ struct mr_json *mr_json_parse(const char *buf, size_t len, struct mr_error **err
 	struct builder b = { 0 };
 	yajl_handle h;
 	yajl_status st;
+	bool at_end;
 
 	if (len > MR_JSON_MAX_BYTES) {
 		mr_error_set(err, EFBIG, "document too large (%zu bytes, limit %u)", len, MR_JSON_MAX_BYTES);
@@ -212,19 +231,21 @@ struct mr_json *mr_json_parse(const char *buf, size_t len, struct mr_error **err
 		return NULL;
 	}
 	st = yajl_parse(h, (const unsigned char *)buf, len);
+	at_end = st == yajl_status_ok;
 	if (st == yajl_status_ok)
 		st = yajl_complete_parse(h);
 	if (st != yajl_status_ok) {
-		size_t line, col;
-		if (b.too_deep) {
-			position(buf, yajl_get_bytes_consumed(h), &line, &col);
+		size_t line, col, off = error_offset(h, buf, len, at_end);
+		position(buf, off, &line, &col);
+		if (b.too_deep)
 			mr_error_set(err, EINVAL, "line %zu, column %zu: nesting deeper than %d levels", line, col,
 				     MR_JSON_MAX_DEPTH);
-		} else if (b.oom) {
+		else if (b.nul_key)
+			mr_error_set(err, EINVAL, "line %zu, column %zu: object key contains a NUL byte", line, col);
+		else if (b.oom)
 			mr_error_set(err, ENOMEM, "out of memory");
-		} else {
-			syntax_error(h, buf, len, err);
-		}
+		else
+			syntax_error(h, buf, off, err);
 		yajl_free(h);
 		free(b.pending_key);
 		mr_json_free(b.root);

@@ -27,7 +27,7 @@ void mr_log_close(struct mr_log *log)
 	log->fd = -1;
 }
 
-static void rfc3339_now(char *buf, size_t size)
+void mr_rfc3339_now(char *buf, size_t size)
 {
 	struct timespec ts;
 	struct tm tm;
@@ -88,14 +88,26 @@ void mr_log_write(const struct mr_log *log, const char *level, const char *msg)
 		dprintf(STDERR_FILENO, "minirun: %s%s\n", strcmp(level, "warning") == 0 ? "warning: " : "", msg);
 	if (log->fd < 0)
 		return;
-	rfc3339_now(when, sizeof(when));
+	mr_rfc3339_now(when, sizeof(when));
 	if (log->json) {
 		log_json_line(log->fd, level, msg, when);
 	} else {
-		char *line = NULL;
-		int n = asprintf(&line, "time=\"%s\" level=%s msg=\"%s\"\n", when, level, msg);
+		/* logfmt, as logrus writes it: quotes and backslashes escaped */
+		size_t len = strlen(msg);
+		char *esc = malloc(2 * len + 1), *line = NULL, *o = esc;
+		int n;
+		if (esc == NULL)
+			return;
+		for (const char *c = msg; *c; c++) {
+			if (*c == '"' || *c == '\\')
+				*o++ = '\\';
+			*o++ = *c == '\n' ? ' ' : *c;
+		}
+		*o = '\0';
+		n = asprintf(&line, "time=\"%s\" level=%s msg=\"%s\"\n", when, level, esc);
 		if (n > 0)
 			write_all(log->fd, line, n);
 		free(line);
+		free(esc);
 	}
 }

@@ -7,6 +7,7 @@
 #define MINIRUN_UTIL_LOG_H
 
 #include <stdbool.h>
+#include <stddef.h>
 
 struct mr_log {
 	int fd; /* -1: no log file */
@@ -20,5 +21,8 @@ void mr_log_close(struct mr_log *log);
 
 /* level: "error", "warning", "debug" (debug only with --debug). */
 void mr_log_write(const struct mr_log *log, const char *level, const char *msg);
+
+/* Now as RFC 3339 with nanoseconds, UTC (what go-runc parses as time.Time). */
+void mr_rfc3339_now(char *buf, size_t size);
 
 #endif

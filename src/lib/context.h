@@ -1,0 +1,16 @@
+/* The few process-wide settings of one minirun invocation (the global
+ * options), passed down to the verbs instead of living in globals. */
+#ifndef MINIRUN_CONTEXT_H
+#define MINIRUN_CONTEXT_H
+
+#include <stdbool.h>
+
+#include "util/log.h"
+
+struct mr_context {
+	const char *root; /* state directory (--root, or mr_state_default_root()) */
+	bool systemd_cgroup;
+	struct mr_log log;
+};
+
+#endif
