@@ -333,7 +333,7 @@ def main():
     g = Generator(sys.argv[1])
     g.run()
     for path, text in ((sys.argv[2], g.header()), (sys.argv[3], g.source())):
-        tmp = path + ".tmp"
+        tmp = "%s.%d.tmp" % (path, os.getpid())
         with open(tmp, "w") as f:
             f.write(text)
         os.replace(tmp, path)
