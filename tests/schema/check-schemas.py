@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Check minirun's JSON Schemas (schemas/*.json).
 
-Standalone, no arguments. Prints one line per check ("ok", "FAIL" or "skip")
+Standalone, no arguments. Prints TAP: one line per check (ok, not ok, or # SKIP)
 and exits 0 when nothing failed.
 
 Checks:
@@ -42,21 +42,25 @@ FILES = [
     "state-schema.json",
     "features-schema.json",
     "features-linux.json",
+    "runtime-state.json",
 ]
 
 INT_TYPES = ["int8", "int16", "int32", "int64", "uint8", "uint16", "uint32", "uint64"]
 
 failures = 0
+count = 0
 
 
 def report(ok, name, detail=""):
-    global failures
+    """One TAP line per check (the plan comes last)."""
+    global failures, count
+    count += 1
     if ok is None:
-        print("skip %s: %s" % (name, detail))
+        print("ok %d - %s # SKIP %s" % (count, name, detail))
         return
     if not ok:
         failures += 1
-    line = ("ok   " if ok else "FAIL ") + name
+    line = ("ok %d - " if ok else "not ok %d - ") % count + name
     if detail:
         line += ": " + detail
     print(line)
@@ -347,6 +351,7 @@ def load_sample(fname):
 schemas_ok = all(f in store for f in FILES)
 if not schemas_ok:
     report(False, "document checks", "a schema file failed to load")
+    print("1..%d" % count)
     sys.exit(1)
 
 for fname, kind in [
@@ -603,6 +608,5 @@ expect_valid("full resources is a valid update document", "resources", FULL_CONF
 expect_invalid("rejects update with memory.limit as string", "resources",
                {"memory": {"limit": "1G"}}, "memory/limit")
 
-total_fail = failures
-print("%s: %d failure(s)" % ("FAILED" if total_fail else "PASSED", total_fail))
-sys.exit(1 if total_fail else 0)
+print("1..%d" % count)
+sys.exit(1 if failures else 0)
