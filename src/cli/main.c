@@ -5,11 +5,12 @@
 #include <string.h>
 
 #include "cli.h"
+#include "state.h"
 #include "version.h"
 
 static const struct mr_command *const commands[] = {
-	&mr_cmd_features,
-	&mr_cmd_spec,
+	&mr_cmd_create, &mr_cmd_delete, &mr_cmd_features, &mr_cmd_kill, &mr_cmd_list,
+	&mr_cmd_run,	&mr_cmd_spec,	&mr_cmd_start,	  &mr_cmd_state,
 };
 #define N_COMMANDS (sizeof(commands) / sizeof(commands[0]))
 
@@ -130,6 +131,8 @@ int main(int argc, char **argv)
 	if (mr_log_open(&cli.log, log_path, strcmp(log_format, "json") == 0, debug) < 0)
 		return mr_cli_failf(&cli, "--log: cannot open %s: %m", log_path);
 
+	if (cli.root == NULL)
+		cli.root = mr_state_default_root();
 	if (i >= argc) {
 		print_usage(stderr);
 		ret = 1;

@@ -85,7 +85,7 @@ static int make_rootless(struct oci_config *c, uid_t uid, gid_t gid)
 	free(m->options);
 	m->type = strdup("none");
 	m->source = strdup("/sys");
-	opts = calloc(5, sizeof(*opts));
+	opts = calloc(6, sizeof(*opts)); /* 5 options + NULL */
 	if (m->type == NULL || m->source == NULL || opts == NULL)
 		return -1;
 	m->options = opts;

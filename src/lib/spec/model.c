@@ -166,8 +166,9 @@ static int parse_array(const struct mr_type *t, const struct mr_json *j, void *s
 	if (j->kind != MR_JSON_ARRAY)
 		return type_error(p, "array", j, err);
 	/* Always allocate, so that an empty array stays distinct from an
-	 * absent one. */
-	items = calloc(j->len ? j->len : 1, t->elem->size);
+	 * absent one; one zeroed slot more, so that string arrays are
+	 * NULL-terminated (argv, envp for execve). */
+	items = calloc(j->len + 1, t->elem->size);
 	if (items == NULL)
 		return mr_error_set(err, ENOMEM, "out of memory");
 	*(char **)slot = items;

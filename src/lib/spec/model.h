@@ -9,7 +9,9 @@
  *   boolean  bool x;    bool has_x
  *   integer  intN_t x;  bool has_x    (N and signedness from the schema)
  *   object   struct T *x              NULL when absent
- *   array    ELEM *x;   size_t x_len  NULL when absent; objects inline
+ *   array    ELEM *x;   size_t x_len  NULL when absent; objects inline;
+ *                                     x[x_len] is zeroed (string arrays
+ *                                     end with NULL, as execve wants)
  *   map      struct M *x              M = { size_t len; char **keys; VAL *values; }
  */
 #ifndef MINIRUN_SPEC_MODEL_H

@@ -1,0 +1,107 @@
+/* minirun run: create + start (+ wait), and list. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+#include "container.h"
+
+static int run_run(struct mr_context *ctx, int argc, char **argv)
+{
+	struct option longopts[16];
+	struct mr_run_opts o = { 0 };
+	struct mr_error *err = NULL;
+	size_t n = 0;
+	int c, r, status;
+
+	while (mr_cli_create_options[n].name) {
+		longopts[n] = mr_cli_create_options[n];
+		n++;
+	}
+	longopts[n++] = (struct option){ "detach", no_argument, NULL, 'd' };
+	longopts[n++] = (struct option){ "keep", no_argument, NULL, 'k' };
+	longopts[n++] = (struct option){ "no-subreaper", no_argument, NULL, 'S' };
+	longopts[n] = (struct option){ 0 };
+	while ((c = mr_cli_getopt(ctx, &mr_cmd_run, argc, argv, "b:d", longopts)) != -1) {
+		if (c < 0)
+			return mr_cli_getopt_status(c);
+		if (c == 'd')
+			o.detach = true;
+		else if (c == 'k')
+			o.keep = true;
+		else if (c == 'S')
+			o.no_subreaper = true;
+		else if ((r = mr_cli_create_flag(ctx, c, &o.create)) >= 0)
+			return r;
+	}
+	if (optind >= argc)
+		return mr_cli_failf(ctx, "run: missing the container id (usage: minirun run [options] CONTAINER-ID)");
+	if (optind + 1 < argc)
+		return mr_cli_failf(ctx, "run: unexpected argument \"%s\"", argv[optind + 1]);
+	o.create.id = argv[optind];
+	if (mr_container_run(ctx, &o, &status, &err) < 0)
+		return mr_cli_fail(ctx, err);
+	return status;
+}
+
+static int run_list(struct mr_context *ctx, int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{ "format", required_argument, NULL, 'f' },
+		{ "quiet", no_argument, NULL, 'q' },
+		{ 0 },
+	};
+	enum mr_list_format f = MR_LIST_TABLE;
+	struct mr_error *err = NULL;
+	char *out;
+	int c;
+
+	while ((c = mr_cli_getopt(ctx, &mr_cmd_list, argc, argv, "f:q", longopts)) != -1) {
+		if (c < 0)
+			return mr_cli_getopt_status(c);
+		if (c == 'q')
+			f = MR_LIST_QUIET;
+		else if (strcmp(optarg, "json") == 0)
+			f = f == MR_LIST_QUIET ? f : MR_LIST_JSON;
+		else if (strcmp(optarg, "table") != 0)
+			return mr_cli_failf(ctx, "list: --format: unknown format \"%s\" (expected table or json)", optarg);
+	}
+	if (optind < argc)
+		return mr_cli_failf(ctx, "list: unexpected argument \"%s\"", argv[optind]);
+	out = mr_container_list(ctx, f, &err);
+	if (out == NULL)
+		return mr_cli_fail(ctx, err);
+	fputs(out, stdout);
+	free(out);
+	return 0;
+}
+
+const struct mr_command mr_cmd_run = {
+	.name = "run",
+	.summary = "create and start a container, and wait for it",
+	.usage = "Usage: minirun run [options] CONTAINER-ID\n"
+		 "\n"
+		 "Create and start a container from the bundle. In the foreground, forward\n"
+		 "signals to it, wait for it to exit, delete it, and exit with its status\n"
+		 "(128+N when killed by signal N). With process.terminal and no console\n"
+		 "socket, the container gets a pty connected to this terminal.\n"
+		 "\n"
+		 "Options (and those of create):\n"
+		 "  -d, --detach        return once the container is started\n"
+		 "      --keep          do not delete the container when it exits\n"
+		 "      --no-subreaper  do not reap the container's orphans\n"
+		 "  -b, --bundle DIR, --pid-file FILE, --console-socket PATH, --no-pivot,\n"
+		 "  --no-new-keyring, --preserve-fds N   as for create\n",
+	.run = run_run,
+};
+
+const struct mr_command mr_cmd_list = {
+	.name = "list",
+	.summary = "list the containers in the state directory",
+	.usage = "Usage: minirun list [--format table|json] [--quiet]\n"
+		 "\n"
+		 "Options:\n"
+		 "  -f, --format FORMAT   table (default) or json (an array of states)\n"
+		 "  -q, --quiet           only the ids\n",
+	.run = run_list,
+};

@@ -1,0 +1,389 @@
+/* create: parse and validate, make the state dir, clone the init into its
+ * namespaces, answer its requests (user namespace maps, runtime hooks, the
+ * console), record the state, write the pid file. Any failure undoes it all. */
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "container.h"
+#include "container-internal.h"
+#include "hooks.h"
+#include "init.h"
+#include "spec/config.h"
+#include "state.h"
+#include "sync.h"
+#include "terminal.h"
+#include "util/cleanup.h"
+#include "util/id.h"
+#include "util/log.h"
+#include "util/syscalls.h"
+
+struct create {
+	const struct mr_context *ctx;
+	const struct mr_create_opts *o;
+	struct oci_config *cfg;
+	char *bundle;
+	char *rootfs;
+	struct mr_container_dir dir;
+	struct mr_record *rec;
+	int sync[2];
+	int fifo_fd;
+	int pidfd;
+	pid_t pid;
+	bool pid_file_written;
+};
+
+static const struct {
+	const char *type;
+	int flag;
+} ns_flags[] = {
+	{ "pid", CLONE_NEWPID },   { "network", CLONE_NEWNET }, { "mount", CLONE_NEWNS },  { "ipc", CLONE_NEWIPC },
+	{ "uts", CLONE_NEWUTS },   { "user", CLONE_NEWUSER },	{ "cgroup", CLONE_NEWCGROUP }, { "time", CLONE_NEWTIME },
+};
+
+static const struct oci_namespace *find_ns(const struct oci_config *cfg, const char *type)
+{
+	for (size_t i = 0; cfg->linux && i < cfg->linux->namespaces_len; i++)
+		if (strcmp(cfg->linux->namespaces[i].type, type) == 0)
+			return &cfg->linux->namespaces[i];
+	return NULL;
+}
+
+/* The namespaces to make new at clone time (those without a path). */
+static uint64_t clone_flags(const struct oci_config *cfg)
+{
+	uint64_t flags = 0;
+
+	for (size_t k = 0; k < sizeof(ns_flags) / sizeof(ns_flags[0]); k++) {
+		const struct oci_namespace *ns = find_ns(cfg, ns_flags[k].type);
+		if (ns && ns->path == NULL)
+			flags |= ns_flags[k].flag;
+	}
+	return flags;
+}
+
+/* What the spec leaves to the runtime, checked before any side effect. */
+static int check_runnable(const struct create *c, struct mr_error **err)
+{
+	const struct oci_process *p = c->cfg->process;
+	const struct oci_namespace *user = find_ns(c->cfg, "user");
+
+	if (p == NULL)
+		return mr_error_set(err, EINVAL, "config.json: process: required to create a container");
+	if (p->args_len == 0)
+		return mr_error_set(err, EINVAL, "config.json: process.args: must not be empty");
+	if (find_ns(c->cfg, "mount") == NULL)
+		return mr_error_set(err, EINVAL, "config.json: linux.namespaces: a mount namespace is required");
+	if (user && user->path && clone_flags(c->cfg) != 0)
+		return mr_error_set(err, EINVAL,
+				    "config.json: linux.namespaces: joining a user namespace (%s) together with new "
+				    "namespaces is not supported yet",
+				    user->path);
+	if (p->has_terminal && p->terminal && c->o->console_socket == NULL && c->o->console_master == NULL)
+		return mr_error_set(err, EINVAL,
+				    "process.terminal is true: give --console-socket to receive the terminal "
+				    "(or use run in the foreground)");
+	if (!(p->has_terminal && p->terminal) && c->o->console_socket != NULL)
+		return mr_error_set(err, EINVAL, "--console-socket given but process.terminal is false in config.json");
+	if (c->o->preserve_fds < 0)
+		return mr_error_set(err, EINVAL, "--preserve-fds: must not be negative");
+	return 0;
+}
+
+static int resolve_paths(struct create *c, struct mr_error **err)
+{
+	const char *b = c->o->bundle ? c->o->bundle : ".";
+	cleanup_free char *joined = NULL;
+	const char *root = c->cfg->root->path;
+
+	c->bundle = realpath(b, NULL);
+	if (c->bundle == NULL)
+		return mr_error_sys(err, errno, "bundle %s", b);
+	if (root[0] != '/') {
+		if (asprintf(&joined, "%s/%s", c->bundle, root) < 0)
+			return mr_error_set(err, ENOMEM, "out of memory");
+		root = joined;
+	}
+	c->rootfs = realpath(root, NULL);
+	if (c->rootfs == NULL)
+		return mr_error_sys(err, errno, "config.json: root.path %s", root);
+	return 0;
+}
+
+static int make_record(struct create *c, struct mr_error **err)
+{
+	const struct oci_namespace *pidns = find_ns(c->cfg, "pid");
+	char now[64];
+
+	mr_rfc3339_now(now, sizeof(now));
+	c->rec = calloc(1, sizeof(*c->rec));
+	if (c->rec == NULL)
+		return mr_error_set(err, ENOMEM, "out of memory");
+	c->rec->oci_version = strdup(c->cfg->oci_version);
+	c->rec->id = strdup(c->o->id);
+	c->rec->bundle = strdup(c->bundle);
+	c->rec->rootfs = strdup(c->rootfs);
+	c->rec->created = strdup(now);
+	c->rec->owner = strdup("");
+	c->rec->pid_namespace = pidns != NULL && pidns->path == NULL;
+	c->rec->has_pid_namespace = true;
+	if (!c->rec->oci_version || !c->rec->id || !c->rec->bundle || !c->rec->rootfs || !c->rec->created ||
+	    !c->rec->owner)
+		return mr_error_set(err, ENOMEM, "out of memory");
+	if (c->cfg->annotations) {
+		/* the record owns a copy: take the config's map over */
+		c->rec->annotations = (struct oci_map_string *)c->cfg->annotations;
+		c->cfg->annotations = NULL;
+	}
+	return 0;
+}
+
+static int write_map(pid_t pid, const char *file, const struct oci_id_mapping *m, size_t n, struct mr_error **err)
+{
+	char path[64], buf[4096];
+	size_t len = 0;
+	cleanup_close int fd = -1;
+
+	for (size_t i = 0; i < n && len < sizeof(buf); i++)
+		len += snprintf(buf + len, sizeof(buf) - len, "%u %u %u\n", m[i].container_id, m[i].host_id, m[i].size);
+	if (len >= sizeof(buf))
+		return mr_error_set(err, E2BIG, "linux.%s: too many mappings", file[0] == 'u' ? "uidMappings" : "gidMappings");
+	snprintf(path, sizeof(path), "/proc/%d/%s", (int)pid, file);
+	fd = open(path, O_WRONLY | O_CLOEXEC);
+	/* One write: the kernel takes the whole map at once or not at all. */
+	if (fd < 0 || write(fd, buf, len) != (ssize_t)len)
+		return mr_error_sys(err, errno, "linux.%s: write %s", file[0] == 'u' ? "uidMappings" : "gidMappings",
+				    path);
+	return 0;
+}
+
+static int write_pid_file(struct create *c, struct mr_error **err)
+{
+	cleanup_free char *tmp = NULL;
+	char buf[32];
+	int len = snprintf(buf, sizeof(buf), "%d", (int)c->pid); /* no newline: containerd uses Atoi */
+	cleanup_close int fd = -1;
+
+	if (asprintf(&tmp, "%s.minirun-tmp", c->o->pid_file) < 0)
+		return mr_error_set(err, ENOMEM, "out of memory");
+	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+	if (fd < 0 || write(fd, buf, len) != len) {
+		int saved = errno;
+		unlink(tmp);
+		return mr_error_sys(err, saved, "--pid-file %s", c->o->pid_file);
+	}
+	if (rename(tmp, c->o->pid_file) < 0) {
+		int saved = errno;
+		unlink(tmp);
+		return mr_error_sys(err, saved, "--pid-file %s", c->o->pid_file);
+	}
+	c->pid_file_written = true;
+	return 0;
+}
+
+/* Clone the init; in the child, become it. */
+static int spawn_init(struct create *c, struct mr_error **err)
+{
+	const struct oci_namespace *pidns = find_ns(c->cfg, "pid");
+	cleanup_close int saved_pidns = -1;
+	struct mr_clone_args args = { 0 };
+	int pidfd = -1;
+
+	/* Joining a pid namespace applies to children only: join it here,
+	 * clone, come back. */
+	if (pidns && pidns->path) {
+		cleanup_close int fd = open(pidns->path, O_RDONLY | O_CLOEXEC);
+		saved_pidns = open("/proc/self/ns/pid", O_RDONLY | O_CLOEXEC);
+		if (fd < 0 || saved_pidns < 0 || setns(fd, CLONE_NEWPID) < 0)
+			return mr_error_sys(err, errno, "linux.namespaces (pid): join %s", pidns->path);
+	}
+	args.flags = clone_flags(c->cfg) | CLONE_PIDFD;
+	args.pidfd = (uint64_t)(uintptr_t)&pidfd;
+	args.exit_signal = SIGCHLD;
+	c->pid = mr_clone3(&args);
+	if (c->pid == 0) {
+		struct mr_init_args ia = {
+			.cfg = c->cfg,
+			.rootfs = c->rootfs,
+			.sync_fd = c->sync[1],
+			.fifo_fd = c->fifo_fd,
+			.preserve_fds = c->o->preserve_fds,
+			.new_userns = (args.flags & CLONE_NEWUSER) != 0,
+			.no_pivot = c->o->no_pivot,
+			.no_new_keyring = c->o->no_new_keyring,
+		};
+		close(c->sync[0]);
+		mr_init_main(&ia);
+	}
+	if (saved_pidns >= 0 && setns(saved_pidns, CLONE_NEWPID) < 0 && c->pid > 0)
+		return mr_error_sys(err, errno, "cannot return to the runtime's pid namespace");
+	if (c->pid < 0)
+		return mr_error_sys(err, errno, "clone3 (namespaces: 0x%llx)", (unsigned long long)args.flags);
+	c->pidfd = pidfd;
+	return 0;
+}
+
+static int serve_init(struct create *c, struct mr_error **err)
+{
+	const struct oci_linux *l = c->cfg->linux;
+	const struct oci_hooks *h = c->cfg->hooks;
+	struct mr_sync_msg *msg = malloc(sizeof(*msg));
+	bool zombie;
+	int ret = -1;
+
+	if (msg == NULL)
+		return mr_error_set(err, ENOMEM, "out of memory");
+	c->rec->pid = c->pid;
+	c->rec->has_pid = true;
+	c->rec->pid_start_time = mr_proc_start_time(c->pid, &zombie);
+	c->rec->has_pid_start_time = true;
+	if (find_ns(c->cfg, "user") && find_ns(c->cfg, "user")->path == NULL) {
+		/* gid_map first is not required for root; both before the init
+		 * does anything that needs an id. */
+		if (write_map(c->pid, "gid_map", l->gid_mappings, l->gid_mappings_len, err) < 0 ||
+		    write_map(c->pid, "uid_map", l->uid_mappings, l->uid_mappings_len, err) < 0 ||
+		    mr_sync_send(c->sync[0], MR_SYNC_USERNS_READY, NULL, -1, err) < 0)
+			goto out;
+	}
+	for (;;) {
+		if (mr_sync_recv(c->sync[0], msg, err) < 0)
+			goto out;
+		switch (msg->type) {
+		case MR_SYNC_HOOKS_RUNTIME: {
+			cleanup_free char *state = mr_record_state_json(c->rec, MR_STATUS_CREATING, err);
+			if (state == NULL)
+				goto out;
+			if (h && (mr_hooks_run(h->prestart, h->prestart_len, "prestart", state, err) < 0 ||
+				  mr_hooks_run(h->create_runtime, h->create_runtime_len, "createRuntime", state, err) < 0))
+				goto out;
+			if (mr_sync_send(c->sync[0], MR_SYNC_HOOKS_DONE, state, -1, err) < 0)
+				goto out;
+			break;
+		}
+		case MR_SYNC_CONSOLE:
+			if (msg->fd < 0) {
+				mr_error_set(err, EPROTO, "sync: console message without a terminal");
+				goto out;
+			}
+			if (c->o->console_master) {
+				*c->o->console_master = msg->fd;
+			} else {
+				int r = mr_terminal_send(c->o->console_socket, msg->fd, err);
+				close(msg->fd);
+				if (r < 0)
+					goto out;
+			}
+			break;
+		case MR_SYNC_READY:
+			ret = 0;
+			goto out;
+		case MR_SYNC_ERROR:
+			mr_error_set(err, EINVAL, "%s", msg->data);
+			goto out;
+		default:
+			if (msg->fd >= 0)
+				close(msg->fd);
+			mr_error_set(err, EPROTO, "sync: unexpected message %u from the init", msg->type);
+			goto out;
+		}
+	}
+out:
+	free(msg);
+	return ret;
+}
+
+static void undo(struct create *c)
+{
+	if (c->pid > 0) {
+		if (c->pidfd >= 0)
+			mr_pidfd_send_signal(c->pidfd, SIGKILL, NULL, 0);
+		else
+			kill(c->pid, SIGKILL);
+		waitpid(c->pid, NULL, 0);
+	}
+	if (c->o->console_master && *c->o->console_master >= 0) {
+		close(*c->o->console_master);
+		*c->o->console_master = -1;
+	}
+	if (c->pid_file_written)
+		unlink(c->o->pid_file);
+	if (c->dir.dir_fd >= 0)
+		mr_state_remove(&c->dir, NULL);
+}
+
+int mr_container_create(const struct mr_context *ctx, const struct mr_create_opts *o, pid_t *pid,
+			struct mr_error **err)
+{
+	struct create c = { .ctx = ctx, .o = o, .sync = { -1, -1 }, .fifo_fd = -1, .pidfd = -1, .dir = { .dir_fd = -1 } };
+	int ret = -1;
+
+	if (o->console_master)
+		*o->console_master = -1;
+	/* 1. Everything that can be wrong with the input, before any effect. */
+	if (mr_id_validate(o->id, err) < 0)
+		return -1;
+	c.cfg = mr_config_load(o->bundle, err);
+	if (c.cfg == NULL)
+		return -1;
+	if (check_runnable(&c, err) < 0 || resolve_paths(&c, err) < 0 || make_record(&c, err) < 0)
+		goto out;
+
+	/* 2. The state dir (exclusive), the fifo start will open, the sync socket. */
+	if (mr_state_create(ctx->root, o->id, &c.dir, err) < 0)
+		goto out;
+	if (mkfifoat(c.dir.dir_fd, MR_FIFO_NAME, 0600) < 0) {
+		mr_error_sys(err, errno, "cannot make %s/%s/%s", ctx->root, o->id, MR_FIFO_NAME);
+		goto fail;
+	}
+	/* O_RDWR never blocks on a fifo; the init's read() then blocks until
+	 * start writes, and start's open fails (ENXIO) once the init is gone. */
+	c.fifo_fd = openat(c.dir.dir_fd, MR_FIFO_NAME, O_RDWR | O_CLOEXEC);
+	if (c.fifo_fd < 0 || socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, c.sync) < 0) {
+		mr_error_sys(err, errno, "cannot set up the init's channels");
+		goto fail;
+	}
+
+	/* 3. The init, and what it asks of us until it is ready. */
+	if (spawn_init(&c, err) < 0)
+		goto fail;
+	close(c.sync[1]);
+	c.sync[1] = -1;
+	close(c.fifo_fd);
+	c.fifo_fd = -1;
+	if (serve_init(&c, err) < 0)
+		goto fail;
+
+	/* 4. Record it. */
+	if (mr_state_write(&c.dir, c.rec, err) < 0 || (o->pid_file && write_pid_file(&c, err) < 0))
+		goto fail;
+	*pid = c.pid;
+	ret = 0;
+	mr_state_close(&c.dir);
+	goto out;
+fail:
+	undo(&c);
+out:
+	if (c.sync[0] >= 0)
+		close(c.sync[0]);
+	if (c.sync[1] >= 0)
+		close(c.sync[1]);
+	if (c.fifo_fd >= 0)
+		close(c.fifo_fd);
+	if (c.pidfd >= 0)
+		close(c.pidfd);
+	mr_config_free(c.cfg);
+	mr_record_free(c.rec);
+	free(c.bundle);
+	free(c.rootfs);
+	return ret;
+}

@@ -1,0 +1,58 @@
+/* The lifecycle verbs of runtime-spec runtime.md, with runc's semantics.
+ * Each orchestrates: the state store, the init, hooks, mounts... act. */
+#ifndef MINIRUN_CONTAINER_H
+#define MINIRUN_CONTAINER_H
+
+#include <stdbool.h>
+#include <sys/types.h>
+
+#include "context.h"
+#include "util/error.h"
+
+struct mr_create_opts {
+	const char *id;
+	const char *bundle; /* NULL: the current directory */
+	const char *pid_file; /* NULL: none */
+	const char *console_socket; /* NULL: none */
+	bool no_pivot;
+	bool no_new_keyring;
+	int preserve_fds;
+	/* `run` in the foreground with a terminal and no console socket: the
+	 * pty master comes back here instead of going to a socket. */
+	int *console_master;
+};
+
+/* create: the container waits for start. *pid gets the init's pid. On
+ * failure nothing is left: no state dir, pid file or process. */
+int mr_container_create(const struct mr_context *ctx, const struct mr_create_opts *o, pid_t *pid,
+			struct mr_error **err);
+
+/* start: release the init, run poststart hooks. */
+int mr_container_start(const struct mr_context *ctx, const char *id, struct mr_error **err);
+
+/* state: the OCI state JSON (malloc'ed, pretty). */
+char *mr_container_state(const struct mr_context *ctx, const char *id, struct mr_error **err);
+
+/* kill: a signal to the init, or with `all` to every process of the container. */
+int mr_container_kill(const struct mr_context *ctx, const char *id, int sig, bool all, struct mr_error **err);
+
+/* delete: remove a stopped (or created) container; `force` kills a running
+ * one first and makes an unknown id a success. Runs poststop hooks. */
+int mr_container_delete(const struct mr_context *ctx, const char *id, bool force, struct mr_error **err);
+
+/* list: the states of all containers as a JSON array (json) or a table. */
+enum mr_list_format { MR_LIST_TABLE, MR_LIST_JSON, MR_LIST_QUIET };
+char *mr_container_list(const struct mr_context *ctx, enum mr_list_format f, struct mr_error **err);
+
+struct mr_run_opts {
+	struct mr_create_opts create;
+	bool detach;
+	bool keep; /* do not delete after the container exits */
+	bool no_subreaper;
+};
+
+/* run: create + start (+ wait, forwarding signals). *status gets the exit
+ * status for the caller to exit with: the container's, 128+N for signal N. */
+int mr_container_run(const struct mr_context *ctx, const struct mr_run_opts *o, int *status, struct mr_error **err);
+
+#endif

@@ -1,0 +1,278 @@
+#include "init.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <linux/keyctl.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include "hooks.h"
+#include "mount.h"
+#include "process.h"
+#include "sync.h"
+#include "terminal.h"
+#include "util/cleanup.h"
+#include "util/signals.h"
+#include "util/syscalls.h"
+
+#define DEFAULT_PATH "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
+
+/* Report the error to the parent, which prints it, and die. */
+static _Noreturn void fail(const struct mr_init_args *a, struct mr_error *err)
+{
+	mr_sync_send(a->sync_fd, MR_SYNC_ERROR, err && err->msg ? err->msg : "container init failed", -1, NULL);
+	_exit(1);
+}
+
+static const char *env_path(const struct oci_process *p)
+{
+	for (size_t i = 0; i < p->env_len; i++)
+		if (strncmp(p->env[i], "PATH=", 5) == 0)
+			return p->env[i] + 5;
+	return DEFAULT_PATH;
+}
+
+static bool is_executable(const char *path)
+{
+	struct stat st;
+	return stat(path, &st) == 0 && S_ISREG(st.st_mode) && access(path, X_OK) == 0;
+}
+
+/* process.args[0] as the container's PATH finds it (after pivot_root), with
+ * runc's wording so that podman maps the failure to exit status 127. */
+static char *resolve_executable(const struct oci_process *p, struct mr_error **err)
+{
+	const char *name = p->args[0], *dirs = env_path(p);
+	char *path = NULL;
+
+	if (strchr(name, '/')) {
+		struct stat st;
+		if (stat(name, &st) < 0) {
+			mr_error_sys(err, errno, "exec: \"%s\": stat %s", name, name);
+			return NULL;
+		}
+		if (!is_executable(name)) {
+			mr_error_set(err, EACCES, "exec: \"%s\": permission denied", name);
+			return NULL;
+		}
+		return strdup(name);
+	}
+	while (*dirs) {
+		size_t len = strcspn(dirs, ":");
+		if (asprintf(&path, "%.*s/%s", (int)(len ? len : 1), len ? dirs : ".", name) < 0)
+			break;
+		if (is_executable(path))
+			return path;
+		free(path);
+		path = NULL;
+		dirs += len;
+		if (*dirs == ':')
+			dirs++;
+	}
+	mr_error_set(err, ENOENT, "exec: \"%s\": executable file not found in $PATH", name);
+	return NULL;
+}
+
+static int join_namespaces(const struct oci_config *cfg, struct mr_error **err)
+{
+	static const struct {
+		const char *type;
+		int flag;
+	} kinds[] = {
+		/* user first: the others are owned by it */
+		{ "user", CLONE_NEWUSER },     { "ipc", CLONE_NEWIPC },	    { "uts", CLONE_NEWUTS },
+		{ "network", CLONE_NEWNET },   { "cgroup", CLONE_NEWCGROUP }, { "time", CLONE_NEWTIME },
+		{ "mount", CLONE_NEWNS },
+	};
+	const struct oci_linux *l = cfg->linux;
+
+	for (size_t k = 0; k < sizeof(kinds) / sizeof(kinds[0]); k++) {
+		for (size_t i = 0; l && i < l->namespaces_len; i++) {
+			const struct oci_namespace *ns = &l->namespaces[i];
+			cleanup_close int fd = -1;
+			if (ns->path == NULL || strcmp(ns->type, kinds[k].type) != 0)
+				continue;
+			fd = open(ns->path, O_RDONLY | O_CLOEXEC);
+			if (fd < 0)
+				return mr_error_sys(err, errno, "linux.namespaces[%zu] (%s): open %s", i, ns->type, ns->path);
+			/* setns with the type checks that the file is a
+			 * namespace of that type (EINVAL otherwise). */
+			if (setns(fd, kinds[k].flag) < 0)
+				return mr_error_sys(err, errno, "linux.namespaces[%zu] (%s): join %s", i, ns->type,
+						    ns->path);
+		}
+	}
+	return 0;
+}
+
+/* Close every fd but 0-2, the --preserve-fds range and the two we still
+ * need; those two are close-on-exec. The preserved ones are made
+ * inheritable. A leaked host fd must not reach the container
+ * (CVE-2024-21626: a cwd through /proc/self/fd/N of a host directory). */
+static void close_stray_fds(const struct mr_init_args *a)
+{
+	unsigned first = 3 + (unsigned)a->preserve_fds;
+	unsigned lo = (unsigned)(a->sync_fd < a->fifo_fd ? a->sync_fd : a->fifo_fd);
+	unsigned hi = (unsigned)(a->sync_fd < a->fifo_fd ? a->fifo_fd : a->sync_fd);
+
+	for (int fd = 3; fd < (int)first; fd++)
+		if (fd != a->sync_fd && fd != a->fifo_fd)
+			fcntl(fd, F_SETFD, 0);
+	if (lo >= first) {
+		if (lo > first)
+			mr_close_range(first, lo - 1, 0);
+		if (hi > lo + 1)
+			mr_close_range(lo + 1, hi - 1, 0);
+		mr_close_range(hi + 1, ~0U, 0);
+	} else if (hi >= first) {
+		if (hi > first)
+			mr_close_range(first, hi - 1, 0);
+		mr_close_range(hi + 1, ~0U, 0);
+	} else {
+		mr_close_range(first, ~0U, 0);
+	}
+}
+
+/* The working directory must be inside the container's root: after pivot
+ * getcwd() reports "(unreachable)" or fails for one outside it. */
+static int enter_cwd(const char *cwd, struct mr_error **err)
+{
+	char buf[4096];
+
+	if (chdir(cwd) < 0)
+		return mr_error_sys(err, errno, "process.cwd: chdir %s", cwd);
+	if (getcwd(buf, sizeof(buf)) == NULL || buf[0] != '/')
+		return mr_error_set(err, EPERM, "process.cwd: %s is outside the container's root filesystem", cwd);
+	return 0;
+}
+
+static int run_hooks_here(const struct oci_hook *h, size_t n, const char *kind, const char *state,
+			  struct mr_error **err)
+{
+	return n ? mr_hooks_run(h, n, kind, state, err) : 0;
+}
+
+static bool has_userns_maps(const struct mr_init_args *a)
+{
+	return a->new_userns;
+}
+
+_Noreturn void mr_init_main(const struct mr_init_args *a)
+{
+	const struct oci_config *cfg = a->cfg;
+	const struct oci_process *p = cfg->process;
+	struct mr_error *err = NULL;
+	struct mr_sync_msg msg;
+	cleanup_free char *exe = NULL, *state_json = NULL;
+	int listener = -1;
+	bool nnp;
+	char byte;
+
+	/* What the caller blocked or ignored is not the container's business
+	 * (run blocks signals to forward them). */
+	mr_signals_reset_all();
+
+	/* Die with the parent while it still supervises the setup. */
+	prctl(PR_SET_PDEATHSIG, SIGKILL);
+	if (getppid() == 1)
+		_exit(1);
+
+	if (has_userns_maps(a)) {
+		if (mr_sync_expect(a->sync_fd, MR_SYNC_USERNS_READY, &msg, &err) < 0)
+			_exit(1);
+		if (setresgid(0, 0, 0) < 0 || setresuid(0, 0, 0) < 0) {
+			mr_error_sys(&err, errno, "user namespace: become root");
+			fail(a, err);
+		}
+	}
+	if (join_namespaces(cfg, &err) < 0)
+		fail(a, err);
+	/* A fresh session keyring, so containers do not share the caller's
+	 * keys (--no-new-keyring keeps it). */
+	if (!a->no_new_keyring && syscall(SYS_keyctl, KEYCTL_JOIN_SESSION_KEYRING, NULL) < 0 && errno != ENOSYS &&
+	    errno != EACCES)
+		mr_error_sys(&err, errno, "join a new session keyring"), fail(a, err);
+
+	if (mr_mount_prepare_rootfs(cfg, a->rootfs, &err) < 0 || mr_mount_all(cfg, a->rootfs, &err) < 0)
+		fail(a, err);
+
+	/* prestart and createRuntime: in the runtime's namespaces, by the
+	 * parent, which answers with the state JSON the other hooks get. */
+	if (mr_sync_send(a->sync_fd, MR_SYNC_HOOKS_RUNTIME, NULL, -1, &err) < 0 ||
+	    mr_sync_expect(a->sync_fd, MR_SYNC_HOOKS_DONE, &msg, &err) < 0)
+		_exit(1);
+	state_json = strdup(msg.data);
+	if (state_json == NULL)
+		_exit(1);
+	/* createContainer: in the container's namespaces, before pivot_root. */
+	if (cfg->hooks && run_hooks_here(cfg->hooks->create_container, cfg->hooks->create_container_len,
+					 "createContainer", state_json, &err) < 0)
+		fail(a, err);
+
+	if (mr_dev_setup(cfg, a->rootfs, a->new_userns, &err) < 0)
+		fail(a, err);
+	if (p && p->has_terminal && p->terminal) {
+		int master = mr_terminal_setup(p, a->rootfs, &err);
+		if (master < 0)
+			fail(a, err);
+		if (mr_sync_send(a->sync_fd, MR_SYNC_CONSOLE, NULL, master, &err) < 0)
+			_exit(1);
+		close(master);
+	}
+	if (mr_mount_pivot(a->rootfs, a->no_pivot, &err) < 0 || mr_mount_finalize(cfg, &err) < 0)
+		fail(a, err);
+	if (mr_process_set_names(cfg, &err) < 0 || (cfg->linux && mr_sysctl_apply(cfg->linux, &err) < 0))
+		fail(a, err);
+
+	close_stray_fds(a);
+	if (p == NULL) {
+		mr_error_set(&err, EINVAL, "process: required to create a container");
+		fail(a, err);
+	}
+	if (enter_cwd(p->cwd, &err) < 0)
+		fail(a, err);
+	exe = resolve_executable(p, &err);
+	if (exe == NULL)
+		fail(a, err);
+	/* seccomp as late as possible, so our own setup is not filtered; but
+	 * without no_new_privs loading a filter needs CAP_SYS_ADMIN, which the
+	 * user process may not keep: then load it before dropping privileges. */
+	nnp = p->has_no_new_privileges && p->no_new_privileges;
+	if (!nnp && cfg->linux && cfg->linux->seccomp && mr_seccomp_load(cfg->linux->seccomp, &listener, &err) < 0)
+		fail(a, err);
+	if (mr_process_apply(p, &err) < 0)
+		fail(a, err);
+	if (nnp && cfg->linux && cfg->linux->seccomp && mr_seccomp_load(cfg->linux->seccomp, &listener, &err) < 0)
+		fail(a, err);
+	if (listener >= 0) {
+		if (mr_seccomp_send_listener(cfg->linux->seccomp, listener, state_json, &err) < 0)
+			fail(a, err);
+		close(listener);
+	}
+
+	/* The parent exits once we are ready: stop dying with it. */
+	prctl(PR_SET_PDEATHSIG, 0);
+	if (mr_sync_send(a->sync_fd, MR_SYNC_READY, NULL, -1, &err) < 0)
+		_exit(1);
+	close(a->sync_fd);
+
+	/* Blocks until `start` writes a byte. */
+	while (read(a->fifo_fd, &byte, 1) < 0 && errno == EINTR)
+		;
+	close(a->fifo_fd);
+	if (cfg->hooks && run_hooks_here(cfg->hooks->start_container, cfg->hooks->start_container_len,
+					 "startContainer", state_json, &err) < 0) {
+		dprintf(STDERR_FILENO, "minirun: %s\n", err->msg);
+		_exit(127);
+	}
+	execve(exe, p->args, p->env ? p->env : (char *[]){ NULL });
+	dprintf(STDERR_FILENO, "minirun: exec %s: %s\n", exe, strerror(errno));
+	_exit(127);
+}

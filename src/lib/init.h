@@ -1,0 +1,25 @@
+/* The container init: the child made by clone3 in the new namespaces. It
+ * sets the container up in the order the spec implies, reports to the
+ * parent over the sync socket, waits for `start` on the exec fifo, and
+ * execs process.args. It never returns. */
+#ifndef MINIRUN_INIT_H
+#define MINIRUN_INIT_H
+
+#include <stdbool.h>
+
+#include "spec/oci-model.gen.h"
+
+struct mr_init_args {
+	const struct oci_config *cfg;
+	const char *rootfs; /* absolute host path */
+	int sync_fd;
+	int fifo_fd; /* exec.fifo, opened O_RDWR: read() blocks until start */
+	int preserve_fds;
+	bool new_userns;
+	bool no_pivot;
+	bool no_new_keyring;
+};
+
+_Noreturn void mr_init_main(const struct mr_init_args *a);
+
+#endif

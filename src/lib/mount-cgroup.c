@@ -1,0 +1,340 @@
+/* mounts[] of type "cgroup", and reading /proc/self/mountinfo.
+ *
+ * On a cgroup v2 host /sys/fs/cgroup is one cgroup2 mount. On a v1 or hybrid
+ * host it is a tmpfs holding one mount per hierarchy (cpu, memory, ...,
+ * name=systemd, and the v2 "unified" one): the container gets the same
+ * layout, each hierarchy mounted with the same controllers. In a cgroup
+ * namespace (the default spec has one) a new mount shows the namespace's
+ * root, i.e. the container's own cgroup; without one it would show the whole
+ * host tree, so we bind the container's own cgroup directory instead, as
+ * runc does (the init must already be in its cgroups then). */
+#include <errno.h>
+#include <fcntl.h>
+#include <linux/magic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mount.h>
+#include <sys/statfs.h>
+#include <unistd.h>
+
+#include "mount-internal.h"
+#include "util/cleanup.h"
+#include "util/path.h"
+
+#define CGROUP_ROOT "/sys/fs/cgroup"
+
+struct mountinfo {
+	char *mount_point; /* unescaped */
+	char *optional; /* "shared:1 master:2", "" for none */
+	char *fstype;
+	char *source;
+	char *super_opts;
+};
+
+/* mountinfo escapes space, tab, newline and backslash as \ooo. */
+static void unescape(char *s)
+{
+	char *out = s;
+
+	for (; *s; s++) {
+		if (s[0] == '\\' && s[1] >= '0' && s[1] <= '3' && s[2] >= '0' && s[2] <= '7' && s[3] >= '0' &&
+		    s[3] <= '7') {
+			*out++ = (char)((s[1] - '0') * 64 + (s[2] - '0') * 8 + (s[3] - '0'));
+			s += 3;
+		} else {
+			*out++ = *s;
+		}
+	}
+	*out = '\0';
+}
+
+/* Split one line of /proc/self/mountinfo in place:
+ *   id parent major:minor root mount_point options [optional...] - fstype source super_options */
+static bool mountinfo_parse(char *line, struct mountinfo *mi)
+{
+	char *sep, *p = line, *field = NULL;
+
+	line[strcspn(line, "\n")] = '\0';
+	sep = strstr(line, " - ");
+	if (sep == NULL)
+		return false;
+	*sep = '\0';
+	for (int i = 0; i < 6; i++) {
+		field = strsep(&p, " ");
+		if (field == NULL)
+			return false;
+		if (i == 4)
+			mi->mount_point = field;
+	}
+	unescape(mi->mount_point);
+	mi->optional = p ? p : "";
+	p = sep + 3;
+	mi->fstype = strsep(&p, " ");
+	mi->source = strsep(&p, " ");
+	mi->super_opts = p ? p : "";
+	return mi->fstype != NULL && mi->source != NULL;
+}
+
+/* `prefix` is `path` or one of its parent directories. */
+static bool path_under(const char *path, const char *prefix)
+{
+	size_t n = strlen(prefix);
+
+	if (strcmp(prefix, "/") == 0)
+		return path[0] == '/';
+	return strncmp(path, prefix, n) == 0 && (path[n] == '/' || path[n] == '\0');
+}
+
+int mr_mountinfo_parent(const char *path, char **mount_point, bool *shared, struct mr_error **err)
+{
+	cleanup_free char *real = realpath(path, NULL);
+	cleanup_fclose FILE *f = NULL;
+	cleanup_free char *line = NULL;
+	size_t cap = 0, best = 0;
+
+	*mount_point = NULL;
+	*shared = false;
+	if (real == NULL)
+		return mr_error_sys(err, errno, "rootfs %s", path);
+	f = fopen("/proc/self/mountinfo", "re");
+	if (f == NULL)
+		return mr_error_sys(err, errno, "open /proc/self/mountinfo");
+	while (getline(&line, &cap, f) > 0) {
+		struct mountinfo mi;
+		size_t len;
+
+		if (!mountinfo_parse(line, &mi) || !path_under(real, mi.mount_point))
+			continue;
+		/* The longest prefix; of mounts stacked on one point, the last. */
+		len = strlen(mi.mount_point);
+		if (len < best)
+			continue;
+		free(*mount_point);
+		*mount_point = strdup(mi.mount_point);
+		if (*mount_point == NULL)
+			return mr_error_sys(err, ENOMEM, "mountinfo");
+		best = len;
+		*shared = strstr(mi.optional, "shared:") != NULL;
+	}
+	if (*mount_point == NULL)
+		return mr_error_set(err, ENOENT, "no mount holds %s", real);
+	return 0;
+}
+
+/* A hierarchy to give the container. */
+struct hierarchy {
+	char *name; /* the directory under /sys/fs/cgroup: "cpu,cpuacct", "unified" */
+	char *fstype; /* cgroup or cgroup2 */
+	char *controllers; /* mount data, as /proc/self/cgroup names the hierarchy */
+};
+
+/* "rw,nosuid,cpu,cpuacct,release_agent=/x" -> "cpu,cpuacct" (the data a new
+ * mount of the same hierarchy needs). */
+static char *v1_controllers(const char *super_opts)
+{
+	static const char *const not_controllers[] = {
+		"rw", "ro", "xattr", "clone_children", "noprefix", "cpuset_v2_mode", "favordynmods", "nofavordynmods",
+	};
+	cleanup_free char *copy = strdup(super_opts);
+	char *out = calloc(1, strlen(super_opts) + 1), *p = copy, *opt;
+
+	if (copy == NULL || out == NULL) {
+		free(out);
+		return NULL;
+	}
+	while ((opt = strsep(&p, ",")) != NULL) {
+		bool skip = *opt == '\0' || strncmp(opt, "release_agent=", 14) == 0;
+
+		for (size_t i = 0; i < sizeof(not_controllers) / sizeof(not_controllers[0]) && !skip; i++)
+			skip = strcmp(opt, not_controllers[i]) == 0;
+		if (skip)
+			continue;
+		if (*out)
+			strcat(out, ",");
+		strcat(out, opt);
+	}
+	return out;
+}
+
+static void hierarchies_free(struct hierarchy *h, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		free(h[i].name);
+		free(h[i].fstype);
+		free(h[i].controllers);
+	}
+	free(h);
+}
+
+/* The cgroup mounts directly under /sys/fs/cgroup on the host, read before
+ * we mount anything (mountinfo changes under a reader). */
+static int host_hierarchies(struct hierarchy **out, size_t *n, struct mr_error **err)
+{
+	cleanup_fclose FILE *f = fopen("/proc/self/mountinfo", "re");
+	cleanup_free char *line = NULL;
+	struct hierarchy *h = NULL;
+	size_t cap = 0, len = 0;
+
+	if (f == NULL)
+		return mr_error_sys(err, errno, "open /proc/self/mountinfo");
+	while (getline(&line, &cap, f) > 0) {
+		struct mountinfo mi;
+		const char *name;
+		struct hierarchy *grown;
+		bool v2;
+
+		if (!mountinfo_parse(line, &mi) || !path_under(mi.mount_point, CGROUP_ROOT))
+			continue;
+		name = mi.mount_point + strlen(CGROUP_ROOT);
+		if (*name++ != '/' || *name == '\0' || strchr(name, '/') != NULL)
+			continue;
+		v2 = strcmp(mi.fstype, "cgroup2") == 0;
+		if (!v2 && strcmp(mi.fstype, "cgroup") != 0)
+			continue;
+		grown = realloc(h, (len + 1) * sizeof(*h));
+		if (grown == NULL)
+			goto oom;
+		h = grown;
+		h[len].name = strdup(name);
+		h[len].fstype = strdup(mi.fstype);
+		h[len].controllers = v2 ? strdup("") : v1_controllers(mi.super_opts);
+		len++;
+		if (!h[len - 1].name || !h[len - 1].fstype || !h[len - 1].controllers)
+			goto oom;
+	}
+	*out = h;
+	*n = len;
+	return 0;
+oom:
+	hierarchies_free(h, len);
+	return mr_error_sys(err, ENOMEM, "host cgroup hierarchies");
+}
+
+/* Our cgroup in the hierarchy /proc/self/cgroup lists as `controllers`
+ * ("" for v2). */
+static char *own_cgroup(const char *controllers)
+{
+	cleanup_fclose FILE *f = fopen("/proc/self/cgroup", "re");
+	cleanup_free char *line = NULL;
+	size_t cap = 0;
+
+	if (f == NULL)
+		return NULL;
+	while (getline(&line, &cap, f) > 0) {
+		char *p = line, *ctl;
+
+		line[strcspn(line, "\n")] = '\0';
+		if (strsep(&p, ":") == NULL || (ctl = strsep(&p, ":")) == NULL || p == NULL)
+			continue;
+		if (strcmp(ctl, controllers) == 0)
+			return strdup(p);
+	}
+	errno = ENOENT;
+	return NULL;
+}
+
+/* Mount one hierarchy on `dst_fd`: a new mount in a cgroup namespace, else
+ * a bind of our own cgroup under `host_dir`. */
+static int mount_hierarchy(const struct hierarchy *h, const char *host_dir, bool cgroupns, int root_fd,
+			   const char *dest, int dst_fd, unsigned long flags, struct mr_error **err)
+{
+	cleanup_free char *own = NULL;
+	cleanup_free char *source = NULL;
+	cleanup_close int mounted = -1;
+
+	if (cgroupns) {
+		if (mr_mount_at(h->fstype, dst_fd, h->fstype, flags, *h->controllers ? h->controllers : NULL) == 0)
+			return 0;
+		/* cgroup2 in a user namespace without its own cgroup namespace:
+		 * refused, fall back to the bind as runc does. */
+		if (strcmp(h->fstype, "cgroup2") != 0 || (errno != EPERM && errno != EBUSY))
+			return mr_error_sys(err, errno, "mount %s %s", h->fstype, h->name);
+	}
+	own = own_cgroup(h->controllers);
+	if (own == NULL)
+		return mr_error_sys(err, errno, "find our cgroup in the %s hierarchy", h->name);
+	if (asprintf(&source, "%s%s", host_dir, strcmp(own, "/") == 0 ? "" : own) < 0)
+		return mr_error_sys(err, ENOMEM, "cgroup %s", h->name);
+	if (mr_mount_at(source, dst_fd, NULL, MS_BIND, NULL) < 0)
+		return mr_error_sys(err, errno, "bind %s", source);
+	mounted = mr_mount_reopen(root_fd, dest, dst_fd, err);
+	if (mounted < 0)
+		return -1;
+	if (mr_mount_remount_bind(mounted, flags) < 0)
+		return mr_error_sys(err, errno, "remount bind of %s", source);
+	return 0;
+}
+
+static bool has_cgroup_namespace(const struct oci_config *cfg)
+{
+	for (size_t i = 0; cfg->linux && i < cfg->linux->namespaces_len; i++)
+		if (cfg->linux->namespaces[i].type && strcmp(cfg->linux->namespaces[i].type, "cgroup") == 0)
+			return true;
+	return false;
+}
+
+static int mount_v1(bool cgroupns, const char *dest, int root_fd, int dst_fd, unsigned long flags,
+		    struct mr_error **err)
+{
+	const unsigned long tmpfs_flags = MS_NOSUID | MS_NODEV | MS_NOEXEC;
+	struct hierarchy *h = NULL;
+	cleanup_close int tmp_fd = -1;
+	size_t n = 0;
+	int ret = -1;
+
+	if (host_hierarchies(&h, &n, err) < 0)
+		return -1;
+	if (mr_mount_at("tmpfs", dst_fd, "tmpfs", tmpfs_flags, "mode=755") < 0) {
+		mr_error_sys(err, errno, "mount tmpfs");
+		goto out;
+	}
+	tmp_fd = mr_mount_reopen(root_fd, dest, dst_fd, err);
+	if (tmp_fd < 0)
+		goto out;
+	for (size_t i = 0; i < n; i++) {
+		cleanup_free char *host_dir = NULL;
+		cleanup_close int sub_fd = mr_path_mkdir_in_root(tmp_fd, h[i].name, 0755, false, err);
+
+		if (sub_fd < 0 || asprintf(&host_dir, CGROUP_ROOT "/%s", h[i].name) < 0)
+			goto out;
+		if (mount_hierarchy(&h[i], host_dir, cgroupns, tmp_fd, h[i].name, sub_fd, flags, err) < 0)
+			goto out;
+		/* "cpu,cpuacct" is also reached as "cpu" and "cpuacct". */
+		if (strchr(h[i].name, ',') != NULL) {
+			cleanup_free char *names = strdup(h[i].name);
+			char *p = names, *one;
+
+			while (names && (one = strsep(&p, ",")) != NULL)
+				if (symlinkat(h[i].name, tmp_fd, one) < 0 && errno != EEXIST) {
+					mr_error_sys(err, errno, "symlink %s", one);
+					goto out;
+				}
+		}
+	}
+	if ((flags & MS_RDONLY) && mr_mount_remount_bind(tmp_fd, tmpfs_flags | MS_RDONLY) < 0) {
+		mr_error_sys(err, errno, "remount the cgroup tmpfs read-only");
+		goto out;
+	}
+	ret = 0;
+out:
+	hierarchies_free(h, n);
+	return ret;
+}
+
+int mr_mount_cgroup(const struct oci_config *cfg, const char *dest, int root_fd, int dst_fd, unsigned long flags,
+		    struct mr_error **err)
+{
+	struct statfs sfs;
+	bool cgroupns = has_cgroup_namespace(cfg);
+
+	flags &= ~(MS_BIND | MS_REC | MS_REMOUNT);
+	if (statfs(CGROUP_ROOT, &sfs) < 0)
+		return mr_error_sys(err, errno, "statfs " CGROUP_ROOT);
+	if (sfs.f_type == CGROUP2_SUPER_MAGIC) {
+		struct hierarchy v2 = { .name = "", .fstype = "cgroup2", .controllers = "" };
+
+		return mount_hierarchy(&v2, CGROUP_ROOT, cgroupns, root_fd, dest, dst_fd, flags, err);
+	}
+	return mount_v1(cgroupns, dest, root_fd, dst_fd, flags, err);
+}

@@ -1,0 +1,141 @@
+/* Idmapped bind mounts (mounts[].uidMappings/gidMappings, "idmap",
+ * "ridmap"): file owners on the source are shown shifted through a user
+ * namespace's maps. The kernel takes the mapping as a user namespace fd, so
+ * we make one: a child cloned into a new user namespace waits while we write
+ * its maps and open /proc/PID/ns/user, then exits; the fd keeps the
+ * namespace alive. mount_setattr(MOUNT_ATTR_IDMAP) only works on a detached
+ * mount (open_tree OPEN_TREE_CLONE), which move_mount then attaches.
+ *
+ * The caller needs CAP_SYS_ADMIN over the source's mount namespace and the
+ * maps' host ids: the init can do this only while it is not in a user
+ * namespace of its own. */
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mount.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "mount-internal.h"
+#include "util/cleanup.h"
+#include "util/syscalls.h"
+
+static int write_map(pid_t pid, const char *file, const struct oci_id_mapping *map, size_t n)
+{
+	char path[64];
+	cleanup_free char *text = calloc(n ? n : 1, 3 * 11 + 3);
+	size_t len = 0;
+	cleanup_close int fd = -1;
+
+	if (text == NULL)
+		return -1;
+	for (size_t i = 0; i < n; i++)
+		len += sprintf(text + len, "%u %u %u\n", map[i].container_id, map[i].host_id, map[i].size);
+	snprintf(path, sizeof(path), "/proc/%d/%s", (int)pid, file);
+	fd = open(path, O_WRONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -1;
+	/* The kernel takes a map in one write() only. */
+	if (write(fd, text, len) != (ssize_t)len)
+		return -1;
+	return 0;
+}
+
+/* The child's pid as the mounted /proc numbers it: the init runs in a new
+ * pid namespace while /proc is still the host's, so the pid clone returned
+ * is not the one to look up there. The fdinfo of a pidfd tells the pid in
+ * the pid namespace of the procfs it is read through. */
+static pid_t proc_pid(int pidfd)
+{
+	char path[64];
+	cleanup_fclose FILE *f = NULL;
+	cleanup_free char *line = NULL;
+	size_t cap = 0;
+	int pid;
+
+	snprintf(path, sizeof(path), "/proc/self/fdinfo/%d", pidfd);
+	f = fopen(path, "re");
+	while (f != NULL && getline(&line, &cap, f) > 0)
+		if (sscanf(line, "Pid: %d", &pid) == 1 && pid > 0)
+			return pid;
+	errno = ESRCH;
+	return -1;
+}
+
+static int userns_fd(const struct oci_id_mapping *uids, size_t n_uids, const struct oci_id_mapping *gids,
+		     size_t n_gids, struct mr_error **err)
+{
+	int pidfd = -1;
+	struct mr_clone_args args = {
+		.flags = CLONE_NEWUSER | CLONE_PIDFD, .pidfd = (uint64_t)(uintptr_t)&pidfd, .exit_signal = SIGCHLD
+	};
+	char path[64];
+	int sync[2], fd = -1, saved = 0;
+	pid_t pid, seen;
+
+	if (pipe2(sync, O_CLOEXEC) < 0)
+		return mr_error_sys(err, errno, "pipe");
+	pid = mr_clone3(&args);
+	if (pid == 0) {
+		char c;
+
+		/* Wait for the parent to close its end, then go. */
+		close(sync[1]);
+		while (read(sync[0], &c, 1) < 0 && errno == EINTR)
+			;
+		_exit(0);
+	}
+	close(sync[0]);
+	if (pid < 0) {
+		close(sync[1]);
+		return mr_error_sys(err, errno, "clone a user namespace for the idmap");
+	}
+	seen = proc_pid(pidfd);
+	snprintf(path, sizeof(path), "/proc/%d/ns/user", (int)seen);
+	if (seen < 0 || write_map(seen, "uid_map", uids, n_uids) < 0 || write_map(seen, "gid_map", gids, n_gids) < 0 ||
+	    (fd = open(path, O_RDONLY | O_CLOEXEC)) < 0)
+		saved = errno;
+	close(sync[1]);
+	close(pidfd);
+	while (waitpid(pid, NULL, 0) < 0 && errno == EINTR)
+		;
+	if (fd < 0)
+		return mr_error_sys(err, saved, "set up the idmap user namespace");
+	return fd;
+}
+
+int mr_mount_idmapped_bind(const struct oci_config *cfg, const struct oci_mount *m, bool recursive, bool ridmap,
+			   int dst_fd, struct mr_error **err)
+{
+	const struct oci_id_mapping *uids = m->uid_mappings, *gids = m->gid_mappings;
+	size_t n_uids = m->uid_mappings_len, n_gids = m->gid_mappings_len;
+	cleanup_close int tree = -1;
+	cleanup_close int ns = -1;
+	struct mount_attr attr = { .attr_set = MOUNT_ATTR_IDMAP };
+
+	/* A bare "idmap" maps like the container's user namespace. */
+	if (n_uids == 0 && n_gids == 0 && cfg->linux) {
+		uids = cfg->linux->uid_mappings;
+		n_uids = cfg->linux->uid_mappings_len;
+		gids = cfg->linux->gid_mappings;
+		n_gids = cfg->linux->gid_mappings_len;
+	}
+	if (n_uids == 0 || n_gids == 0)
+		return mr_error_set(err, EINVAL, "idmapped mount without uidMappings and gidMappings");
+	tree = open_tree(AT_FDCWD, m->source, OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | (recursive ? AT_RECURSIVE : 0));
+	if (tree < 0)
+		return mr_error_sys(err, errno, "open_tree %s", m->source);
+	ns = userns_fd(uids, n_uids, gids, n_gids, err);
+	if (ns < 0)
+		return -1;
+	attr.userns_fd = (uint64_t)ns;
+	/* "idmap" maps the top mount only, "ridmap" every mount of the tree. */
+	if (mount_setattr(tree, "", AT_EMPTY_PATH | (ridmap ? AT_RECURSIVE : 0), &attr, sizeof(attr)) < 0)
+		return mr_error_sys(err, errno, "idmap %s", m->source);
+	if (move_mount(tree, "", dst_fd, "", MOVE_MOUNT_F_EMPTY_PATH | MOVE_MOUNT_T_EMPTY_PATH) < 0)
+		return mr_error_sys(err, errno, "attach the idmapped mount of %s", m->source);
+	return 0;
+}

@@ -1,0 +1,40 @@
+/* What mount.c, mount-cgroup.c and mount-idmap.c share; not part of the
+ * library's interface. */
+#ifndef MINIRUN_MOUNT_INTERNAL_H
+#define MINIRUN_MOUNT_INTERNAL_H
+
+#include <stdbool.h>
+
+#include "spec/oci-model.gen.h"
+#include "util/error.h"
+
+/* mount(2) with the target given as the fd `dst_fd` ("/proc/self/fd/N"). */
+int mr_mount_at(const char *source, int dst_fd, const char *type, unsigned long flags, const char *data);
+
+/* Remount the bind mount at `fd` with the per-mount `flags` (MS_RDONLY,
+ * MS_NOSUID, ...), keeping the flags the kernel locks. -1 with errno. */
+int mr_mount_remount_bind(int fd, unsigned long flags);
+
+/* After mounting on `old_fd` (the destination `dest` inside root_fd): an
+ * O_PATH fd of the new mount's root, checked to be another mount. */
+int mr_mount_reopen(int root_fd, const char *dest, int old_fd, struct mr_error **err);
+
+/* Copy the contents of the directory `from` into the directory `to`,
+ * keeping modes, owners, times and symlinks (tmpcopyup). */
+int mr_mount_copy_up(int from, int to, struct mr_error **err);
+
+/* type "cgroup": on a cgroup v2 host a cgroup2 mount; on a v1 (hybrid) host
+ * a tmpfs with one mount per host hierarchy (and "unified"). Without a
+ * cgroup namespace, binds of our own cgroup in each hierarchy instead. */
+int mr_mount_cgroup(const struct oci_config *cfg, const char *dest, int root_fd, int dst_fd, unsigned long flags,
+		    struct mr_error **err);
+
+/* The mount point holding `path` (malloc'ed) and whether it is shared. */
+int mr_mountinfo_parent(const char *path, char **mount_point, bool *shared, struct mr_error **err);
+
+/* Bind m->source on dst_fd through an idmapped mount (mounts[].uidMappings/
+ * gidMappings, or linux.uidMappings/gidMappings for a bare "idmap"). */
+int mr_mount_idmapped_bind(const struct oci_config *cfg, const struct oci_mount *m, bool recursive, bool ridmap,
+			   int dst_fd, struct mr_error **err);
+
+#endif

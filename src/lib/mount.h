@@ -1,0 +1,40 @@
+/* The container's filesystem view, built by the init inside its new mount
+ * namespace: the rootfs bind, config.json's mounts, pivot_root, masked and
+ * read-only paths. Every destination is resolved inside the rootfs (openat2
+ * RESOLVE_IN_ROOT, or a careful walk where the kernel lacks it) and mounted
+ * through an fd, so a symlink in the rootfs cannot redirect a mount to the
+ * host. Errors name the mount destination. */
+#ifndef MINIRUN_MOUNT_H
+#define MINIRUN_MOUNT_H
+
+#include <stdbool.h>
+
+#include "spec/oci-model.gen.h"
+#include "util/error.h"
+
+/* Before any mount: make the propagation of / in our namespace
+ * linux.rootfsPropagation (default rslave, so nothing we mount leaks to the
+ * host), then bind the rootfs onto itself so it is a mount point. */
+int mr_mount_prepare_rootfs(const struct oci_config *cfg, const char *rootfs, struct mr_error **err);
+
+/* config.json mounts, in order, below `rootfs` (host path, already a mount
+ * point). Creates missing destinations (dirs, or files for file binds). */
+int mr_mount_all(const struct oci_config *cfg, const char *rootfs, struct mr_error **err);
+
+/* /dev: the default devices (null zero full random urandom tty), the
+ * symlinks (fd stdin stdout stderr ptmx->pts/ptmx, core), then
+ * linux.devices; mknod, or a bind from the host when in a user namespace
+ * (mknod is not allowed there). Only when /dev is not bind-mounted from the
+ * host. */
+int mr_dev_setup(const struct oci_config *cfg, const char *rootfs, bool in_userns, struct mr_error **err);
+
+/* Make `rootfs` the new / : pivot_root (no_pivot: MS_MOVE + chroot, for a
+ * rootfs on ramfs/initramfs), then chdir("/"). */
+int mr_mount_pivot(const char *rootfs, bool no_pivot, struct mr_error **err);
+
+/* After pivot: maskedPaths (files: bind of /dev/null, checked to be char
+ * 1:3; dirs: a read-only tmpfs), readonlyPaths (bind + remount ro),
+ * root.readonly (remount / read-only). Missing paths are skipped. */
+int mr_mount_finalize(const struct oci_config *cfg, struct mr_error **err);
+
+#endif

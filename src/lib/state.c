@@ -1,0 +1,376 @@
+#include "state.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/file.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "util/cleanup.h"
+#include "util/id.h"
+#include "util/json.h"
+
+#define STATE_FILE "state.json"
+
+const char *mr_state_default_root(void)
+{
+	static char buf[4096];
+	const char *xdg = getenv("XDG_RUNTIME_DIR");
+
+	if (geteuid() == 0)
+		return "/run/minirun";
+	if (xdg != NULL && xdg[0] != '\0')
+		snprintf(buf, sizeof(buf), "%s/minirun", xdg);
+	else
+		snprintf(buf, sizeof(buf), "/tmp/minirun-%u", (unsigned)geteuid());
+	return buf;
+}
+
+static int mkdir_p(const char *path, mode_t mode)
+{
+	char tmp[4096];
+	size_t len = strlen(path);
+
+	if (len == 0 || len >= sizeof(tmp)) {
+		errno = ENAMETOOLONG;
+		return -1;
+	}
+	memcpy(tmp, path, len + 1);
+	for (char *p = tmp + 1; *p; p++) {
+		if (*p != '/')
+			continue;
+		*p = '\0';
+		if (mkdir(tmp, mode) < 0 && errno != EEXIST)
+			return -1;
+		*p = '/';
+	}
+	if (mkdir(tmp, mode) < 0 && errno != EEXIST)
+		return -1;
+	return 0;
+}
+
+static int open_root(const char *root, bool create, struct mr_error **err)
+{
+	int fd;
+
+	if (create && mkdir_p(root, 0711) < 0)
+		return mr_error_sys(err, errno, "cannot create the state directory %s", root);
+	fd = open(root, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (fd < 0 && !(errno == ENOENT && !create))
+		return mr_error_sys(err, errno, "cannot open the state directory %s", root);
+	return fd; /* -1 with ENOENT: no root, so no container */
+}
+
+static int fill(struct mr_container_dir *d, const char *root, const char *id, int root_fd, int dir_fd,
+		struct mr_error **err)
+{
+	d->root = strdup(root);
+	d->id = strdup(id);
+	d->root_fd = root_fd;
+	d->dir_fd = dir_fd;
+	if (d->root == NULL || d->id == NULL) {
+		mr_state_close(d);
+		return mr_error_set(err, ENOMEM, "out of memory");
+	}
+	return 0;
+}
+
+int mr_state_create(const char *root, const char *id, struct mr_container_dir *d, struct mr_error **err)
+{
+	cleanup_close int root_fd = -1, dir_fd = -1;
+
+	memset(d, 0, sizeof(*d));
+	d->root_fd = d->dir_fd = -1;
+	if (mr_id_validate(id, err) < 0)
+		return -1;
+	root_fd = open_root(root, true, err);
+	if (root_fd < 0)
+		return -1;
+	/* mkdir is the atomic step: of two concurrent creates, one wins. */
+	if (mkdirat(root_fd, id, 0711) < 0) {
+		if (errno == EEXIST)
+			return mr_error_set(err, EEXIST, "container \"%s\" already exists", id);
+		return mr_error_sys(err, errno, "cannot create %s/%s", root, id);
+	}
+	dir_fd = openat(root_fd, id, O_RDONLY | O_DIRECTORY | O_CLOEXEC | O_NOFOLLOW);
+	if (dir_fd < 0 || flock(dir_fd, LOCK_EX) < 0) {
+		int saved = errno;
+		unlinkat(root_fd, id, AT_REMOVEDIR);
+		return mr_error_sys(err, saved, "cannot open %s/%s", root, id);
+	}
+	if (fill(d, root, id, root_fd, dir_fd, err) < 0)
+		return -1;
+	root_fd = dir_fd = -1;
+	return 0;
+}
+
+int mr_state_open(const char *root, const char *id, struct mr_container_dir *d, struct mr_error **err)
+{
+	cleanup_close int root_fd = -1, dir_fd = -1;
+	struct stat st;
+
+	memset(d, 0, sizeof(*d));
+	d->root_fd = d->dir_fd = -1;
+	if (mr_id_validate(id, err) < 0)
+		return -1;
+	root_fd = open_root(root, false, err);
+	if (root_fd < 0 && errno != ENOENT)
+		return -1;
+	if (root_fd >= 0)
+		dir_fd = openat(root_fd, id, O_RDONLY | O_DIRECTORY | O_CLOEXEC | O_NOFOLLOW);
+	if (dir_fd < 0) {
+		if (root_fd < 0 || errno == ENOENT)
+			return mr_error_set(err, ENOENT, "container \"%s\" does not exist", id);
+		return mr_error_sys(err, errno, "cannot open %s/%s", root, id);
+	}
+	if (flock(dir_fd, LOCK_EX) < 0)
+		return mr_error_sys(err, errno, "cannot lock %s/%s", root, id);
+	/* A create that failed removes its directory while we waited. */
+	if (fstat(dir_fd, &st) == 0 && st.st_nlink == 0)
+		return mr_error_set(err, ENOENT, "container \"%s\" does not exist", id);
+	if (fill(d, root, id, root_fd, dir_fd, err) < 0)
+		return -1;
+	root_fd = dir_fd = -1;
+	return 0;
+}
+
+void mr_state_close(struct mr_container_dir *d)
+{
+	if (d->dir_fd >= 0)
+		close(d->dir_fd); /* drops the flock */
+	if (d->root_fd >= 0)
+		close(d->root_fd);
+	free(d->root);
+	free(d->id);
+	memset(d, 0, sizeof(*d));
+	d->root_fd = d->dir_fd = -1;
+}
+
+int mr_state_remove(struct mr_container_dir *d, struct mr_error **err)
+{
+	int ret = 0;
+	DIR *dir;
+	int fd = openat(d->dir_fd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+
+	if (fd >= 0 && (dir = fdopendir(fd)) != NULL) {
+		struct dirent *e;
+		while ((e = readdir(dir)) != NULL) {
+			if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
+				continue;
+			if (unlinkat(d->dir_fd, e->d_name, 0) < 0 && errno != ENOENT)
+				ret = mr_error_sys(err, errno, "cannot remove %s/%s/%s", d->root, d->id, e->d_name);
+		}
+		closedir(dir);
+	} else if (fd >= 0) {
+		close(fd);
+	}
+	if (unlinkat(d->root_fd, d->id, AT_REMOVEDIR) < 0 && errno != ENOENT)
+		ret = mr_error_sys(err, errno, "cannot remove %s/%s", d->root, d->id);
+	mr_state_close(d);
+	return ret;
+}
+
+struct mr_record *mr_state_read(const struct mr_container_dir *d, struct mr_error **err)
+{
+	cleanup_close int fd = openat(d->dir_fd, STATE_FILE, O_RDONLY | O_CLOEXEC);
+	cleanup_free char *buf = NULL;
+	struct mr_json *json;
+	struct mr_record *r;
+	size_t len;
+
+	if (fd < 0) {
+		if (errno == ENOENT)
+			mr_error_set(err, ENOENT, "container \"%s\" does not exist (no state: being created?)", d->id);
+		else
+			mr_error_sys(err, errno, "cannot read the state of \"%s\"", d->id);
+		return NULL;
+	}
+	buf = mr_read_fd(fd, 1 << 20, &len, err);
+	if (buf == NULL || (json = mr_json_parse(buf, len, err)) == NULL) {
+		mr_error_prefix(err, "%s/%s/%s", d->root, d->id, STATE_FILE);
+		return NULL;
+	}
+	r = calloc(1, sizeof(*r));
+	if (r == NULL || mr_model_parse(&mr_type_mr_record, json, r, err) < 0) {
+		mr_json_free(json);
+		mr_record_free(r);
+		mr_error_set(err, ENOMEM, "out of memory");
+		mr_error_prefix(err, "%s/%s/%s", d->root, d->id, STATE_FILE);
+		return NULL;
+	}
+	mr_json_free(json);
+	return r;
+}
+
+int mr_state_write(const struct mr_container_dir *d, const struct mr_record *r, struct mr_error **err)
+{
+	cleanup_free char *text = mr_model_to_string(&mr_type_mr_record, r, false, err);
+	cleanup_close int fd = -1;
+	size_t len;
+
+	if (text == NULL)
+		return -1;
+	len = strlen(text);
+	fd = openat(d->dir_fd, STATE_FILE ".tmp", O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+	if (fd < 0)
+		return mr_error_sys(err, errno, "cannot write the state of \"%s\"", d->id);
+	if (write(fd, text, len) != (ssize_t)len) {
+		unlinkat(d->dir_fd, STATE_FILE ".tmp", 0);
+		return mr_error_sys(err, errno ? errno : EIO, "cannot write the state of \"%s\"", d->id);
+	}
+	/* rename is atomic: readers see the old or the new file, never half. */
+	if (renameat(d->dir_fd, STATE_FILE ".tmp", d->dir_fd, STATE_FILE) < 0) {
+		unlinkat(d->dir_fd, STATE_FILE ".tmp", 0);
+		return mr_error_sys(err, errno, "cannot write the state of \"%s\"", d->id);
+	}
+	return 0;
+}
+
+static int cmp_str(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+char **mr_state_list(const char *root, size_t *n, struct mr_error **err)
+{
+	DIR *dir = opendir(root);
+	char **ids = calloc(1, sizeof(char *));
+	size_t cap = 1;
+	struct dirent *e;
+
+	*n = 0;
+	if (ids == NULL) {
+		if (dir)
+			closedir(dir);
+		mr_error_set(err, ENOMEM, "out of memory");
+		return NULL;
+	}
+	if (dir == NULL) {
+		if (errno == ENOENT)
+			return ids; /* no root yet: no containers */
+		free(ids);
+		mr_error_sys(err, errno, "cannot open the state directory %s", root);
+		return NULL;
+	}
+	while ((e = readdir(dir)) != NULL) {
+		if (e->d_type != DT_DIR || mr_id_validate(e->d_name, NULL) < 0)
+			continue;
+		if (*n + 1 >= cap) {
+			char **more = realloc(ids, (cap *= 2) * sizeof(char *));
+			if (more == NULL)
+				break;
+			ids = more;
+		}
+		if ((ids[*n] = strdup(e->d_name)) != NULL)
+			(*n)++;
+	}
+	closedir(dir);
+	ids[*n] = NULL;
+	qsort(ids, *n, sizeof(char *), cmp_str);
+	return ids;
+}
+
+unsigned long long mr_proc_start_time(pid_t pid, bool *zombie)
+{
+	char path[64], buf[1024];
+	unsigned long long start = 0;
+	ssize_t n;
+	int fd;
+	char *p;
+
+	*zombie = false;
+	snprintf(path, sizeof(path), "/proc/%d/stat", (int)pid);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return 0;
+	n = read(fd, buf, sizeof(buf) - 1);
+	close(fd);
+	if (n <= 0)
+		return 0;
+	buf[n] = '\0';
+	/* comm may hold spaces and parentheses: fields start after the last ')'. */
+	p = strrchr(buf, ')');
+	if (p == NULL || p[1] != ' ')
+		return 0;
+	p += 2;
+	*zombie = (*p == 'Z' || *p == 'X');
+	/* p is field 3 (state); start time is field 22. */
+	for (int field = 3; field < 22 && p; field++) {
+		p = strchr(p, ' ');
+		if (p)
+			p++;
+	}
+	if (p)
+		start = strtoull(p, NULL, 10);
+	return start;
+}
+
+enum mr_status mr_state_status(const struct mr_container_dir *d, const struct mr_record *r)
+{
+	bool zombie;
+	struct stat st;
+
+	if (!r->has_pid || r->pid <= 0)
+		return MR_STATUS_STOPPED;
+	if (mr_proc_start_time(r->pid, &zombie) != r->pid_start_time || zombie)
+		return MR_STATUS_STOPPED;
+	if (fstatat(d->dir_fd, MR_FIFO_NAME, &st, AT_SYMLINK_NOFOLLOW) == 0)
+		return MR_STATUS_CREATED;
+	return MR_STATUS_RUNNING;
+}
+
+const char *mr_status_name(enum mr_status s)
+{
+	static const char *const names[] = { "creating", "created", "running", "paused", "stopped" };
+	return names[s];
+}
+
+static char *dup_or_empty(const char *s)
+{
+	return strdup(s ? s : "");
+}
+
+struct oci_state *mr_state_public(const struct mr_record *r, enum mr_status s, struct mr_error **err)
+{
+	struct oci_state *st = calloc(1, sizeof(*st));
+
+	if (st == NULL)
+		goto oom;
+	st->oci_version = dup_or_empty(r->oci_version);
+	st->id = dup_or_empty(r->id);
+	st->status = strdup(mr_status_name(s));
+	st->pid = s == MR_STATUS_STOPPED ? 0 : r->pid;
+	st->has_pid = true;
+	st->bundle = dup_or_empty(r->bundle);
+	st->rootfs = dup_or_empty(r->rootfs);
+	st->created = dup_or_empty(r->created);
+	st->owner = dup_or_empty(r->owner);
+	if (!st->oci_version || !st->id || !st->status || !st->bundle || !st->rootfs || !st->created || !st->owner)
+		goto oom;
+	if (r->annotations && r->annotations->len > 0) {
+		st->annotations = calloc(1, sizeof(*st->annotations));
+		if (st->annotations == NULL)
+			goto oom;
+		st->annotations->keys = calloc(r->annotations->len, sizeof(char *));
+		st->annotations->values = calloc(r->annotations->len, sizeof(char *));
+		if (!st->annotations->keys || !st->annotations->values)
+			goto oom;
+		for (size_t i = 0; i < r->annotations->len; i++) {
+			st->annotations->keys[i] = strdup(r->annotations->keys[i]);
+			st->annotations->values[i] = strdup(r->annotations->values[i]);
+			st->annotations->len = i + 1;
+			if (!st->annotations->keys[i] || !st->annotations->values[i])
+				goto oom;
+		}
+	}
+	return st;
+oom:
+	oci_state_free(st);
+	mr_error_set(err, ENOMEM, "out of memory");
+	return NULL;
+}

@@ -1,0 +1,404 @@
+#include "util/path.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "util/cleanup.h"
+#include "util/syscalls.h"
+
+char *mr_path_fd(char *buf, size_t size, int fd)
+{
+	snprintf(buf, size, "/proc/self/fd/%d", fd);
+	return buf;
+}
+
+/* The target of the symlink `fd` (an O_PATH fd of the link itself). */
+static char *read_link_fd(int fd)
+{
+	char buf[PATH_MAX];
+	ssize_t n = readlinkat(fd, "", buf, sizeof(buf) - 1);
+
+	if (n < 0)
+		return NULL;
+	if (n == 0) {
+		/* An empty target resolves to nothing: the kernel says ENOENT. */
+		errno = ENOENT;
+		return NULL;
+	}
+	buf[n] = '\0';
+	return strdup(buf);
+}
+
+/* The directories walked so far, as O_PATH fds; dirs[0] is the root (not
+ * ours to close). ".." pops, so it can never climb above the root. */
+struct walk_stack {
+	int *dirs;
+	size_t len, cap;
+};
+
+static void stack_reset(struct walk_stack *s)
+{
+	while (s->len > 1)
+		close(s->dirs[--s->len]);
+}
+
+static void stack_free(struct walk_stack *s)
+{
+	stack_reset(s);
+	free(s->dirs);
+}
+
+static int stack_push(struct walk_stack *s, int fd)
+{
+	if (s->len == s->cap) {
+		size_t cap = s->cap ? s->cap * 2 : 16;
+		int *dirs = realloc(s->dirs, cap * sizeof(*dirs));
+		if (dirs == NULL)
+			return -1;
+		s->dirs = dirs;
+		s->cap = cap;
+	}
+	s->dirs[s->len++] = fd;
+	return 0;
+}
+
+/* Open the object the walk ended on with the caller's flags. `fd` is an
+ * O_PATH fd of it; a non-directory is reopened by name from its parent with
+ * O_NOFOLLOW and checked to be the same inode, so a swap in between fails
+ * instead of opening something else. */
+static int walk_finish(int parent, const char *name, int fd, int flags)
+{
+	struct stat before, after;
+	int ret;
+
+	if (fstat(fd, &before) < 0)
+		return -1;
+	if (S_ISDIR(before.st_mode))
+		return openat(fd, ".", (flags & ~O_NOFOLLOW) | O_CLOEXEC);
+	if (flags & O_DIRECTORY) {
+		errno = ENOTDIR;
+		return -1;
+	}
+	if (flags & O_PATH)
+		return fcntl(fd, F_DUPFD_CLOEXEC, 3);
+	ret = openat(parent, name, flags | O_NOFOLLOW | O_CLOEXEC);
+	if (ret < 0)
+		return -1;
+	if (fstat(ret, &after) < 0 || after.st_dev != before.st_dev || after.st_ino != before.st_ino) {
+		close(ret);
+		errno = EAGAIN;
+		return -1;
+	}
+	return ret;
+}
+
+/* The walk proper; -1 with errno set. */
+static int walk(int root_fd, const char *path, int flags)
+{
+	struct walk_stack stack = { 0 };
+	cleanup_free char *todo = strdup(path);
+	const char *p;
+	int links = 0, ret = -1, saved;
+
+	if (todo == NULL || stack_push(&stack, root_fd) < 0)
+		goto out;
+	p = todo;
+	for (;;) {
+		char name[NAME_MAX + 1];
+		const char *end, *rest;
+		bool last, trailing_slash;
+		struct stat st;
+		int fd, top = stack.dirs[stack.len - 1];
+
+		while (*p == '/')
+			p++;
+		if (*p == '\0') {
+			ret = walk_finish(top, ".", top, flags);
+			goto out;
+		}
+		end = strchrnul(p, '/');
+		if ((size_t)(end - p) > NAME_MAX) {
+			errno = ENAMETOOLONG;
+			goto out;
+		}
+		memcpy(name, p, end - p);
+		name[end - p] = '\0';
+		rest = end;
+		while (*rest == '/')
+			rest++;
+		last = *rest == '\0';
+		trailing_slash = *end == '/';
+		p = end;
+
+		if (strcmp(name, ".") == 0)
+			continue;
+		if (strcmp(name, "..") == 0) {
+			if (stack.len > 1)
+				close(stack.dirs[--stack.len]);
+			continue;
+		}
+		fd = openat(top, name, O_PATH | O_NOFOLLOW | O_CLOEXEC);
+		if (fd < 0)
+			goto out;
+		if (fstat(fd, &st) < 0) {
+			close(fd);
+			goto out;
+		}
+		if (S_ISDIR(st.st_mode)) {
+			if (stack_push(&stack, fd) < 0) {
+				close(fd);
+				goto out;
+			}
+			continue;
+		}
+		if (S_ISLNK(st.st_mode) && !(last && !trailing_slash && (flags & O_NOFOLLOW))) {
+			cleanup_free char *target = NULL;
+			char *next;
+
+			if (++links > MR_PATH_MAX_SYMLINKS) {
+				close(fd);
+				errno = ELOOP;
+				goto out;
+			}
+			target = read_link_fd(fd);
+			close(fd);
+			if (target == NULL)
+				goto out;
+			/* The rest of the path (with its trailing slash) goes on from
+			 * where the link points. */
+			if (asprintf(&next, "%s%s", target, end) < 0)
+				goto out;
+			free(todo);
+			todo = next;
+			p = todo;
+			if (target[0] == '/')
+				stack_reset(&stack);
+			continue;
+		}
+		if (!last || trailing_slash) {
+			close(fd);
+			errno = ENOTDIR;
+			goto out;
+		}
+		ret = walk_finish(top, name, fd, flags);
+		close(fd);
+		goto out;
+	}
+out:
+	saved = errno;
+	stack_free(&stack);
+	errno = saved;
+	return ret;
+}
+
+int mr_path_open_in_root_walk(int root_fd, const char *path, int flags, struct mr_error **err)
+{
+	int fd = walk(root_fd, path, flags);
+
+	if (fd < 0)
+		return mr_error_sys(err, errno, "open %s in the rootfs", path);
+	return fd;
+}
+
+int mr_path_open_in_root(int root_fd, const char *path, int flags, struct mr_error **err)
+{
+	int fd = -1;
+
+	/* EAGAIN: the kernel saw a rename or mount race on ".." and refused to
+	 * guess; trying again is what it asks for. */
+	for (int tries = 0; tries < 32; tries++) {
+		fd = mr_openat2(root_fd, path, (uint64_t)(flags | O_CLOEXEC), 0,
+				RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS);
+		if (fd >= 0 || errno != EAGAIN)
+			break;
+	}
+	if (fd < 0 && errno == ENOSYS)
+		return mr_path_open_in_root_walk(root_fd, path, flags, err);
+	if (fd < 0)
+		return mr_error_sys(err, errno, "open %s in the rootfs", path);
+	return fd;
+}
+
+/* Open `path` in root (following symlinks inside it); -1 with errno. */
+static int open_quiet(int root_fd, const char *path, int flags)
+{
+	struct mr_error *e = NULL;
+	int fd = mr_path_open_in_root(root_fd, path, flags, &e);
+
+	if (fd < 0) {
+		int saved = e ? e->errnum : EIO;
+		mr_error_free(e);
+		errno = saved;
+	}
+	return fd;
+}
+
+/* One pass of mkdir_in_root over `path`. Returns the fd, -1 with errno on
+ * failure, or -2 after replacing *path with the expansion of a dangling
+ * symlink (or after losing a race): the caller starts again. */
+static int mkdir_pass(int root_fd, char **path, mode_t mode, bool last_is_file, int *links)
+{
+	size_t len = strlen(*path);
+	cleanup_free char *prefix = malloc(len + 2);
+	const char *p = *path;
+	int cur, saved;
+
+	if (prefix == NULL)
+		return -1;
+	prefix[0] = '\0';
+	cur = openat(root_fd, ".", O_PATH | O_DIRECTORY | O_CLOEXEC);
+	if (cur < 0)
+		return -1;
+	for (;;) {
+		const char *end, *rest;
+		size_t prefix_len = strlen(prefix);
+		char name[NAME_MAX + 1];
+		struct stat st;
+		bool last;
+		int fd;
+
+		while (*p == '/')
+			p++;
+		if (*p == '\0')
+			return cur;
+		end = strchrnul(p, '/');
+		if ((size_t)(end - p) > NAME_MAX) {
+			errno = ENAMETOOLONG;
+			goto fail;
+		}
+		memcpy(name, p, end - p);
+		name[end - p] = '\0';
+		rest = end;
+		while (*rest == '/')
+			rest++;
+		last = *rest == '\0';
+		p = end;
+		sprintf(prefix + prefix_len, "/%s", name);
+
+		/* Resolved from the root each time, so that every symlink on the way
+		 * (absolute or with "..") is contained. */
+		fd = open_quiet(root_fd, prefix, O_PATH);
+		if (fd >= 0) {
+			close(cur);
+			cur = fd;
+			if (!last && (fstat(cur, &st) < 0 || !S_ISDIR(st.st_mode))) {
+				errno = ENOTDIR;
+				goto fail;
+			}
+			continue;
+		}
+		if (errno != ENOENT || strcmp(name, ".") == 0 || strcmp(name, "..") == 0)
+			goto fail;
+		fd = openat(cur, name, O_PATH | O_NOFOLLOW | O_CLOEXEC);
+		if (fd >= 0) {
+			cleanup_free char *target = NULL;
+			char *next;
+			int n;
+
+			/* There is something: a dangling symlink (create what it points
+			 * to, inside the root), or it appeared since we looked. */
+			if (++*links > MR_PATH_MAX_SYMLINKS) {
+				close(fd);
+				errno = ELOOP;
+				goto fail;
+			}
+			if (fstat(fd, &st) < 0 || !S_ISLNK(st.st_mode)) {
+				close(fd);
+				close(cur);
+				return -2;
+			}
+			target = read_link_fd(fd);
+			close(fd);
+			if (target == NULL)
+				goto fail;
+			if (target[0] == '/')
+				n = asprintf(&next, "%s%s", target, end);
+			else
+				n = asprintf(&next, "%.*s/%s%s", (int)prefix_len, prefix, target, end);
+			if (n < 0)
+				goto fail;
+			free(*path);
+			*path = next;
+			close(cur);
+			return -2;
+		}
+		if (last && last_is_file) {
+			fd = openat(cur, name, O_CREAT | O_EXCL | O_WRONLY | O_NOFOLLOW | O_CLOEXEC, mode & 0666);
+			if (fd >= 0)
+				close(fd);
+		} else {
+			fd = mkdirat(cur, name, mode);
+		}
+		if (fd < 0 && errno == EEXIST) {
+			/* Lost a race with someone creating it: look again. */
+			if (++*links > MR_PATH_MAX_SYMLINKS) {
+				errno = ELOOP;
+				goto fail;
+			}
+			close(cur);
+			return -2;
+		}
+		if (fd < 0)
+			goto fail;
+		fd = openat(cur, name, O_PATH | O_NOFOLLOW | O_CLOEXEC | (last && last_is_file ? 0 : O_DIRECTORY));
+		if (fd < 0)
+			goto fail;
+		close(cur);
+		cur = fd;
+	}
+fail:
+	saved = errno;
+	close(cur);
+	errno = saved;
+	return -1;
+}
+
+int mr_path_mkdir_in_root(int root_fd, const char *path, mode_t mode, bool last_is_file, struct mr_error **err)
+{
+	cleanup_free char *todo = strdup(path);
+	int links = 0, fd;
+
+	if (todo == NULL)
+		return mr_error_sys(err, ENOMEM, "create %s in the rootfs", path);
+	do
+		fd = mkdir_pass(root_fd, &todo, mode, last_is_file, &links);
+	while (fd == -2);
+	if (fd < 0)
+		return mr_error_sys(err, errno, "create %s in the rootfs", path);
+	return fd;
+}
+
+int mr_path_open_parent_in_root(int root_fd, const char *path, char **name, struct mr_error **err)
+{
+	size_t len = strlen(path);
+	const char *base;
+	cleanup_free char *dir = NULL;
+	int fd;
+
+	while (len > 1 && path[len - 1] == '/')
+		len--;
+	base = memrchr(path, '/', len);
+	base = base ? base + 1 : path;
+	if (base == path + len || (path + len - base == 1 && base[0] == '.') ||
+	    (path + len - base == 2 && base[0] == '.' && base[1] == '.'))
+		return mr_error_set(err, EINVAL, "%s: not a path to a file", path);
+	dir = strndup(path, base - path);
+	*name = strndup(base, path + len - base);
+	if (dir == NULL || *name == NULL) {
+		free(*name);
+		*name = NULL;
+		return mr_error_sys(err, ENOMEM, "create %s in the rootfs", path);
+	}
+	fd = mr_path_mkdir_in_root(root_fd, dir, 0755, false, err);
+	if (fd < 0) {
+		free(*name);
+		*name = NULL;
+	}
+	return fd;
+}
