@@ -53,8 +53,8 @@ static int names_to_bits(char *const *names, size_t n, const char *set, int last
 	for (size_t i = 0; i < n; i++) {
 		int cap = mr_cap_from_name(names[i]);
 		if (cap < 0)
-			return mr_error_set(err, EINVAL, "process.capabilities.%s[%zu]: unknown capability \"%.64s\"", set,
-					    i, names[i]);
+			return mr_error_set(err, EINVAL, "process.capabilities.%s[%zu]: unknown capability \"%.64s\"",
+					    set, i, names[i]);
 		if (cap > last_cap)
 			continue;
 		*out |= bit(cap);
@@ -96,7 +96,8 @@ int mr_caps_drop_bounding(const struct mr_caps *caps, int last_cap, struct mr_er
 		/* Dropping one that is already gone succeeds; EINVAL means the
 		 * kernel does not know it after all (last_cap was probed). */
 		if (prctl(PR_CAPBSET_DROP, cap, 0, 0, 0) < 0 && errno != EINVAL)
-			return mr_error_sys(err, errno, "process.capabilities.bounding: dropping %s: prctl(PR_CAPBSET_DROP)",
+			return mr_error_sys(err, errno,
+					    "process.capabilities.bounding: dropping %s: prctl(PR_CAPBSET_DROP)",
 					    cap_label(cap, label, sizeof(label)));
 	}
 	return 0;
@@ -133,12 +134,15 @@ static int explain_capset(const struct mr_caps *caps, int last_cap, struct mr_er
 		const char *name = cap_label(cap, label, sizeof(label));
 		if ((caps->permitted & bit(cap)) && !(perm & bit(cap)))
 			return mr_error_sys(err, EPERM,
-					    "process.capabilities.permitted: %s: the runtime does not hold it%s, so it cannot be granted",
+					    "process.capabilities.permitted: %s: the runtime does not hold it%s, "
+					    "so it cannot be granted",
 					    name, bset & bit(cap) ? "" : " (not in its bounding set)");
 		if ((caps->effective & bit(cap)) && !(caps->permitted & bit(cap)))
-			return mr_error_sys(err, EPERM, "process.capabilities.effective: %s: not in the permitted set", name);
+			return mr_error_sys(err, EPERM, "process.capabilities.effective: %s: not in the permitted set",
+					    name);
 		if ((caps->inheritable & bit(cap)) && !(inh & bit(cap)) && !(bset & bit(cap)))
-			return mr_error_sys(err, EPERM, "process.capabilities.inheritable: %s: not in the bounding set", name);
+			return mr_error_sys(err, EPERM, "process.capabilities.inheritable: %s: not in the bounding set",
+					    name);
 	}
 	return mr_error_sys(err, EPERM, "process.capabilities: capset");
 }

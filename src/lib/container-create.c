@@ -332,6 +332,10 @@ int mr_container_create(const struct mr_context *ctx, const struct mr_create_opt
 	/* 1. Everything that can be wrong with the input, before any effect. */
 	if (mr_id_validate(o->id, err) < 0)
 		return -1;
+	if (ctx->systemd_cgroup)
+		return mr_error_set(err, ENOTSUP,
+				    "--systemd-cgroup: minirun has no systemd cgroup driver yet; use the cgroupfs "
+				    "driver (drop the flag)");
 	c.cfg = mr_config_load(o->bundle, err);
 	if (c.cfg == NULL)
 		return -1;

@@ -86,13 +86,16 @@ static int apply_rlimits(const struct oci_process *p, struct mr_error **err)
 			char nr_open[24];
 			read_small("/proc/sys/fs/nr_open", nr_open, sizeof(nr_open));
 			if (nr_open[0] && want.rlim_max > strtoull(nr_open, NULL, 10))
-				return mr_error_set(err, e, "process.rlimits[%zu] (%s): setrlimit: %s (hard limit %s is above fs.nr_open = %" PRIu64 ")",
+				return mr_error_set(err, e,
+						    "process.rlimits[%zu] (%s): setrlimit: %s "
+						    "(hard limit %s is above fs.nr_open = %" PRIu64 ")",
 						    i, r->type, strerror(e), limit_str(want.rlim_max, a, sizeof(a)),
 						    (uint64_t)strtoull(nr_open, NULL, 10));
 		}
 		if (e == EPERM && getrlimit(resource, &cur) == 0 && want.rlim_max > cur.rlim_max)
 			return mr_error_set(err, e,
-					    "process.rlimits[%zu] (%s): setrlimit: %s (raising the hard limit from %s to %s needs CAP_SYS_RESOURCE)",
+					    "process.rlimits[%zu] (%s): setrlimit: %s "
+					    "(raising the hard limit from %s to %s needs CAP_SYS_RESOURCE)",
 					    i, r->type, strerror(e), limit_str(cur.rlim_max, a, sizeof(a)),
 					    limit_str(want.rlim_max, b, sizeof(b)));
 		return mr_error_sys(err, e, "process.rlimits[%zu] (%s): setrlimit", i, r->type);
@@ -114,7 +117,8 @@ static int apply_oom_score_adj(const struct oci_process *p, struct mr_error **er
 		read_small("/proc/self/oom_score_adj", cur, sizeof(cur));
 		cur[strcspn(cur, "\n")] = '\0';
 		return mr_error_set(err, EACCES,
-				    "process.oomScoreAdj: /proc/self/oom_score_adj: %s (lowering it below %s needs CAP_SYS_RESOURCE)",
+				    "process.oomScoreAdj: /proc/self/oom_score_adj: %s "
+				    "(lowering it below %s needs CAP_SYS_RESOURCE)",
 				    strerror(EACCES), cur[0] ? cur : "the current value");
 	}
 	return mr_error_sys(err, errno, "process.oomScoreAdj: /proc/self/oom_score_adj");
@@ -155,7 +159,8 @@ static int apply_io_priority(const struct oci_process *p, struct mr_error **err)
 		return mr_error_set(err, EINVAL, "process.ioPriority.class: unknown class \"%.32s\"", io->class);
 	if (mr_ioprio_set(IOPRIO_WHO_PROCESS, 0, IOPRIO_PRIO_VALUE(class, io->priority)) < 0)
 		return mr_error_sys(err, errno, "process.ioPriority: ioprio_set(%s, %" PRId32 ")%s", io->class,
-				    io->priority, errno == EPERM && class == IOPRIO_CLASS_RT ? " (needs CAP_SYS_ADMIN)" : "");
+				    io->priority,
+				    errno == EPERM && class == IOPRIO_CLASS_RT ? " (needs CAP_SYS_ADMIN)" : "");
 	return 0;
 }
 
@@ -263,7 +268,8 @@ static int apply_initial_affinity(const struct oci_process *p, struct mr_error *
 	if (set == NULL)
 		return mr_error_sys(err, errno, "process.execCPUAffinity.initial: \"%.64s\"", list);
 	if (sched_setaffinity(0, size, set) < 0)
-		ret = mr_error_sys(err, errno, "process.execCPUAffinity.initial: sched_setaffinity(%.64s)", list);
+		ret = mr_error_sys(err, errno, "process.execCPUAffinity.initial: sched_setaffinity(%.64s)%s", list,
+				   errno == EINVAL ? " (no such CPU online, or none in the container's cpuset)" : "");
 	CPU_FREE(set);
 	return ret;
 }
@@ -284,14 +290,16 @@ static int apply_lsm_labels(const struct oci_process *p, struct mr_error **err)
 	if (p->apparmor_profile && p->apparmor_profile[0]) {
 		cleanup_free char *cmd = NULL;
 		if (!lsm_enabled("/sys/module/apparmor/parameters/enabled", "/sys/kernel/security/apparmor"))
-			return mr_error_set(err, ENOTSUP, "process.apparmorProfile: AppArmor is not enabled on this host");
+			return mr_error_set(err, ENOTSUP,
+					    "process.apparmorProfile: AppArmor is not enabled on this host");
 		if (asprintf(&cmd, "exec %s", p->apparmor_profile) < 0)
 			return mr_error_sys(err, ENOMEM, "process.apparmorProfile");
 		/* attr/apparmor/exec (5.8+) works when AppArmor is not the major
 		 * LSM; attr/exec is the older, shared interface. */
 		if (proc_write("/proc/self/attr/apparmor/exec", cmd) < 0 &&
 		    (errno != ENOENT || proc_write("/proc/self/attr/exec", cmd) < 0))
-			return mr_error_sys(err, errno, "process.apparmorProfile: setting \"%.64s\"", p->apparmor_profile);
+			return mr_error_sys(err, errno, "process.apparmorProfile: setting \"%.64s\"",
+					    p->apparmor_profile);
 	}
 	if (p->selinux_label && p->selinux_label[0]) {
 		if (!lsm_enabled("/sys/module/selinux/parameters/enabled", "/sys/fs/selinux"))

@@ -137,8 +137,9 @@ static int set_flags(scmp_filter_ctx ctx, const struct oci_linux_seccomp *s, str
 			attr = SCMP_FLTATR_CTL_WAITKILL;
 #else
 			return mr_error_set(err, ENOTSUP,
-					    "linux.seccomp.flags[%zu]: %s needs libseccomp >= 2.6, this build has %d.%d.%d", i,
-					    flag, SCMP_VER_MAJOR, SCMP_VER_MINOR, SCMP_VER_MICRO);
+					    "linux.seccomp.flags[%zu]: %s needs libseccomp >= 2.6, this build has "
+					    "%d.%d.%d",
+					    i, flag, SCMP_VER_MAJOR, SCMP_VER_MINOR, SCMP_VER_MICRO);
 #endif
 		} else {
 			return mr_error_set(err, EINVAL, "linux.seccomp.flags[%zu]: unknown flag \"%.64s\"", i, flag);
@@ -171,11 +172,12 @@ static int add_syscall_rule(scmp_filter_ctx ctx, size_t idx, const struct oci_sy
 		const struct oci_syscall_arg *a = &sc->args[k];
 		enum scmp_compare op;
 		if (a->index >= SECCOMP_MAX_ARGS)
-			return mr_error_set(err, EINVAL, "linux.seccomp.syscalls[%zu].args[%zu].index: must be below 6", idx,
-					    k);
+			return mr_error_set(err, EINVAL, "linux.seccomp.syscalls[%zu].args[%zu].index: must be below 6",
+					    idx, k);
 		if (op_from_name(a->op, &op) < 0)
-			return mr_error_set(err, EINVAL, "linux.seccomp.syscalls[%zu].args[%zu].op: unknown operator \"%.64s\"",
-					    idx, k, a->op);
+			return mr_error_set(err, EINVAL,
+					    "linux.seccomp.syscalls[%zu].args[%zu].op: unknown operator \"%.64s\"", idx,
+					    k, a->op);
 		if (++per_index[a->index] > 1)
 			split = true;
 		/* For SCMP_CMP_MASKED_EQ datum_a is the mask and datum_b the
@@ -200,7 +202,8 @@ static int add_syscall_rule(scmp_filter_ctx ctx, size_t idx, const struct oci_sy
 			}
 		}
 		if (rc < 0)
-			return mr_error_sys(err, -rc, "linux.seccomp.syscalls[%zu]: %s: seccomp_rule_add", idx, sc->names[n]);
+			return mr_error_sys(err, -rc, "linux.seccomp.syscalls[%zu]: %s: seccomp_rule_add", idx,
+					    sc->names[n]);
 	}
 	return 0;
 }
@@ -222,7 +225,9 @@ int mr_seccomp_load(const struct oci_linux_seccomp *s, int *listener_fd, struct 
 		return mr_error_set(err, EINVAL, "linux.seccomp.defaultAction: SCMP_ACT_NOTIFY cannot be the default");
 	ctx = seccomp_init(default_action);
 	if (ctx == NULL)
-		return mr_error_set(err, EINVAL, "linux.seccomp.defaultAction: %s: seccomp_init failed (not supported by this kernel?)",
+		return mr_error_set(err, EINVAL,
+				    "linux.seccomp.defaultAction: %s: seccomp_init failed "
+				    "(not supported by this kernel?)",
 				    s->default_action);
 	if (set_flags(ctx, s, err) < 0 || add_architectures(ctx, s, err) < 0)
 		return -1;
@@ -232,7 +237,8 @@ int mr_seccomp_load(const struct oci_linux_seccomp *s, int *listener_fd, struct 
 	rc = seccomp_load(ctx);
 	if (rc == -EACCES)
 		return mr_error_sys(err, EACCES,
-				    "linux.seccomp: seccomp_load (without process.noNewPrivileges, loading a filter needs CAP_SYS_ADMIN: load it before the capabilities are dropped)");
+				    "linux.seccomp: seccomp_load (without process.noNewPrivileges, loading a filter "
+				    "needs CAP_SYS_ADMIN: load it before the capabilities are dropped)");
 	if (rc < 0)
 		return mr_error_sys(err, -rc, "linux.seccomp: seccomp_load");
 	if (notify) {
@@ -368,9 +374,11 @@ int mr_seccomp_send_listener(const struct oci_linux_seccomp *s, int listener_fd,
 	size_t len = 0;
 
 	if (s == NULL || s->listener_path == NULL || s->listener_path[0] == '\0')
-		return mr_error_set(err, EINVAL, "linux.seccomp.listenerPath: required when an action is SCMP_ACT_NOTIFY");
+		return mr_error_set(err, EINVAL,
+				    "linux.seccomp.listenerPath: required when an action is SCMP_ACT_NOTIFY");
 	if (strlen(s->listener_path) >= sizeof(addr.sun_path))
-		return mr_error_set(err, ENAMETOOLONG, "linux.seccomp.listenerPath: longer than %zu bytes: \"%.64s...\"",
+		return mr_error_set(err, ENAMETOOLONG,
+				    "linux.seccomp.listenerPath: longer than %zu bytes: \"%.64s...\"",
 				    sizeof(addr.sun_path) - 1, s->listener_path);
 	strcpy(addr.sun_path, s->listener_path);
 	msg = process_state_json(s, state_json, &len, err);

@@ -1,6 +1,9 @@
 #include "sync.h"
 
+#include "util/fdpass.h"
+
 #include <errno.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
 #include <unistd.h>
@@ -12,36 +15,19 @@ struct wire {
 
 int mr_sync_send(int sock, enum mr_sync_type type, const char *data, int fd, struct mr_error **err)
 {
-	char buf[sizeof(struct wire) + MR_SYNC_MAX_PAYLOAD];
 	size_t len = data ? strnlen(data, MR_SYNC_MAX_PAYLOAD) : 0;
 	struct wire w = { .type = type, .len = (uint32_t)len };
-	struct iovec iov = { .iov_base = buf, .iov_len = sizeof(w) + len };
-	union {
-		char raw[CMSG_SPACE(sizeof(int))];
-		struct cmsghdr align;
-	} ctl;
-	struct msghdr mh = { .msg_iov = &iov, .msg_iovlen = 1 };
+	char *buf = malloc(sizeof(w) + len);
+	int r;
 
+	if (buf == NULL)
+		return mr_error_set(err, ENOMEM, "out of memory");
 	memcpy(buf, &w, sizeof(w));
 	if (len)
 		memcpy(buf + sizeof(w), data, len);
-	if (fd >= 0) {
-		struct cmsghdr *c;
-		memset(&ctl, 0, sizeof(ctl));
-		mh.msg_control = ctl.raw;
-		mh.msg_controllen = sizeof(ctl.raw);
-		c = CMSG_FIRSTHDR(&mh);
-		c->cmsg_level = SOL_SOCKET;
-		c->cmsg_type = SCM_RIGHTS;
-		c->cmsg_len = CMSG_LEN(sizeof(int));
-		memcpy(CMSG_DATA(c), &fd, sizeof(int));
-	}
-	for (;;) {
-		if (sendmsg(sock, &mh, MSG_NOSIGNAL) >= 0)
-			return 0;
-		if (errno != EINTR)
-			return mr_error_sys(err, errno, "sync: send");
-	}
+	r = mr_send_with_fd(sock, buf, sizeof(w) + len, fd);
+	free(buf);
+	return r < 0 ? mr_error_sys(err, errno, "sync: send") : 0;
 }
 
 int mr_sync_decode(const void *buf, size_t len, struct mr_sync_msg *msg, struct mr_error **err)

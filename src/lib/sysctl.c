@@ -102,7 +102,8 @@ int mr_sysctl_apply(const struct oci_linux *l, struct mr_error **err)
 	for (size_t i = 0; sysctl && i < sysctl->len; i++) {
 		const char *key = sysctl->keys[i], *ns = sysctl_namespace(key);
 		if (ns == NULL)
-			return mr_error_set(err, EPERM, "linux.sysctl[\"%.64s\"]: not namespaced: the container cannot set it",
+			return mr_error_set(err, EPERM,
+					    "linux.sysctl[\"%.64s\"]: not namespaced: the container cannot set it",
 					    key);
 		if (!has_namespace(l, ns))
 			return mr_error_set(err, EPERM, "linux.sysctl[\"%.64s\"]: requires %s namespace", key,
@@ -113,14 +114,16 @@ int mr_sysctl_apply(const struct oci_linux *l, struct mr_error **err)
 		cleanup_close int fd = open_sysctl(key, path, sizeof(path));
 		size_t len = strlen(value);
 		if (fd < 0 && errno == ENOENT)
-			return mr_error_set(err, ENOENT, "linux.sysctl[\"%.64s\"]: unknown to this kernel (no %s)", key, path);
+			return mr_error_set(err, ENOENT, "linux.sysctl[\"%.64s\"]: unknown to this kernel (no %s)", key,
+					    path);
 		if (fd < 0 && errno == EXDEV)
 			return mr_error_set(err, EXDEV, "linux.sysctl[\"%.64s\"]: %s is not on procfs", key, path);
 		if (fd < 0)
 			return mr_error_sys(err, errno, "linux.sysctl[\"%.64s\"]: %s", key, path);
 		if (write(fd, value, len) != (ssize_t)len)
-			return mr_error_sys(err, errno, "linux.sysctl[\"%.64s\"]: writing \"%.64s\" to %s%s", key, value, path,
-					    errno == EROFS ? " (/proc/sys is read-only already: apply sysctls before linux.readonlyPaths)" : "");
+			return mr_error_sys(err, errno, "linux.sysctl[\"%.64s\"]: writing \"%.64s\" to %s%s", key,
+					    value, path,
+					    errno == EROFS ? " (/proc/sys is read-only: apply sysctls first)" : "");
 	}
 	return 0;
 }

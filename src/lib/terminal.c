@@ -5,6 +5,7 @@
  * newinstance by mr_mount_all), so its slave is a /dev/pts/N that exists
  * inside the container and its number does not leak the host's pty count. */
 #include "terminal.h"
+#include "util/fdpass.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -200,14 +201,6 @@ int mr_terminal_send(const char *path, int master, struct mr_error **err)
 	struct sockaddr_un sa;
 	char name[32] = "/dev/ptmx";
 	unsigned n;
-	union {
-		char raw[CMSG_SPACE(sizeof(int))];
-		struct cmsghdr align;
-	} ctl;
-	struct iovec iov;
-	struct msghdr mh = { .msg_iov = &iov, .msg_iovlen = 1, .msg_control = ctl.raw,
-			     .msg_controllen = sizeof(ctl.raw) };
-	struct cmsghdr *c;
 
 	if (socket_address(path, &sa, &dirfd, err) < 0)
 		return -1;
@@ -222,17 +215,8 @@ int mr_terminal_send(const char *path, int master, struct mr_error **err)
 	 * at most log the name. */
 	if (ioctl(master, TIOCGPTN, &n) == 0)
 		snprintf(name, sizeof(name), "/dev/pts/%u", n);
-	iov.iov_base = name;
-	iov.iov_len = strlen(name);
-	memset(&ctl, 0, sizeof(ctl));
-	c = CMSG_FIRSTHDR(&mh);
-	c->cmsg_level = SOL_SOCKET;
-	c->cmsg_type = SCM_RIGHTS;
-	c->cmsg_len = CMSG_LEN(sizeof(int));
-	memcpy(CMSG_DATA(c), &master, sizeof(int));
-	while (sendmsg(sock, &mh, MSG_NOSIGNAL) < 0)
-		if (errno != EINTR)
-			return mr_error_sys(err, errno, "--console-socket %s: send", path);
+	if (mr_send_with_fd(sock, name, strlen(name), master) < 0)
+		return mr_error_sys(err, errno, "--console-socket %s: send", path);
 	return 0;
 }
 
