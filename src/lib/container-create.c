@@ -19,6 +19,7 @@
 #include "container-internal.h"
 #include "hooks.h"
 #include "init.h"
+#include "process.h"
 #include "spec/config.h"
 #include "state.h"
 #include "sync.h"
@@ -284,6 +285,15 @@ static int serve_init(struct create *c, struct mr_error **err)
 					goto out;
 			}
 			break;
+		case MR_SYNC_SECCOMP: {
+			cleanup_free char *state = mr_record_state_json(c->rec, MR_STATUS_CREATING, err);
+			int r = state ? mr_seccomp_send_listener(l->seccomp, msg->fd, state, err) : -1;
+			if (msg->fd >= 0)
+				close(msg->fd);
+			if (r < 0 || msg->fd < 0)
+				goto out;
+			break;
+		}
 		case MR_SYNC_READY:
 			ret = 0;
 			goto out;

@@ -159,6 +159,23 @@ static int run_hooks_here(const struct oci_hook *h, size_t n, const char *kind, 
 	return n ? mr_hooks_run(h, n, kind, state, err) : 0;
 }
 
+/* Load linux.seccomp; a notify fd goes to the parent, which hands it to the
+ * agent at listenerPath: a host path, out of our reach after pivot_root. */
+static int load_seccomp(const struct mr_init_args *a, struct mr_error **err)
+{
+	int listener = -1, ret;
+
+	if (a->cfg->linux == NULL || a->cfg->linux->seccomp == NULL)
+		return 0;
+	if (mr_seccomp_load(a->cfg->linux->seccomp, &listener, err) < 0)
+		return -1;
+	if (listener < 0)
+		return 0;
+	ret = mr_sync_send(a->sync_fd, MR_SYNC_SECCOMP, NULL, listener, err);
+	close(listener);
+	return ret;
+}
+
 static bool has_userns_maps(const struct mr_init_args *a)
 {
 	return a->new_userns;
@@ -171,7 +188,6 @@ _Noreturn void mr_init_main(const struct mr_init_args *a)
 	struct mr_error *err = NULL;
 	struct mr_sync_msg msg;
 	cleanup_free char *exe = NULL, *state_json = NULL;
-	int listener = -1;
 	bool nnp;
 	char byte;
 
@@ -226,9 +242,9 @@ _Noreturn void mr_init_main(const struct mr_init_args *a)
 			_exit(1);
 		close(master);
 	}
-	if (mr_mount_pivot(a->rootfs, a->no_pivot, &err) < 0 || mr_mount_finalize(cfg, &err) < 0)
-		fail(a, err);
-	if (mr_process_set_names(cfg, &err) < 0 || (cfg->linux && mr_sysctl_apply(cfg->linux, &err) < 0))
+	/* sysctls go before the read-only paths (/proc/sys is one of them). */
+	if (mr_mount_pivot(a->rootfs, a->no_pivot, &err) < 0 || mr_process_set_names(cfg, &err) < 0 ||
+	    (cfg->linux && mr_sysctl_apply(cfg->linux, &err) < 0) || mr_mount_finalize(cfg, &err) < 0)
 		fail(a, err);
 
 	close_stray_fds(a);
@@ -245,17 +261,12 @@ _Noreturn void mr_init_main(const struct mr_init_args *a)
 	 * without no_new_privs loading a filter needs CAP_SYS_ADMIN, which the
 	 * user process may not keep: then load it before dropping privileges. */
 	nnp = p->has_no_new_privileges && p->no_new_privileges;
-	if (!nnp && cfg->linux && cfg->linux->seccomp && mr_seccomp_load(cfg->linux->seccomp, &listener, &err) < 0)
+	if (!nnp && load_seccomp(a, &err) < 0)
 		fail(a, err);
-	if (mr_process_apply(p, &err) < 0)
+	if ((cfg->linux && mr_personality_apply(cfg->linux->personality, &err) < 0) || mr_process_apply(p, &err) < 0)
 		fail(a, err);
-	if (nnp && cfg->linux && cfg->linux->seccomp && mr_seccomp_load(cfg->linux->seccomp, &listener, &err) < 0)
+	if (nnp && load_seccomp(a, &err) < 0)
 		fail(a, err);
-	if (listener >= 0) {
-		if (mr_seccomp_send_listener(cfg->linux->seccomp, listener, state_json, &err) < 0)
-			fail(a, err);
-		close(listener);
-	}
 
 	/* The parent exits once we are ready: stop dying with it. */
 	prctl(PR_SET_PDEATHSIG, 0);
@@ -269,6 +280,10 @@ _Noreturn void mr_init_main(const struct mr_init_args *a)
 	close(a->fifo_fd);
 	if (cfg->hooks && run_hooks_here(cfg->hooks->start_container, cfg->hooks->start_container_len,
 					 "startContainer", state_json, &err) < 0) {
+		dprintf(STDERR_FILENO, "minirun: %s\n", err->msg);
+		_exit(127);
+	}
+	if (mr_process_apply_final_affinity(p, &err) < 0) {
 		dprintf(STDERR_FILENO, "minirun: %s\n", err->msg);
 		_exit(127);
 	}

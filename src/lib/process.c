@@ -249,15 +249,12 @@ static cpu_set_t *parse_cpu_list(const char *list, size_t *size)
 	return set;
 }
 
-/* execCPUAffinity.initial is for the runtime's own process until it enters
- * the container's cgroup; here the init already is in it (clone3 with
- * CLONE_INTO_CGROUP, or the cgroup was joined first), so it must be within
- * the cgroup's cpuset. execCPUAffinity.final is not applied here: it is
- * meant for the exec'd process, so the caller applies it after execve with
- * sched_setaffinity(pid) (the affinity mask survives execve). */
-static int apply_initial_affinity(const struct oci_process *p, struct mr_error **err)
+/* execCPUAffinity: `initial` is set while the process is still ours (the
+ * init already is in the container's cgroup, so it must be within the
+ * cgroup's cpuset); `final` just before execve, for the user process (the
+ * mask survives execve). */
+static int apply_affinity(const char *field, const char *list, struct mr_error **err)
 {
-	const char *list = p->exec_cpu_affinity ? p->exec_cpu_affinity->initial : NULL;
 	cpu_set_t *set;
 	size_t size = 0;
 	int ret = 0;
@@ -266,12 +263,22 @@ static int apply_initial_affinity(const struct oci_process *p, struct mr_error *
 		return 0;
 	set = parse_cpu_list(list, &size);
 	if (set == NULL)
-		return mr_error_sys(err, errno, "process.execCPUAffinity.initial: \"%.64s\"", list);
+		return mr_error_sys(err, errno, "process.execCPUAffinity.%s: \"%.64s\"", field, list);
 	if (sched_setaffinity(0, size, set) < 0)
-		ret = mr_error_sys(err, errno, "process.execCPUAffinity.initial: sched_setaffinity(%.64s)%s", list,
+		ret = mr_error_sys(err, errno, "process.execCPUAffinity.%s: sched_setaffinity(%.64s)%s", field, list,
 				   errno == EINVAL ? " (no such CPU online, or none in the container's cpuset)" : "");
 	CPU_FREE(set);
 	return ret;
+}
+
+static int apply_initial_affinity(const struct oci_process *p, struct mr_error **err)
+{
+	return apply_affinity("initial", p->exec_cpu_affinity ? p->exec_cpu_affinity->initial : NULL, err);
+}
+
+int mr_process_apply_final_affinity(const struct oci_process *p, struct mr_error **err)
+{
+	return apply_affinity("final", p->exec_cpu_affinity ? p->exec_cpu_affinity->final : NULL, err);
 }
 
 static bool lsm_enabled(const char *module_param, const char *fs_dir)

@@ -15,6 +15,12 @@
 /* Everything above except seccomp. */
 int mr_process_apply(const struct oci_process *p, struct mr_error **err);
 
+/* linux.personality (before mr_process_apply). */
+int mr_personality_apply(const struct oci_linux_personality *pers, struct mr_error **err);
+
+/* process.execCPUAffinity.final, just before execve. */
+int mr_process_apply_final_affinity(const struct oci_process *p, struct mr_error **err);
+
 /* Build and load linux.seccomp (libseccomp). With SCMP_ACT_NOTIFY rules,
  * *listener_fd gets the notify fd (else -1), to be sent to listenerPath. */
 int mr_seccomp_load(const struct oci_linux_seccomp *s, int *listener_fd, struct mr_error **err);

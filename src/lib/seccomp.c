@@ -20,6 +20,7 @@
 #include <yajl/yajl_gen.h>
 
 #include "util/cleanup.h"
+#include "util/fdpass.h"
 #include "util/json.h"
 
 #define SECCOMP_MAX_ARGS 6
@@ -331,40 +332,6 @@ static char *process_state_json(const struct oci_linux_seccomp *s, const char *s
 	return out;
 }
 
-/* The whole message, the fd riding on its first byte (SCM_RIGHTS). */
-static int send_with_fd(int sock, const char *msg, size_t len, int fd)
-{
-	union {
-		char buf[CMSG_SPACE(sizeof(int))];
-		struct cmsghdr align;
-	} control;
-	struct iovec iov = { .iov_base = (void *)msg, .iov_len = len };
-	struct msghdr mh = { .msg_iov = &iov, .msg_iovlen = 1, .msg_control = control.buf,
-			     .msg_controllen = sizeof(control.buf) };
-	struct cmsghdr *cm;
-	size_t sent = 0;
-
-	memset(&control, 0, sizeof(control));
-	cm = CMSG_FIRSTHDR(&mh);
-	cm->cmsg_level = SOL_SOCKET;
-	cm->cmsg_type = SCM_RIGHTS;
-	cm->cmsg_len = CMSG_LEN(sizeof(int));
-	memcpy(CMSG_DATA(cm), &fd, sizeof(int));
-	while (sent < len) {
-		ssize_t n = sendmsg(sock, &mh, MSG_NOSIGNAL);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0)
-			return -1;
-		sent += (size_t)n;
-		iov.iov_base = (char *)msg + sent;
-		iov.iov_len = len - sent;
-		mh.msg_control = NULL;
-		mh.msg_controllen = 0;
-	}
-	return 0;
-}
-
 int mr_seccomp_send_listener(const struct oci_linux_seccomp *s, int listener_fd, const char *state_json,
 			     struct mr_error **err)
 {
@@ -389,7 +356,7 @@ int mr_seccomp_send_listener(const struct oci_linux_seccomp *s, int listener_fd,
 		return mr_error_sys(err, errno, "linux.seccomp.listenerPath: socket");
 	if (connect(sock, (struct sockaddr *)&addr, sizeof(addr)) < 0)
 		return mr_error_sys(err, errno, "linux.seccomp.listenerPath: connect to %s", s->listener_path);
-	if (send_with_fd(sock, msg, len, listener_fd) < 0)
+	if (mr_send_with_fd(sock, msg, len, listener_fd) < 0)
 		return mr_error_sys(err, errno, "linux.seccomp.listenerPath: sending to %s", s->listener_path);
 	return 0;
 }

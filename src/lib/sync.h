@@ -15,6 +15,7 @@ enum mr_sync_type {
 	MR_SYNC_HOOKS_RUNTIME, /* init -> parent: run prestart + createRuntime hooks */
 	MR_SYNC_HOOKS_DONE, /* parent -> init: they ran */
 	MR_SYNC_CONSOLE, /* init -> parent: the pty master (fd attached) */
+	MR_SYNC_SECCOMP, /* init -> parent: the seccomp notify fd, for listenerPath */
 	MR_SYNC_READY, /* init -> parent: set up, waiting for start */
 	MR_SYNC_ERROR, /* init -> parent: payload is the message */
 };

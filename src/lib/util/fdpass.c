@@ -24,15 +24,21 @@ int mr_send_with_fd(int sock, const void *buf, size_t len, int fd)
 		c->cmsg_len = CMSG_LEN(sizeof(int));
 		memcpy(CMSG_DATA(c), &fd, sizeof(int));
 	}
-	for (;;) {
+	/* A stream socket may take the message in pieces: the fd rides on
+	 * the first one. */
+	for (size_t sent = 0; sent < len || (len == 0 && sent == 0);) {
 		ssize_t n = sendmsg(sock, &mh, MSG_NOSIGNAL);
-		if (n >= 0) {
-			if ((size_t)n == len)
-				return 0;
-			errno = EMSGSIZE; /* stream sockets may cut it: callers send small messages */
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
 			return -1;
-		}
-		if (errno != EINTR)
-			return -1;
+		if (len == 0)
+			break;
+		sent += (size_t)n;
+		iov.iov_base = (char *)buf + sent;
+		iov.iov_len = len - sent;
+		mh.msg_control = NULL;
+		mh.msg_controllen = 0;
 	}
+	return 0;
 }
