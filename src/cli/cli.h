@@ -27,6 +27,7 @@ extern const struct mr_command mr_cmd_kill;
 extern const struct mr_command mr_cmd_delete;
 extern const struct mr_command mr_cmd_run;
 extern const struct mr_command mr_cmd_list;
+extern const struct mr_command mr_cmd_exec;
 
 /* create's flags, shared with run (cmd-lifecycle.c). */
 struct mr_create_opts;

@@ -168,27 +168,21 @@ static int write_map(pid_t pid, const char *file, const struct oci_id_mapping *m
 	return 0;
 }
 
-static int write_pid_file(struct create *c, struct mr_error **err)
+/* linux.timeOffsets into the time namespace our children will enter. */
+static int write_time_offsets(const struct oci_map_time_offset *t, struct mr_error **err)
 {
-	cleanup_free char *tmp = NULL;
-	char buf[32];
-	int len = snprintf(buf, sizeof(buf), "%d", (int)c->pid); /* no newline: containerd uses Atoi */
 	cleanup_close int fd = -1;
+	char buf[256];
+	size_t len = 0;
 
-	if (asprintf(&tmp, "%s.minirun-tmp", c->o->pid_file) < 0)
-		return mr_error_set(err, ENOMEM, "out of memory");
-	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-	if (fd < 0 || write(fd, buf, len) != len) {
-		int saved = errno;
-		unlink(tmp);
-		return mr_error_sys(err, saved, "--pid-file %s", c->o->pid_file);
-	}
-	if (rename(tmp, c->o->pid_file) < 0) {
-		int saved = errno;
-		unlink(tmp);
-		return mr_error_sys(err, saved, "--pid-file %s", c->o->pid_file);
-	}
-	c->pid_file_written = true;
+	if (t == NULL || t->len == 0)
+		return 0;
+	for (size_t i = 0; i < t->len && len < sizeof(buf); i++)
+		len += snprintf(buf + len, sizeof(buf) - len, "%s %lld %u\n", t->keys[i], (long long)t->values[i].secs,
+				t->values[i].nanosecs);
+	fd = open("/proc/self/timens_offsets", O_WRONLY | O_CLOEXEC);
+	if (fd < 0 || write(fd, buf, len) != (ssize_t)len)
+		return mr_error_sys(err, errno, "linux.timeOffsets: write /proc/self/timens_offsets");
 	return 0;
 }
 
@@ -196,7 +190,7 @@ static int write_pid_file(struct create *c, struct mr_error **err)
 static int spawn_init(struct create *c, struct mr_error **err)
 {
 	const struct oci_namespace *pidns = find_ns(c->cfg, "pid");
-	cleanup_close int saved_pidns = -1;
+	cleanup_close int saved_pidns = -1, saved_timens = -1;
 	struct mr_clone_args args = { 0 };
 	int pidfd = -1;
 
@@ -209,6 +203,17 @@ static int spawn_init(struct create *c, struct mr_error **err)
 			return mr_error_sys(err, errno, "linux.namespaces (pid): join %s", pidns->path);
 	}
 	args.flags = clone_flags(c->cfg) | CLONE_PIDFD;
+	/* Time namespace offsets can only be set before any process enters
+	 * the namespace: make it for our children (unshare), write them, and
+	 * let clone put the init in it. */
+	if (args.flags & CLONE_NEWTIME) {
+		saved_timens = open("/proc/self/ns/time", O_RDONLY | O_CLOEXEC);
+		if (saved_timens < 0 || unshare(CLONE_NEWTIME) < 0)
+			return mr_error_sys(err, errno, "linux.namespaces (time): unshare");
+		if (write_time_offsets(c->cfg->linux->time_offsets, err) < 0)
+			return -1;
+		args.flags &= ~(uint64_t)CLONE_NEWTIME;
+	}
 	args.pidfd = (uint64_t)(uintptr_t)&pidfd;
 	args.exit_signal = SIGCHLD;
 	c->pid = mr_clone3(&args);
@@ -228,6 +233,8 @@ static int spawn_init(struct create *c, struct mr_error **err)
 	}
 	if (saved_pidns >= 0 && setns(saved_pidns, CLONE_NEWPID) < 0 && c->pid > 0)
 		return mr_error_sys(err, errno, "cannot return to the runtime's pid namespace");
+	if (saved_timens >= 0 && setns(saved_timens, CLONE_NEWTIME) < 0 && c->pid > 0)
+		return mr_error_sys(err, errno, "cannot return to the runtime's time namespace");
 	if (c->pid < 0)
 		return mr_error_sys(err, errno, "clone3 (namespaces: 0x%llx)", (unsigned long long)args.flags);
 	c->pidfd = pidfd;
@@ -378,8 +385,13 @@ int mr_container_create(const struct mr_context *ctx, const struct mr_create_opt
 		goto fail;
 
 	/* 4. Record it. */
-	if (mr_state_write(&c.dir, c.rec, err) < 0 || (o->pid_file && write_pid_file(&c, err) < 0))
+	if (mr_state_write(&c.dir, c.rec, err) < 0)
 		goto fail;
+	if (o->pid_file) {
+		if (mr_pid_file_write(o->pid_file, c.pid, err) < 0)
+			goto fail;
+		c.pid_file_written = true;
+	}
 	*pid = c.pid;
 	ret = 0;
 	mr_state_close(&c.dir);

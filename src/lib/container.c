@@ -387,18 +387,27 @@ char *mr_container_list(const struct mr_context *ctx, enum mr_list_format f, str
 	return out;
 }
 
-/* Wait for the init (our child), forwarding the signals we receive to it;
- * reap the orphans we inherit as a subreaper. */
-static int wait_forwarding(pid_t init, int sigfd, int pidfd, int *status)
+int mr_wait_forwarding(pid_t pid, int *status)
 {
-	struct pollfd pfd[2] = { { .fd = sigfd, .events = POLLIN }, { .fd = pidfd, .events = POLLIN } };
+	cleanup_close int pidfd = mr_pidfd_open(pid, 0);
+	cleanup_close int sigfd = -1;
+	struct pollfd pfd[2];
+	sigset_t all;
 
+	/* the caller blocked every signal; they queue here */
+	sigfillset(&all);
+	sigfd = signalfd(-1, &all, SFD_CLOEXEC | SFD_NONBLOCK);
+	if (pidfd < 0 || sigfd < 0)
+		return -1;
+	pfd[0] = (struct pollfd){ .fd = sigfd, .events = POLLIN };
+	pfd[1] = (struct pollfd){ .fd = pidfd, .events = POLLIN };
 	for (;;) {
 		int ws;
 		pid_t p;
 
+		/* reap the orphans we inherit as a subreaper, too */
 		while ((p = waitpid(-1, &ws, WNOHANG)) > 0) {
-			if (p == init) {
+			if (p == pid) {
 				*status = WIFEXITED(ws) ? WEXITSTATUS(ws) : 128 + WTERMSIG(ws);
 				return 0;
 			}
@@ -417,7 +426,7 @@ static int wait_forwarding(pid_t init, int sigfd, int pidfd, int *status)
 int mr_container_run(const struct mr_context *ctx, const struct mr_run_opts *o, int *status, struct mr_error **err)
 {
 	struct mr_create_opts co = o->create;
-	int master = -1, sigfd = -1, pidfd = -1, ret = -1;
+	int master = -1, ret = -1;
 	sigset_t all, old;
 	pid_t pid;
 
@@ -446,12 +455,6 @@ int mr_container_run(const struct mr_context *ctx, const struct mr_run_opts *o, 
 		ret = 0;
 		goto out;
 	}
-	pidfd = mr_pidfd_open(pid, 0);
-	sigfd = signalfd(-1, &all, SFD_CLOEXEC | SFD_NONBLOCK);
-	if (pidfd < 0 || sigfd < 0) {
-		mr_error_sys(err, errno, "run: cannot watch the container");
-		goto out;
-	}
 	if (master >= 0) {
 		struct mr_error *perr = NULL;
 		if (mr_terminal_proxy(master, &perr) < 0) {
@@ -459,7 +462,7 @@ int mr_container_run(const struct mr_context *ctx, const struct mr_run_opts *o, 
 			mr_error_free(perr);
 		}
 	}
-	if (wait_forwarding(pid, sigfd, pidfd, status) < 0) {
+	if (mr_wait_forwarding(pid, status) < 0) {
 		mr_error_sys(err, errno, "run: wait");
 		goto out;
 	}
@@ -469,10 +472,6 @@ int mr_container_run(const struct mr_context *ctx, const struct mr_run_opts *o, 
 out:
 	if (master >= 0)
 		close(master);
-	if (sigfd >= 0)
-		close(sigfd);
-	if (pidfd >= 0)
-		close(pidfd);
 	if (!o->detach)
 		sigprocmask(SIG_SETMASK, &old, NULL);
 	return ret;

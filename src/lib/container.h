@@ -55,4 +55,9 @@ struct mr_run_opts {
  * status for the caller to exit with: the container's, 128+N for signal N. */
 int mr_container_run(const struct mr_context *ctx, const struct mr_run_opts *o, int *status, struct mr_error **err);
 
+/* Wait for `pid` (our child, or our orphan as a subreaper) with every
+ * signal blocked by the caller: each one received is forwarded to it.
+ * *status: its exit status, 128+N for signal N. */
+int mr_wait_forwarding(pid_t pid, int *status);
+
 #endif

@@ -22,62 +22,11 @@
 #include "util/signals.h"
 #include "util/syscalls.h"
 
-#define DEFAULT_PATH "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
-
 /* Report the error to the parent, which prints it, and die. */
 static _Noreturn void fail(const struct mr_init_args *a, struct mr_error *err)
 {
 	mr_sync_send(a->sync_fd, MR_SYNC_ERROR, err && err->msg ? err->msg : "container init failed", -1, NULL);
 	_exit(1);
-}
-
-static const char *env_path(const struct oci_process *p)
-{
-	for (size_t i = 0; i < p->env_len; i++)
-		if (strncmp(p->env[i], "PATH=", 5) == 0)
-			return p->env[i] + 5;
-	return DEFAULT_PATH;
-}
-
-static bool is_executable(const char *path)
-{
-	struct stat st;
-	return stat(path, &st) == 0 && S_ISREG(st.st_mode) && access(path, X_OK) == 0;
-}
-
-/* process.args[0] as the container's PATH finds it (after pivot_root), with
- * runc's wording so that podman maps the failure to exit status 127. */
-static char *resolve_executable(const struct oci_process *p, struct mr_error **err)
-{
-	const char *name = p->args[0], *dirs = env_path(p);
-	char *path = NULL;
-
-	if (strchr(name, '/')) {
-		struct stat st;
-		if (stat(name, &st) < 0) {
-			mr_error_sys(err, errno, "exec: \"%s\": stat %s", name, name);
-			return NULL;
-		}
-		if (!is_executable(name)) {
-			mr_error_set(err, EACCES, "exec: \"%s\": permission denied", name);
-			return NULL;
-		}
-		return strdup(name);
-	}
-	while (*dirs) {
-		size_t len = strcspn(dirs, ":");
-		if (asprintf(&path, "%.*s/%s", (int)(len ? len : 1), len ? dirs : ".", name) < 0)
-			break;
-		if (is_executable(path))
-			return path;
-		free(path);
-		path = NULL;
-		dirs += len;
-		if (*dirs == ':')
-			dirs++;
-	}
-	mr_error_set(err, ENOENT, "exec: \"%s\": executable file not found in $PATH", name);
-	return NULL;
 }
 
 static int join_namespaces(const struct oci_config *cfg, struct mr_error **err)
@@ -254,7 +203,7 @@ _Noreturn void mr_init_main(const struct mr_init_args *a)
 	}
 	if (enter_cwd(p->cwd, &err) < 0)
 		fail(a, err);
-	exe = resolve_executable(p, &err);
+	exe = mr_process_find_executable(p, &err);
 	if (exe == NULL)
 		fail(a, err);
 	/* seccomp as late as possible, so our own setup is not filtered; but

@@ -386,3 +386,54 @@ int mr_process_apply(const struct oci_process *p, struct mr_error **err)
 		return mr_error_sys(err, errno, "process.noNewPrivileges: prctl(PR_SET_NO_NEW_PRIVS)");
 	return 0;
 }
+
+#define DEFAULT_PATH "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
+
+static const char *env_path(const struct oci_process *p)
+{
+	for (size_t i = 0; i < p->env_len; i++)
+		if (strncmp(p->env[i], "PATH=", 5) == 0)
+			return p->env[i] + 5;
+	return DEFAULT_PATH;
+}
+
+static bool is_executable(const char *path)
+{
+	struct stat st;
+	return stat(path, &st) == 0 && S_ISREG(st.st_mode) && access(path, X_OK) == 0;
+}
+
+/* process.args[0] as the container's PATH finds it (after pivot_root), with
+ * runc's wording so that podman maps the failure to exit status 127. */
+char *mr_process_find_executable(const struct oci_process *p, struct mr_error **err)
+{
+	const char *name = p->args[0], *dirs = env_path(p);
+	char *path = NULL;
+
+	if (strchr(name, '/')) {
+		struct stat st;
+		if (stat(name, &st) < 0) {
+			mr_error_sys(err, errno, "exec: \"%s\": stat %s", name, name);
+			return NULL;
+		}
+		if (!is_executable(name)) {
+			mr_error_set(err, EACCES, "exec: \"%s\": permission denied", name);
+			return NULL;
+		}
+		return strdup(name);
+	}
+	while (*dirs) {
+		size_t len = strcspn(dirs, ":");
+		if (asprintf(&path, "%.*s/%s", (int)(len ? len : 1), len ? dirs : ".", name) < 0)
+			break;
+		if (is_executable(path))
+			return path;
+		free(path);
+		path = NULL;
+		dirs += len;
+		if (*dirs == ':')
+			dirs++;
+	}
+	mr_error_set(err, ENOENT, "exec: \"%s\": executable file not found in $PATH", name);
+	return NULL;
+}

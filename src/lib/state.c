@@ -374,3 +374,22 @@ oom:
 	mr_error_set(err, ENOMEM, "out of memory");
 	return NULL;
 }
+
+int mr_pid_file_write(const char *path, pid_t pid, struct mr_error **err)
+{
+	cleanup_free char *tmp = NULL;
+	char buf[32];
+	int len = snprintf(buf, sizeof(buf), "%d", (int)pid); /* no newline: containerd uses Atoi */
+	cleanup_close int fd = -1;
+
+	if (asprintf(&tmp, "%s.minirun-tmp", path) < 0)
+		return mr_error_set(err, ENOMEM, "out of memory");
+	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+	/* rename: a reader never sees a half-written file */
+	if (fd < 0 || write(fd, buf, len) != len || rename(tmp, path) < 0) {
+		int saved = errno;
+		unlink(tmp);
+		return mr_error_sys(err, saved, "--pid-file %s", path);
+	}
+	return 0;
+}

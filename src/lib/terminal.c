@@ -116,7 +116,7 @@ static int fd_above_stdio(int *fd)
 	return 0;
 }
 
-int mr_terminal_setup(const struct oci_process *p, const char *rootfs, struct mr_error **err)
+static int setup(const struct oci_process *p, const char *rootfs, bool console, struct mr_error **err)
 {
 	cleanup_close int rootfd = -1;
 	cleanup_close int master = -1;
@@ -150,7 +150,7 @@ int mr_terminal_setup(const struct oci_process *p, const char *rootfs, struct mr
 		if (ioctl(slave, TIOCSWINSZ, &ws) < 0)
 			return mr_error_sys(err, errno, "terminal: process.consoleSize: TIOCSWINSZ");
 	}
-	if (bind_console(slave, rootfd, rootfs, err) < 0)
+	if (console && bind_console(slave, rootfd, rootfs, err) < 0)
 		return -1;
 	/* A new session without a controlling terminal, then the slave as its
 	 * controlling terminal: job control and ^C work in the container. */
@@ -218,6 +218,16 @@ int mr_terminal_send(const char *path, int master, struct mr_error **err)
 	if (mr_send_with_fd(sock, name, strlen(name), master) < 0)
 		return mr_error_sys(err, errno, "--console-socket %s: send", path);
 	return 0;
+}
+
+int mr_terminal_setup(const struct oci_process *p, const char *rootfs, struct mr_error **err)
+{
+	return setup(p, rootfs, true, err);
+}
+
+int mr_terminal_setup_exec(const struct oci_process *p, struct mr_error **err)
+{
+	return setup(p, "/", false, err);
 }
 
 /* ---- the foreground proxy ---- */

@@ -11,6 +11,10 @@
  * (close-on-exec), which the caller hands to the parent. */
 int mr_terminal_setup(const struct oci_process *p, const char *rootfs, struct mr_error **err);
 
+/* For exec, in the container's namespaces: the same, with the pty from the
+ * container's /dev/pts, without touching /dev/console. */
+int mr_terminal_setup_exec(const struct oci_process *p, struct mr_error **err);
+
 /* In the parent: connect to the unix socket at `path` and send `master`
  * with SCM_RIGHTS (what conmon and containerd's shim wait for). */
 int mr_terminal_send(const char *path, int master, struct mr_error **err);

@@ -507,3 +507,23 @@ char *mr_model_to_string(const struct mr_type *t, const void *obj, bool pretty, 
 	yajl_gen_free(g);
 	return out;
 }
+
+void *mr_model_dup(const struct mr_type *t, const void *obj, struct mr_error **err)
+{
+	/* Through JSON: one walker less to keep right, and copies are rare
+	 * (exec's process). */
+	char *text = mr_model_to_string(t, obj, false, err);
+	struct mr_json *json = text ? mr_json_parse(text, strlen(text), err) : NULL;
+	void *copy = json ? calloc(1, t->size) : NULL;
+
+	free(text);
+	if (json && copy == NULL)
+		mr_error_set(err, ENOMEM, "out of memory");
+	if (copy && mr_model_parse(t, json, copy, err) < 0) {
+		mr_model_clear(t, copy);
+		free(copy);
+		copy = NULL;
+	}
+	mr_json_free(json);
+	return copy;
+}

@@ -81,4 +81,7 @@ int mr_model_emit(const struct mr_type *t, const void *obj, yajl_gen g);
  * newline-terminated, like `runc spec`). */
 char *mr_model_to_string(const struct mr_type *t, const void *obj, bool pretty, struct mr_error **err);
 
+/* A deep copy (malloc'ed), or NULL with err set. */
+void *mr_model_dup(const struct mr_type *t, const void *obj, struct mr_error **err);
+
 #endif

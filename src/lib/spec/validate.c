@@ -134,7 +134,7 @@ static bool valid_cpu_list(const char *s)
 	}
 }
 
-static int check_process(const struct oci_process *p, struct mr_error **err)
+int mr_process_validate(const struct oci_process *p, struct mr_error **err)
 {
 	if (p->args_len == 0 && p->command_line == NULL)
 		return invalid(err, "process.args: must not be empty");
@@ -469,7 +469,7 @@ int mr_config_validate(const struct oci_config *c, const char *bundle, struct mr
 {
 	if (check_version(c->oci_version, err) < 0 || check_root(c, bundle, err) < 0)
 		return -1;
-	if (c->process && check_process(c->process, err) < 0)
+	if (c->process && mr_process_validate(c->process, err) < 0)
 		return -1;
 	if (check_hooks(c->hooks, err) < 0 || check_mounts(c, err) < 0 || check_namespaces(c, err) < 0)
 		return -1;

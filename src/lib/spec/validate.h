@@ -11,4 +11,8 @@
 /* bundle: the bundle directory, for root.path; NULL skips filesystem checks. */
 int mr_config_validate(const struct oci_config *cfg, const char *bundle, struct mr_error **err);
 
+/* The rules for `process` alone (exec --process files); errors name
+ * process.<field>. */
+int mr_process_validate(const struct oci_process *p, struct mr_error **err);
+
 #endif
