@@ -140,6 +140,14 @@ _Noreturn void mr_init_main(const struct mr_init_args *a)
 	bool nnp;
 	char byte;
 
+	/* CVE-2019-5736: until execve we are the minirun binary. Not
+	 * dumpable, no process of the container (nor one sharing a joined pid
+	 * namespace) without CAP_SYS_PTRACE over the runtime's user namespace
+	 * can open our /proc/<pid>/exe, nor ptrace us; execve of the user's
+	 * program makes the process dumpable again. This costs one prctl,
+	 * where copying the binary to a memfd and re-executing it costs ms. */
+	prctl(PR_SET_DUMPABLE, 0);
+
 	/* What the caller blocked or ignored is not the container's business
 	 * (run blocks signals to forward them). */
 	mr_signals_reset_all();

@@ -186,3 +186,316 @@ requires_static_busybox() {
 		skip "needs /bin/busybox (apt-get install busybox-static)"
 	fi
 }
+
+# ---- real containers (lifecycle tests) --------------------------------------
+#
+# A .bats file that runs containers builds the busybox rootfs once:
+#   setup_file() { bb_setup_file; }
+#   setup()      { mr_setup; }
+#   teardown()   { ct_teardown; }
+# and makes a bundle per test with bb_bundle (the rootfs is hard-linked from
+# the shared one; the default config mounts it read-only, and every bundle
+# gets a writable host directory BUNDLE/out at /out in the container).
+#
+# Every container a test makes is tracked (ct_track, done by ct_create and
+# ct_run_bg): ct_teardown runs `minirun delete --force` on each, then fails
+# the test if anything is left: a state dir under a root it used, a live
+# tracked pid, a process that belongs to $MR_TMP (mr_procs) or a mount that
+# mentions $MR_TMP. As a last resort it kills tracked pids and detaches
+# leftover mounts itself, so one broken test does not break the next.
+
+# bb_setup_file: build the shared busybox rootfs in $BATS_FILE_TMPDIR (once
+# per .bats file) and export its path as BB_ROOTFS.
+bb_setup_file() {
+	if [ ! -x /bin/busybox ]; then
+		echo "# needs /bin/busybox (apt-get install busybox-static)" >&3
+		return 1
+	fi
+	BB_ROOTFS="$BATS_FILE_TMPDIR/rootfs"
+	"$BUSYBOX_BUNDLE/mkrootfs.sh" "$BB_ROOTFS" >/dev/null
+	mkdir -p "$BB_ROOTFS/out"
+	export BB_ROOTFS
+}
+
+# bb_bundle DIR [ARG...]: a busybox bundle in DIR (config.json from
+# bundles/busybox with process.args set to ARGS when given, plus a bind
+# mount of DIR/out at /out) with a hard-linked copy of the shared rootfs.
+bb_bundle() {
+	local dir=$1
+	shift
+	mkdir -p "$dir/out"
+	cp -al "$BB_ROOTFS" "$dir/rootfs"
+	local args='null'
+	[ $# -eq 0 ] || args=$(jq -cn '$ARGS.positional' --args "$@")
+	jq --argjson args "$args" --arg out "$dir/out" '
+		(if $args != null then .process.args = $args else . end)
+		| .mounts += [{"destination": "/out", "type": "bind", "source": $out,
+			"options": ["rbind", "rw"]}]' \
+		"$BUSYBOX_BUNDLE/config.json" >"$dir/config.json"
+}
+
+# bb_cfg DIR FILTER [JQ-ARGS...]: edit DIR/config.json with a jq filter.
+bb_cfg() {
+	local dir=$1 filter=$2
+	shift 2
+	jq "$@" "$filter" "$dir/config.json" >"$dir/config.json.new"
+	mv "$dir/config.json.new" "$dir/config.json"
+}
+
+# now_ms: milliseconds since the epoch.
+now_ms() {
+	local t=${EPOCHREALTIME/./}
+	echo $((t / 1000))
+}
+
+# wait_for SECONDS COMMAND...: poll COMMAND every 10 ms until it succeeds;
+# fail (status 1) after SECONDS.
+wait_for() {
+	local deadline=$(($(now_ms) + ${1} * 1000))
+	shift
+	until "$@"; do
+		if [ "$(now_ms)" -gt "$deadline" ]; then
+			echo "timed out waiting for: $*" >&2
+			return 1
+		fi
+		sleep 0.01
+	done
+}
+
+# pid_alive PID [STARTTIME]: PID is a live process (not a zombie) and, when
+# STARTTIME is given, the same process (field 22 of /proc/PID/stat).
+pid_alive() {
+	local stat rest
+	stat=$(cat "/proc/$1/stat" 2>/dev/null) || return 1
+	rest=${stat##*) }
+	# shellcheck disable=SC2086
+	set -- "$1" "${2:-}" $rest
+	[ "$3" != Z ] && [ "$3" != X ] || return 1
+	# after "comm)" the fields start at 3 (state); starttime is field 22
+	[ -z "$2" ] || [ "${22}" = "$2" ]
+}
+
+# pid_starttime PID: field 22 of /proc/PID/stat.
+pid_starttime() {
+	local stat rest
+	stat=$(cat "/proc/$1/stat") || return 1
+	rest=${stat##*) }
+	# shellcheck disable=SC2086
+	set -- $rest
+	echo "${20}"
+}
+
+# pid_gone PID [STARTTIME]: not pid_alive.
+pid_gone() {
+	! pid_alive "$@"
+}
+
+# ct_track ID [ROOT]: delete --force ID (in ROOT, default $MR_ROOT) in teardown.
+ct_track() {
+	printf '%s\t%s\n' "${2:-$MR_ROOT}" "$1" >>"$MR_TMP/.ct-ids"
+}
+
+# ct_track_pid PID: teardown checks that PID (this very process) is gone.
+ct_track_pid() {
+	local st
+	st=$(pid_starttime "$1") || return 0
+	printf '%s %s\n' "$1" "$st" >>"$MR_TMP/.ct-pids"
+}
+
+# ct_create ID BUNDLE [CREATE-OPTION...]: create (tracked) with stdin from
+# $CT_STDIN (default /dev/null), stdout and stderr to $MR_TMP/ID.stdout and
+# $MR_TMP/ID.stderr (the container's too); fails with minirun's message.
+ct_create() {
+	local id=$1 bundle=$2
+	shift 2
+	ct_track "$id"
+	# the container inherits stdout and stderr: files, not a pipe that
+	# would hold a command substitution until the container exits
+	if ! "$MINIRUN" --root "$MR_ROOT" create --bundle "$bundle" "$@" "$id" \
+		<"${CT_STDIN:-/dev/null}" >"$MR_TMP/$id.stdout" 2>"$MR_TMP/$id.stderr" 3>&-; then
+		echo "create $id failed: $(cat "$MR_TMP/$id.stderr")" >&2
+		return 1
+	fi
+	ct_track_pid "$(ct_pid "$id")"
+}
+
+# ct_state ID [ROOT]: the state JSON (fails when state fails).
+ct_state() {
+	"$MINIRUN" --root "${2:-$MR_ROOT}" state "$1"
+}
+
+# ct_status ID: the status field of state.
+ct_status() {
+	ct_state "$1" | jq -r .status
+}
+
+# ct_pid ID: the pid field of state.
+ct_pid() {
+	ct_state "$1" | jq -r .pid
+}
+
+# status_is ID STATUS: for wait_for.
+status_is() {
+	[ "$(ct_status "$1" 2>/dev/null)" = "$2" ]
+}
+
+# ct_children PID: the pids of PID's children (all threads).
+ct_children() {
+	cat /proc/"$1"/task/*/children 2>/dev/null | tr ' ' '\n' | sed '/^$/d'
+}
+
+# mr_procs [DIR]: live processes that belong to DIR (default $MR_TMP), one
+# "PID CMDLINE" per line: its command line mentions DIR, its cwd or root is
+# in DIR, or it lives in another mount namespace whose mountinfo mentions
+# DIR's name (a pivoted container's /proc/PID/root reads "/"). The caller
+# and its ancestors are left out.
+mr_procs() {
+	python3 - "${1:-$MR_TMP}" <<'PY'
+import os, sys
+d = os.path.realpath(sys.argv[1])
+name = os.path.basename(d)
+own_ns = os.readlink("/proc/self/ns/mnt")
+skip = set()
+p = os.getpid()
+while p > 1:
+    skip.add(p)
+    try:
+        with open("/proc/%d/stat" % p) as f:
+            s = f.read()
+        p = int(s[s.rindex(")") + 2:].split()[1])
+    except (OSError, ValueError):
+        break
+for e in os.listdir("/proc"):
+    if not e.isdigit() or int(e) in skip:
+        continue
+    base = "/proc/" + e
+    try:
+        with open(base + "/stat") as f:
+            s = f.read()
+        if s[s.rindex(")") + 2] in "ZX":
+            continue
+        with open(base + "/cmdline", "rb") as f:
+            cmd = f.read().replace(b"\0", b" ").decode(errors="replace").strip()
+        hit = d in cmd
+        for link in ("cwd", "root"):
+            try:
+                t = os.readlink(base + "/" + link)
+            except OSError:
+                continue
+            if t == d or t.startswith(d + "/"):
+                hit = True
+        if not hit and os.readlink(base + "/ns/mnt") != own_ns:
+            with open(base + "/mountinfo") as f:
+                hit = name in f.read()
+    except (OSError, ValueError):
+        continue
+    if hit:
+        print(e, cmd)
+PY
+}
+
+# mr_mounts [DIR]: lines of /proc/self/mountinfo that mention DIR's name.
+mr_mounts() {
+	grep -F "$(basename "${1:-$MR_TMP}")" /proc/self/mountinfo || true
+}
+
+# mr_state_dirs: what is left in the roots used by the test.
+mr_state_dirs() {
+	local root
+	{
+		echo "$MR_ROOT"
+		[ ! -f "$MR_TMP/.ct-ids" ] || cut -f1 "$MR_TMP/.ct-ids"
+	} | sort -u | while read -r root; do
+		[ ! -d "$root" ] || find "$root" -mindepth 1 -maxdepth 1
+	done
+}
+
+# assert_nothing_left: no state dir in the test's roots, no process or mount
+# of $MR_TMP, no live tracked pid.
+assert_nothing_left() {
+	local left="" x
+	x=$(mr_state_dirs)
+	[ -z "$x" ] || left+="state left behind:"$'\n'"$x"$'\n'
+	x=$(mr_procs)
+	[ -z "$x" ] || left+="processes left behind:"$'\n'"$x"$'\n'
+	x=$(mr_mounts)
+	[ -z "$x" ] || left+="mounts left behind:"$'\n'"$x"$'\n'
+	if [ -f "$MR_TMP/.ct-pids" ]; then
+		local pid st
+		while read -r pid st; do
+			! pid_alive "$pid" "$st" || left+="tracked pid $pid is alive: $(tr '\0' ' ' <"/proc/$pid/cmdline")"$'\n'
+		done <"$MR_TMP/.ct-pids"
+	fi
+	[ -z "$left" ] || fail "$left"
+}
+
+# ct_teardown: delete --force every tracked container, check that nothing is
+# left (fails the test otherwise), clean up by force, remove $MR_TMP.
+ct_teardown() {
+	local problems="" root id out
+	cd / || return 1
+	if [ -f "$MR_TMP/.ct-ids" ]; then
+		while IFS=$'\t' read -r root id; do
+			out=$(timeout 20 "$MINIRUN" --root "$root" delete --force "$id" 2>&1) ||
+				problems+="teardown: delete --force $id: $out"$'\n'
+		done <"$MR_TMP/.ct-ids"
+	fi
+	# delete --force waits for nothing it did not start: give killed
+	# processes a moment to be reaped by their parent
+	wait_for 5 ct_all_tracked_gone 2>/dev/null || true
+	out=$(assert_nothing_left 2>&1) || problems+=$out$'\n'
+	ct_force_cleanup
+	out=$(mr_mounts)
+	if [ -z "$out" ]; then
+		mr_teardown
+	else
+		problems+="mounts still there, $MR_TMP not removed:"$'\n'"$out"$'\n'
+	fi
+	if [ -n "$problems" ]; then
+		printf '%s' "$problems" >&2
+		return 1
+	fi
+}
+
+ct_all_tracked_gone() {
+	[ -f "$MR_TMP/.ct-pids" ] || return 0
+	local pid st
+	while read -r pid st; do
+		! pid_alive "$pid" "$st" || return 1
+	done <"$MR_TMP/.ct-pids"
+	[ -z "$(mr_procs)" ]
+}
+
+# ct_force_cleanup: kill tracked pids and processes of $MR_TMP, detach
+# mounts of $MR_TMP (deepest first), so that rm -rf cannot cross into them.
+ct_force_cleanup() {
+	local pid st rest mp
+	if [ -f "$MR_TMP/.ct-pids" ]; then
+		while read -r pid st; do
+			! pid_alive "$pid" "$st" || kill -KILL "$pid" 2>/dev/null || true
+		done <"$MR_TMP/.ct-pids"
+	fi
+	mr_procs | while read -r pid rest; do
+		kill -KILL "$pid" 2>/dev/null || true
+	done
+	mr_mounts | awk '{ print $5 }' | sort -r | while read -r mp; do
+		umount -l "$(printf '%b' "$mp")" 2>/dev/null || true
+	done
+}
+
+# xrun CMD...: like `run --separate-stderr CMD`, but through files and with
+# stdin from $XRUN_STDIN (default /dev/null) and bats' fd 3 closed, so that a
+# container that inherits stdio cannot hold the test up. Sets status, output
+# and stderr.
+xrun() {
+	local o e
+	o=$(mktemp "$MR_TMP/.xrun.XXXXXX")
+	e=$(mktemp "$MR_TMP/.xrun.XXXXXX")
+	status=0
+	"$@" <"${XRUN_STDIN:-/dev/null}" >"$o" 2>"$e" 3>&- || status=$?
+	output=$(cat "$o")
+	stderr=$(cat "$e")
+}
+
+# RFC3339_RE: a date-time as RFC 3339 (and Go's time.RFC3339Nano) writes it.
+RFC3339_RE='^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(\.[0-9]+)?(Z|[+-][0-9]{2}:[0-9]{2})$'
