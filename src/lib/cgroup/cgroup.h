@@ -1,0 +1,93 @@
+/* The container's cgroup, on cgroup v1, v2 and hybrid hosts, behind one
+ * interface. cgroup.c detects the layout, resolves linux.cgroupsPath and
+ * dispatches to the v1 or v2 driver (v1.c, v2.c: a vtable); resources.c
+ * converts between the v1 and v2 forms (cpu shares -> weight, ...);
+ * ebpf-devices.c builds the v2 device program.
+ *
+ * Layouts: pure v2 (cgroup2 at /sys/fs/cgroup), v1 (controllers under
+ * /sys/fs/cgroup/<controller>), hybrid (v1 controllers plus cgroup2 at
+ * /sys/fs/cgroup/unified, possibly with controllers of its own: the v1
+ * driver manages the controllers and the container joins the unified
+ * hierarchy too, as runc does).
+ *
+ * Errors name the resource and the file: "linux.resources.memory.limit:
+ * write memory.limit_in_bytes: Device or resource busy". */
+#ifndef MINIRUN_CGROUP_H
+#define MINIRUN_CGROUP_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#include "spec/oci-model.gen.h"
+#include "util/error.h"
+
+enum mr_cgroup_layout {
+	MR_CGROUP_V1,
+	MR_CGROUP_HYBRID,
+	MR_CGROUP_V2,
+};
+
+struct mr_cgroup;
+
+/* Where the container's cgroup is, from linux.cgroupsPath: absolute
+ * ("/a/b", below the cgroup root), relative ("a/b", below the caller's own
+ * cgroup), empty ("/minirun/<id>"). The systemd form "slice:prefix:name" is
+ * refused ("no systemd cgroup driver"), so is any ".." component. Nothing
+ * is created yet. */
+struct mr_cgroup *mr_cgroup_open(const char *cgroups_path, const char *id, struct mr_error **err);
+
+/* The same cgroup again, from what mr_cgroup_describe() saved in the
+ * container's state (path, layout, owned). */
+struct mr_cgroup *mr_cgroup_load(const char *saved, struct mr_error **err);
+
+/* A one-line description to keep in the container's state. (malloc'ed) */
+char *mr_cgroup_describe(const struct mr_cgroup *cg);
+
+enum mr_cgroup_layout mr_cgroup_layout(const struct mr_cgroup *cg);
+const char *mr_cgroup_path(const struct mr_cgroup *cg); /* "/minirun-test/x" */
+
+/* Make the cgroup (every v1 hierarchy, and the unified one): an existing
+ * one is joined and not owned (delete leaves it). On v2 the controllers the
+ * resources need are enabled in the parents' cgroup.subtree_control. */
+int mr_cgroup_create(struct mr_cgroup *cg, struct mr_error **err);
+
+/* Write linux.resources (NULL: nothing), devices included (v1 devices.allow
+ * and deny; v2 an eBPF BPF_CGROUP_DEVICE program, with the default allow
+ * list for the standard devices). update uses it too. */
+int mr_cgroup_apply(struct mr_cgroup *cg, const struct oci_linux_resources *r, struct mr_error **err);
+
+/* On v2: an O_PATH|O_DIRECTORY fd of the cgroup for clone3's
+ * CLONE_INTO_CGROUP, or -1 on v1/hybrid. The caller closes it. */
+int mr_cgroup_fd(const struct mr_cgroup *cg);
+
+/* Move pid into the cgroup (cgroup.procs of every hierarchy). */
+int mr_cgroup_enter(const struct mr_cgroup *cg, pid_t pid, struct mr_error **err);
+
+/* Freeze or thaw (v1 freezer.state, v2 cgroup.freeze), waiting until done. */
+int mr_cgroup_freeze(const struct mr_cgroup *cg, bool frozen, struct mr_error **err);
+bool mr_cgroup_is_frozen(const struct mr_cgroup *cg);
+
+/* The pids in the cgroup (host pids, sorted), malloc'ed; *n their count. */
+pid_t *mr_cgroup_pids(const struct mr_cgroup *cg, size_t *n, struct mr_error **err);
+
+/* Signal every process in it (kill --all, delete --force). A frozen
+ * cgroup is thawed after SIGKILL so that the processes really die. */
+int mr_cgroup_kill_all(const struct mr_cgroup *cg, int sig, struct mr_error **err);
+
+/* runc's `events --stats` object (cpu, memory with usage/limit/failcnt/swap,
+ * pids, blkio, hugetlb) as JSON (malloc'ed). */
+char *mr_cgroup_stats_json(const struct mr_cgroup *cg, struct mr_error **err);
+
+/* An fd that becomes readable on an OOM kill in the cgroup (v1 eventfd on
+ * memory.oom_control; v2 inotify on memory.events), and the count so far. */
+int mr_cgroup_oom_fd(const struct mr_cgroup *cg, struct mr_error **err);
+uint64_t mr_cgroup_oom_count(const struct mr_cgroup *cg);
+
+/* Remove what create made (in every hierarchy), after the processes are
+ * gone; an existing cgroup that was joined is left. */
+int mr_cgroup_destroy(struct mr_cgroup *cg, struct mr_error **err);
+
+void mr_cgroup_free(struct mr_cgroup *cg);
+
+#endif
