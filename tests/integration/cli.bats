@@ -19,16 +19,18 @@ assert_error_line() {
 check_version_output() {
 	assert_match "${lines[0]}" "^minirun version ${VERSION_RE}([-+~][0-9A-Za-z.+~-]*)?\$"
 	local key found
-	for key in commit spec yajl libseccomp libcap libmount; do
+	for key in commit spec yajl libseccomp linking; do
 		found=$(printf '%s\n' "$output" | grep -c "^$key: ") || true
 		[ "$found" -eq 1 ] || fail "expected one \"$key: \" line in: $output"
 	done
 	assert_match "$output" $'(^|\n)commit: [^\n ]+'
 	assert_match "$output" $'(^|\n)spec: 1\\.2\\.[0-9]+(\n|$)'
-	for key in yajl libseccomp libcap libmount; do
+	for key in yajl libseccomp; do
 		assert_match "$output" $'(^|\n)'"$key: ${VERSION_RE}"$'(\n|$)'
 	done
-	assert_line_count "$output" 7
+	# the libraries minirun links, and how (static by default)
+	assert_match "$output" $'(^|\n)linking: (static|dynamic)(\n|$)'
+	assert_line_count "$output" 6
 }
 
 @test "--version prints the version of minirun, the spec and each library" {
