@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include "container.h"
+#include "cgroup/cgroup.h"
 #include "container-internal.h"
 #include "hooks.h"
 #include "init.h"
@@ -37,6 +38,8 @@ struct create {
 	char *rootfs;
 	struct mr_container_dir dir;
 	struct mr_record *rec;
+	struct mr_cgroup *cg;
+	char *config_json; /* saved in the state dir: later verbs use it */
 	int sync[2];
 	int fifo_fd;
 	int pidfd;
@@ -168,6 +171,19 @@ static int write_map(pid_t pid, const char *file, const struct oci_id_mapping *m
 	return 0;
 }
 
+/* linux.cgroupsPath; when it is empty, <MINIRUN_CGROUP_PARENT>/<id> if that
+ * is set (an administrator's, or a test suite's, place for containers
+ * that do not say), else the driver's default /minirun/<id>. */
+static const char *cgroups_path(const struct oci_config *cfg, const char *id, char **buf)
+{
+	const char *path = cfg->linux ? cfg->linux->cgroups_path : NULL;
+	const char *parent = getenv("MINIRUN_CGROUP_PARENT");
+
+	if ((path == NULL || path[0] == '\0') && parent && parent[0] && asprintf(buf, "%s/%s", parent, id) >= 0)
+		return *buf;
+	return path;
+}
+
 /* linux.timeOffsets into the time namespace our children will enter. */
 static int write_time_offsets(const struct oci_map_time_offset *t, struct mr_error **err)
 {
@@ -190,7 +206,7 @@ static int write_time_offsets(const struct oci_map_time_offset *t, struct mr_err
 static int spawn_init(struct create *c, struct mr_error **err)
 {
 	const struct oci_namespace *pidns = find_ns(c->cfg, "pid");
-	cleanup_close int saved_pidns = -1, saved_timens = -1;
+	cleanup_close int saved_pidns = -1, saved_timens = -1, cgfd = -1;
 	struct mr_clone_args args = { 0 };
 	int pidfd = -1;
 
@@ -203,6 +219,12 @@ static int spawn_init(struct create *c, struct mr_error **err)
 			return mr_error_sys(err, errno, "linux.namespaces (pid): join %s", pidns->path);
 	}
 	args.flags = clone_flags(c->cfg) | CLONE_PIDFD;
+	/* v2: born in its cgroup (charged there from its first page). */
+	cgfd = mr_cgroup_fd(c->cg);
+	if (cgfd >= 0) {
+		args.flags |= CLONE_INTO_CGROUP;
+		args.cgroup = (uint64_t)cgfd;
+	}
 	/* Time namespace offsets can only be set before any process enters
 	 * the namespace: make it for our children (unshare), write them, and
 	 * let clone put the init in it. */
@@ -255,14 +277,17 @@ static int serve_init(struct create *c, struct mr_error **err)
 	c->rec->has_pid = true;
 	c->rec->pid_start_time = mr_proc_start_time(c->pid, &zombie);
 	c->rec->has_pid_start_time = true;
+	/* v1 and hybrid: into every hierarchy before the init goes on. */
+	if (mr_cgroup_fd(c->cg) < 0 && mr_cgroup_enter(c->cg, c->pid, err) < 0)
+		goto out;
 	if (find_ns(c->cfg, "user") && find_ns(c->cfg, "user")->path == NULL) {
-		/* gid_map first is not required for root; both before the init
-		 * does anything that needs an id. */
+		/* both maps before the init does anything that needs an id */
 		if (write_map(c->pid, "gid_map", l->gid_mappings, l->gid_mappings_len, err) < 0 ||
-		    write_map(c->pid, "uid_map", l->uid_mappings, l->uid_mappings_len, err) < 0 ||
-		    mr_sync_send(c->sync[0], MR_SYNC_USERNS_READY, NULL, -1, err) < 0)
+		    write_map(c->pid, "uid_map", l->uid_mappings, l->uid_mappings_len, err) < 0)
 			goto out;
 	}
+	if (mr_sync_send(c->sync[0], MR_SYNC_GO, NULL, -1, err) < 0)
+		goto out;
 	for (;;) {
 		if (mr_sync_recv(c->sync[0], msg, err) < 0)
 			goto out;
@@ -334,6 +359,8 @@ static void undo(struct create *c)
 	}
 	if (c->pid_file_written)
 		unlink(c->o->pid_file);
+	if (c->cg)
+		mr_cgroup_destroy(c->cg, NULL);
 	if (c->dir.dir_fd >= 0)
 		mr_state_remove(&c->dir, NULL);
 }
@@ -341,6 +368,7 @@ static void undo(struct create *c)
 int mr_container_create(const struct mr_context *ctx, const struct mr_create_opts *o, pid_t *pid,
 			struct mr_error **err)
 {
+	cleanup_free char *default_path = NULL;
 	struct create c = { .ctx = ctx, .o = o, .sync = { -1, -1 }, .fifo_fd = -1, .pidfd = -1, .dir = { .dir_fd = -1 } };
 	int ret = -1;
 
@@ -356,12 +384,22 @@ int mr_container_create(const struct mr_context *ctx, const struct mr_create_opt
 	c.cfg = mr_config_load(o->bundle, err);
 	if (c.cfg == NULL)
 		return -1;
-	if (check_runnable(&c, err) < 0 || resolve_paths(&c, err) < 0 || make_record(&c, err) < 0)
+	if (check_runnable(&c, err) < 0 || resolve_paths(&c, err) < 0)
 		goto out;
+	c.config_json = mr_config_to_json(c.cfg, false, err);
+	if (c.config_json == NULL || make_record(&c, err) < 0)
+		goto out;
+	c.cg = mr_cgroup_open(cgroups_path(c.cfg, o->id, &default_path), o->id, err);
+	if (c.cg == NULL) {
+		mr_error_prefix(err, "config.json");
+		goto out;
+	}
 
 	/* 2. The state dir (exclusive), the fifo start will open, the sync socket. */
 	if (mr_state_create(ctx->root, o->id, &c.dir, err) < 0)
 		goto out;
+	if (mr_state_write_config(&c.dir, c.config_json, err) < 0)
+		goto fail;
 	if (mkfifoat(c.dir.dir_fd, MR_FIFO_NAME, 0600) < 0) {
 		mr_error_sys(err, errno, "cannot make %s/%s/%s", ctx->root, o->id, MR_FIFO_NAME);
 		goto fail;
@@ -371,6 +409,15 @@ int mr_container_create(const struct mr_context *ctx, const struct mr_create_opt
 	c.fifo_fd = openat(c.dir.dir_fd, MR_FIFO_NAME, O_RDWR | O_CLOEXEC);
 	if (c.fifo_fd < 0 || socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, c.sync) < 0) {
 		mr_error_sys(err, errno, "cannot set up the init's channels");
+		goto fail;
+	}
+
+	/* The cgroup, with its limits, before any process is in it. */
+	if (mr_cgroup_create(c.cg, err) < 0 ||
+	    mr_cgroup_apply(c.cg, c.cfg->linux ? c.cfg->linux->resources : NULL, err) < 0)
+		goto fail;
+	if ((c.rec->cgroup = mr_cgroup_describe(c.cg)) == NULL) {
+		mr_error_set(err, ENOMEM, "out of memory");
 		goto fail;
 	}
 
@@ -409,6 +456,8 @@ out:
 		close(c.pidfd);
 	mr_config_free(c.cfg);
 	mr_record_free(c.rec);
+	mr_cgroup_free(c.cg);
+	free(c.config_json);
 	free(c.bundle);
 	free(c.rootfs);
 	return ret;

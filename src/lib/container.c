@@ -35,44 +35,42 @@ char *mr_record_state_json(const struct mr_record *r, enum mr_status s, struct m
 	return json;
 }
 
-/* An open, locked container with its record and current status. */
-struct loaded {
-	struct mr_container_dir dir;
-	struct mr_record *rec;
-	enum mr_status status;
-};
-
-static int load(const struct mr_context *ctx, const char *id, struct loaded *l, struct mr_error **err)
+int mr_container_load(const struct mr_context *ctx, const char *id, struct mr_loaded *l, struct mr_error **err)
 {
 	memset(l, 0, sizeof(*l));
 	if (mr_state_open(ctx->root, id, &l->dir, err) < 0)
 		return -1;
 	l->rec = mr_state_read(&l->dir, err);
-	if (l->rec == NULL) {
-		mr_state_close(&l->dir);
-		return -1;
-	}
+	if (l->rec == NULL)
+		goto fail;
+	if (l->rec->cgroup && (l->cg = mr_cgroup_load(l->rec->cgroup, err)) == NULL)
+		goto fail;
 	l->status = mr_state_status(&l->dir, l->rec);
+	if ((l->status == MR_STATUS_RUNNING || l->status == MR_STATUS_CREATED) && l->cg && mr_cgroup_is_frozen(l->cg))
+		l->status = MR_STATUS_PAUSED;
 	return 0;
+fail:
+	mr_container_unload(l);
+	return -1;
 }
 
-static void unload(struct loaded *l)
+void mr_container_unload(struct mr_loaded *l)
 {
+	mr_cgroup_free(l->cg);
+	l->cg = NULL;
 	mr_record_free(l->rec);
 	l->rec = NULL;
 	if (l->dir.dir_fd >= 0 || l->dir.root)
 		mr_state_close(&l->dir);
 }
 
-/* The container's config as recorded: the bundle's config.json. Needed
- * only by the verbs that run hooks. */
-static struct oci_config *load_config(const struct mr_record *r, struct mr_error **err)
+/* The container's config, as create saved it. */
+static struct oci_config *load_config(const struct mr_loaded *l, struct mr_error **err)
 {
-	return mr_config_load(r->bundle, err);
+	return mr_state_read_config(&l->dir, err);
 }
 
-/* A pidfd for the init, after checking it is still the same process. */
-static int open_init(const struct mr_record *r, struct mr_error **err)
+int mr_container_open_init(const struct mr_record *r, struct mr_error **err)
 {
 	bool zombie;
 	int fd = mr_pidfd_open(r->pid, 0);
@@ -85,43 +83,52 @@ static int open_init(const struct mr_record *r, struct mr_error **err)
 	return fd;
 }
 
-static int run_hooks_of(const struct mr_record *r, enum mr_status s, const char *kind, struct mr_error **err)
+/* Wait until the init's end of the fifo is closed: at execve (it is
+ * close-on-exec) or when it exits. A writer sees POLLERR once no reader is
+ * left. If a startContainer hook failed, the init left the error in the
+ * fifo before exiting: read it through a second open of the same pipe. */
+static int wait_exec(int fifo, struct mr_error **err)
 {
-	cleanup_free char *state = NULL;
-	struct oci_config *cfg;
-	int ret = 0;
+	struct pollfd pfd = { .fd = fifo, .events = POLLOUT };
+	cleanup_close int rd = -1;
+	char path[64], buf[1025];
+	ssize_t n = -1;
 
-	cfg = load_config(r, err);
-	if (cfg == NULL)
-		return -1;
-	if (cfg->hooks) {
-		const struct oci_hooks *h = cfg->hooks;
-		bool post_start = strcmp(kind, "poststart") == 0;
-		const struct oci_hook *list = post_start ? h->poststart : h->poststop;
-		size_t n = post_start ? h->poststart_len : h->poststop_len;
-		if (n) {
-			state = mr_record_state_json(r, s, err);
-			ret = state ? mr_hooks_run(list, n, kind, state, err) : -1;
-		}
+	for (;;) {
+		if (poll(&pfd, 1, -1) < 0 && errno != EINTR)
+			break;
+		if (pfd.revents & (POLLERR | POLLHUP | POLLNVAL))
+			break;
+		pfd.events = 0; /* POLLOUT alone: the init has not read our byte yet */
 	}
-	mr_config_free(cfg);
-	return ret;
+	snprintf(path, sizeof(path), "/proc/self/fd/%d", fifo);
+	rd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+	if (rd >= 0)
+		n = read(rd, buf, sizeof(buf) - 1);
+	if (n > 0) {
+		buf[n] = '\0';
+		return mr_error_set(err, EINVAL, "%s", buf);
+	}
+	return 0;
 }
 
 int mr_container_start(const struct mr_context *ctx, const char *id, struct mr_error **err)
 {
-	struct loaded l;
+	struct mr_loaded l;
+	struct oci_config *cfg = NULL;
 	cleanup_close int fifo = -1;
-	struct pollfd pfd;
 	int ret = -1;
 
-	if (load(ctx, id, &l, err) < 0)
+	if (mr_container_load(ctx, id, &l, err) < 0)
 		return -1;
 	if (l.status != MR_STATUS_CREATED) {
 		mr_error_set(err, EINVAL, "cannot start container \"%s\": it is %s, not created", id,
 			     mr_status_name(l.status));
 		goto out;
 	}
+	cfg = load_config(&l, err);
+	if (cfg == NULL)
+		goto out;
 	fifo = openat(l.dir.dir_fd, MR_FIFO_NAME, O_WRONLY | O_NONBLOCK | O_CLOEXEC);
 	if (fifo < 0) {
 		if (errno == ENXIO)
@@ -134,45 +141,45 @@ int mr_container_start(const struct mr_context *ctx, const char *id, struct mr_e
 		mr_error_sys(err, errno, "cannot start container \"%s\"", id);
 		goto out;
 	}
+	/* Started: no longer "created" for anyone. The lock goes too: the
+	 * startContainer hooks may take their time, kill or exec must not
+	 * wait for them. */
 	unlinkat(l.dir.dir_fd, MR_FIFO_NAME, 0);
-	/* The init's end of the fifo closes on execve (close-on-exec): a
-	 * writer sees POLLERR once no reader is left. Then the user process
-	 * runs, and the poststart hooks may follow. */
-	pfd = (struct pollfd){ .fd = fifo, .events = POLLOUT };
-	for (;;) {
-		if (poll(&pfd, 1, -1) < 0 && errno != EINTR)
-			break;
-		if (pfd.revents & (POLLERR | POLLHUP | POLLNVAL))
-			break;
-		/* POLLOUT alone: the byte is still in the pipe, wait on */
-		pfd.events = 0;
+	mr_state_close(&l.dir);
+	if (wait_exec(fifo, err) < 0)
+		goto out;
+	ret = 0;
+	if (cfg->hooks && cfg->hooks->poststart_len) {
+		cleanup_free char *state = mr_record_state_json(l.rec, MR_STATUS_RUNNING, err);
+		ret = state ? mr_hooks_run(cfg->hooks->poststart, cfg->hooks->poststart_len, "poststart", state, err)
+			    : -1;
 	}
-	ret = run_hooks_of(l.rec, MR_STATUS_RUNNING, "poststart", err);
 	if (ret < 0) {
-		int pidfd = open_init(l.rec, NULL);
+		int pidfd = mr_container_open_init(l.rec, NULL);
 		if (pidfd >= 0) {
 			mr_pidfd_send_signal(pidfd, SIGKILL, NULL, 0);
 			close(pidfd);
 		}
 	}
 out:
-	unload(&l);
+	mr_config_free(cfg);
+	mr_container_unload(&l);
 	return ret;
 }
 
 char *mr_container_state(const struct mr_context *ctx, const char *id, struct mr_error **err)
 {
-	struct loaded l;
+	struct mr_loaded l;
 	struct oci_state *st;
 	char *json = NULL;
 
-	if (load(ctx, id, &l, err) < 0)
+	if (mr_container_load(ctx, id, &l, err) < 0)
 		return NULL;
 	st = mr_state_public(l.rec, l.status, err);
 	if (st)
 		json = mr_model_to_string(&mr_type_oci_state, st, true, err);
 	oci_state_free(st);
-	unload(&l);
+	mr_container_unload(&l);
 	return json;
 }
 
@@ -209,36 +216,42 @@ static int kill_pidns(const struct mr_record *r, int sig, struct mr_error **err)
 	return 0;
 }
 
-static int signal_container(const struct mr_record *r, int sig, bool all, struct mr_error **err)
+/* The init, or with `all` every process of the container: its cgroup's,
+ * or without one its pid namespace's. SIGKILL to a paused container thaws
+ * it afterwards, so that its processes really die (podman kills paused
+ * containers that way, and waits for them). */
+static int signal_container(const struct mr_loaded *l, int sig, bool all, struct mr_error **err)
 {
-	cleanup_close int pidfd = open_init(r, err);
+	cleanup_close int pidfd = mr_container_open_init(l->rec, err);
 
 	if (pidfd < 0)
 		return -1;
-	if (all) {
-		if (!r->pid_namespace)
-			return mr_error_set(err, ENOTSUP,
-					    "kill --all: the container shares the host's pid namespace and minirun "
-					    "has no cgroup support yet to find its processes");
-		return kill_pidns(r, sig, err);
-	}
+	if (all && l->cg)
+		return mr_cgroup_kill_all(l->cg, sig, err);
+	if (all && !l->rec->pid_namespace)
+		return mr_error_set(err, ENOTSUP,
+				    "kill --all: the container has neither a cgroup nor a pid namespace of its own");
+	if (all)
+		return kill_pidns(l->rec, sig, err);
 	if (mr_pidfd_send_signal(pidfd, sig, NULL, 0) < 0)
 		return mr_error_sys(err, errno, errno == ESRCH ? "container not running" : "kill");
+	if (sig == SIGKILL && l->status == MR_STATUS_PAUSED && l->cg)
+		return mr_cgroup_freeze(l->cg, false, err);
 	return 0;
 }
 
 int mr_container_kill(const struct mr_context *ctx, const char *id, int sig, bool all, struct mr_error **err)
 {
-	struct loaded l;
+	struct mr_loaded l;
 	int ret;
 
-	if (load(ctx, id, &l, err) < 0)
+	if (mr_container_load(ctx, id, &l, err) < 0)
 		return -1;
 	if (l.status == MR_STATUS_STOPPED)
 		ret = mr_error_set(err, ESRCH, "container not running");
 	else
-		ret = signal_container(l.rec, sig, all, err);
-	unload(&l);
+		ret = signal_container(&l, sig, all, err);
+	mr_container_unload(&l);
 	return ret;
 }
 
@@ -246,7 +259,7 @@ int mr_container_kill(const struct mr_context *ctx, const char *id, int sig, boo
  * readable when it exits. */
 static void wait_gone(const struct mr_record *r)
 {
-	int fd = open_init(r, NULL);
+	int fd = mr_container_open_init(r, NULL);
 	struct pollfd pfd = { .fd = fd, .events = POLLIN };
 
 	if (fd < 0)
@@ -258,31 +271,38 @@ static void wait_gone(const struct mr_record *r)
 	close(fd);
 }
 
-static int destroy(struct loaded *l, const struct mr_context *ctx, struct mr_error **err)
+/* Remove what create made: the cgroup (once empty), then the state dir;
+ * then run the poststop hooks, which only warn: the container is gone
+ * either way. */
+static int destroy(struct mr_loaded *l, const struct mr_context *ctx, struct mr_error **err)
 {
-	struct mr_error *hook_err = NULL;
-	struct oci_config *cfg;
+	struct oci_config *cfg = load_config(l, NULL);
+	int ret = 0;
 
-	/* poststop hooks only warn: the container is gone either way. */
-	cfg = load_config(l->rec, NULL);
+	if (l->cg && mr_cgroup_destroy(l->cg, err) < 0)
+		ret = -1;
+	if (ret == 0)
+		ret = mr_state_remove(&l->dir, err);
+	/* each one runs even if one before failed (runtime-spec) */
 	if (cfg && cfg->hooks && cfg->hooks->poststop_len) {
-		cleanup_free char *state = mr_record_state_json(l->rec, MR_STATUS_STOPPED, &hook_err);
-		if (state)
-			mr_hooks_run(cfg->hooks->poststop, cfg->hooks->poststop_len, "poststop", state, &hook_err);
-		if (hook_err)
-			mr_log_write(&ctx->log, "warning", hook_err->msg);
-		mr_error_free(hook_err);
+		cleanup_free char *state = mr_record_state_json(l->rec, MR_STATUS_STOPPED, NULL);
+		for (size_t i = 0; state && i < cfg->hooks->poststop_len; i++) {
+			struct mr_error *hook_err = NULL;
+			if (mr_hooks_run(&cfg->hooks->poststop[i], 1, "poststop", state, &hook_err) < 0)
+				mr_log_write(&ctx->log, "warning", hook_err->msg);
+			mr_error_free(hook_err);
+		}
 	}
 	mr_config_free(cfg);
-	return mr_state_remove(&l->dir, err);
+	return ret;
 }
 
 int mr_container_delete(const struct mr_context *ctx, const char *id, bool force, struct mr_error **err)
 {
-	struct loaded l;
+	struct mr_loaded l;
 	int ret;
 
-	if (load(ctx, id, &l, err) < 0) {
+	if (mr_container_load(ctx, id, &l, err) < 0) {
 		if (force && *err && (*err)->errnum == ENOENT) {
 			mr_error_free(*err);
 			*err = NULL;
@@ -296,22 +316,25 @@ int mr_container_delete(const struct mr_context *ctx, const char *id, bool force
 		if (!force) {
 			ret = mr_error_set(err, EBUSY, "cannot delete container \"%s\" that is not stopped: %s", id,
 					   mr_status_name(l.status));
-			unload(&l);
+			mr_container_unload(&l);
 			return ret;
 		}
-		signal_container(l.rec, SIGKILL, l.rec->pid_namespace, NULL);
+		signal_container(&l, SIGKILL, true, NULL);
 		wait_gone(l.rec);
 		break;
 	case MR_STATUS_CREATED:
 		/* never started: its init only waits, kill it (runc does too) */
-		signal_container(l.rec, SIGKILL, false, NULL);
+		signal_container(&l, SIGKILL, l.cg != NULL, NULL);
 		wait_gone(l.rec);
 		break;
 	default:
+		/* stopped: processes it left in its cgroup go too */
+		if (l.cg)
+			mr_cgroup_kill_all(l.cg, SIGKILL, NULL);
 		break;
 	}
 	ret = destroy(&l, ctx, err);
-	mr_record_free(l.rec);
+	mr_container_unload(&l);
 	return ret;
 }
 
@@ -355,8 +378,8 @@ char *mr_container_list(const struct mr_context *ctx, enum mr_list_format f, str
 	else if (f == MR_LIST_JSON)
 		append(&out, &len, "[");
 	for (size_t i = 0; i < n; i++) {
-		struct loaded l;
-		if (load(ctx, ids[i], &l, NULL) < 0)
+		struct mr_loaded l;
+		if (mr_container_load(ctx, ids[i], &l, NULL) < 0)
 			continue; /* deleted meanwhile, or half-created */
 		if (f == MR_LIST_QUIET) {
 			append(&out, &len, "%s\n", ids[i]);
@@ -373,7 +396,7 @@ char *mr_container_list(const struct mr_context *ctx, enum mr_list_format f, str
 			free(json);
 			oci_state_free(st);
 		}
-		unload(&l);
+		mr_container_unload(&l);
 	}
 	if (f == MR_LIST_JSON)
 		append(&out, &len, "]\n");

@@ -30,6 +30,7 @@
 #include "state.h"
 #include "sync.h"
 #include "terminal.h"
+#include "trampoline.h"
 #include "util/cleanup.h"
 #include "util/json.h"
 #include "util/signals.h"
@@ -79,12 +80,18 @@ static struct oci_process *read_process_file(const char *path, struct mr_error *
 	return p;
 }
 
+/* A user or group id: decimal digits only, below 4294967295 ((uid_t)-1
+ * means "unchanged" to the kernel). */
 static int parse_id(const char *text, uint32_t *out)
 {
 	char *end;
-	unsigned long v = strtoul(text, &end, 10);
+	unsigned long v;
 
-	if (*text == '\0' || *end != '\0' || text[0] == '-' || v > UINT32_MAX)
+	if (text[0] < '0' || text[0] > '9')
+		return -1;
+	errno = 0;
+	v = strtoul(text, &end, 10);
+	if (errno || *end != '\0' || v >= UINT32_MAX)
 		return -1;
 	*out = (uint32_t)v;
 	return 0;
@@ -257,7 +264,7 @@ static _Noreturn void become_process(const struct child *c)
 		close(listener); /* the agent was handed the init's listener at create */
 	if (mr_process_apply_final_affinity(p, &err) < 0)
 		child_fail(c, err);
-	execve(exe, p->args, p->env ? p->env : (char *[]){ NULL });
+	mr_trampoline_execve(exe, p->args, p->env ? p->env : (char *[]){ NULL });
 	mr_error_sys(&err, errno, "exec %s", exe);
 	child_fail(c, err);
 }
@@ -337,9 +344,9 @@ int mr_container_exec(const struct mr_context *ctx, const struct mr_exec_opts *o
 			     mr_status_name(mr_state_status(&dir, rec)));
 		goto out;
 	}
+	cfg = mr_state_read_config(&dir, err);
 	/* The lock only guards the reading: the exec may run for long. */
 	mr_state_close(&dir);
-	cfg = mr_config_load(rec->bundle, err);
 	if (cfg == NULL || (p = build_process(o, cfg, err)) == NULL)
 		goto out;
 	if (p->has_terminal && p->terminal && o->console_socket == NULL && o->detach) {

@@ -18,7 +18,10 @@
 #include "process.h"
 #include "sync.h"
 #include "terminal.h"
+#include "trampoline.h"
 #include "util/cleanup.h"
+#include "util/json.h"
+#include "util/path.h"
 #include "util/signals.h"
 #include "util/syscalls.h"
 
@@ -125,6 +128,44 @@ static int load_seccomp(const struct mr_init_args *a, struct mr_error **err)
 	return ret;
 }
 
+static int make_cwd(const char *rootfs, const char *cwd, struct mr_error **err)
+{
+	cleanup_close int root = open(rootfs, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	cleanup_close int fd = -1;
+
+	struct mr_error *probe = NULL;
+
+	if (root < 0)
+		return mr_error_sys(err, errno, "open %s", rootfs);
+	/* Only a missing one: anything else (a magic link...) is for the
+	 * checks after pivot_root to judge. */
+	fd = mr_path_open_in_root(root, cwd, O_PATH, &probe);
+	if (fd >= 0 || probe == NULL || probe->errnum != ENOENT) {
+		mr_error_free(probe);
+		return 0;
+	}
+	mr_error_free(probe);
+	fd = mr_path_mkdir_in_root(root, cwd, 0755, false, err);
+	return fd < 0 ? mr_error_prefix(err, "process.cwd") : 0;
+}
+
+/* The state JSON with another status (leaks a little: we exec soon). */
+static const char *state_with_status(const char *json, const char *status)
+{
+	struct mr_json *j = mr_json_parse(json, strlen(json), NULL);
+	struct oci_state st = { 0 };
+	char *out = NULL;
+
+	if (j && mr_model_parse(&mr_type_oci_state, j, &st, NULL) == 0) {
+		free(st.status);
+		st.status = strdup(status);
+		out = mr_model_to_string(&mr_type_oci_state, &st, false, NULL);
+	}
+	mr_model_clear(&mr_type_oci_state, &st);
+	mr_json_free(j);
+	return out ? out : json;
+}
+
 static bool has_userns_maps(const struct mr_init_args *a)
 {
 	return a->new_userns;
@@ -157,9 +198,11 @@ _Noreturn void mr_init_main(const struct mr_init_args *a)
 	if (getppid() == 1)
 		_exit(1);
 
+	/* Nothing before the parent has put us in the cgroup and written our
+	 * user namespace maps. */
+	if (mr_sync_expect(a->sync_fd, MR_SYNC_GO, &msg, &err) < 0)
+		_exit(1);
 	if (has_userns_maps(a)) {
-		if (mr_sync_expect(a->sync_fd, MR_SYNC_USERNS_READY, &msg, &err) < 0)
-			_exit(1);
 		if (setresgid(0, 0, 0) < 0 || setresuid(0, 0, 0) < 0) {
 			mr_error_sys(&err, errno, "user namespace: become root");
 			fail(a, err);
@@ -200,6 +243,10 @@ _Noreturn void mr_init_main(const struct mr_init_args *a)
 		close(master);
 	}
 	/* sysctls go before the read-only paths (/proc/sys is one of them). */
+	/* A missing cwd is made inside the rootfs (as runc does), before it
+	 * may turn read-only. */
+	if (p && make_cwd(a->rootfs, p->cwd, &err) < 0)
+		fail(a, err);
 	if (mr_mount_pivot(a->rootfs, a->no_pivot, &err) < 0 || mr_process_set_names(cfg, &err) < 0 ||
 	    (cfg->linux && mr_sysctl_apply(cfg->linux, &err) < 0) || mr_mount_finalize(cfg, &err) < 0)
 		fail(a, err);
@@ -214,6 +261,10 @@ _Noreturn void mr_init_main(const struct mr_init_args *a)
 	exe = mr_process_find_executable(p, &err);
 	if (exe == NULL)
 		fail(a, err);
+	/* The parent exits once we are ready: stop dying with it. Before the
+	 * filter, which may not allow prctl. */
+	prctl(PR_SET_PDEATHSIG, 0);
+
 	/* seccomp as late as possible, so our own setup is not filtered; but
 	 * without no_new_privs loading a filter needs CAP_SYS_ADMIN, which the
 	 * user process may not keep: then load it before dropping privileges. */
@@ -225,8 +276,6 @@ _Noreturn void mr_init_main(const struct mr_init_args *a)
 	if (nnp && load_seccomp(a, &err) < 0)
 		fail(a, err);
 
-	/* The parent exits once we are ready: stop dying with it. */
-	prctl(PR_SET_PDEATHSIG, 0);
 	if (mr_sync_send(a->sync_fd, MR_SYNC_READY, NULL, -1, &err) < 0)
 		_exit(1);
 	close(a->sync_fd);
@@ -234,17 +283,22 @@ _Noreturn void mr_init_main(const struct mr_init_args *a)
 	/* Blocks until `start` writes a byte. */
 	while (read(a->fifo_fd, &byte, 1) < 0 && errno == EINTR)
 		;
-	close(a->fifo_fd);
-	if (cfg->hooks && run_hooks_here(cfg->hooks->start_container, cfg->hooks->start_container_len,
-					 "startContainer", state_json, &err) < 0) {
-		dprintf(STDERR_FILENO, "minirun: %s\n", err->msg);
+	/* startContainer hooks: create is over, the state says "created". A
+	 * failure goes back to start through the fifo (start reads it once
+	 * our end is closed), and the process never runs. */
+	if (cfg->hooks && cfg->hooks->start_container_len &&
+	    run_hooks_here(cfg->hooks->start_container, cfg->hooks->start_container_len, "startContainer",
+			   state_with_status(state_json, "created"), &err) < 0) {
+		if (write(a->fifo_fd, err->msg, strnlen(err->msg, 1024)) < 0)
+			dprintf(STDERR_FILENO, "minirun: %s\n", err->msg);
 		_exit(127);
 	}
+	close(a->fifo_fd);
 	if (mr_process_apply_final_affinity(p, &err) < 0) {
 		dprintf(STDERR_FILENO, "minirun: %s\n", err->msg);
 		_exit(127);
 	}
-	execve(exe, p->args, p->env ? p->env : (char *[]){ NULL });
+	mr_trampoline_execve(exe, p->args, p->env ? p->env : (char *[]){ NULL });
 	dprintf(STDERR_FILENO, "minirun: exec %s: %s\n", exe, strerror(errno));
 	_exit(127);
 }

@@ -211,8 +211,17 @@ static int apply_scheduler(const struct oci_process *p, struct mr_error **err)
 	attr.sched_runtime = s->runtime;
 	attr.sched_deadline = s->deadline;
 	attr.sched_period = s->period;
-	if (mr_sched_setattr(0, &attr, 0) < 0)
-		return mr_error_sys(err, errno, "process.scheduler: sched_setattr(%s)", s->policy);
+	if (mr_sched_setattr(0, &attr, 0) < 0) {
+		/* With CONFIG_RT_GROUP_SCHED (cgroup v1 cpu controller) a task may
+		 * only become real-time in a cgroup with a real-time budget; a new
+		 * cgroup has none (cpu.rt_runtime_us 0), so even root gets EPERM. */
+		bool rt = attr.sched_policy == SCHED_FIFO || attr.sched_policy == SCHED_RR;
+		return mr_error_sys(err, errno, "process.scheduler: sched_setattr(%s)%s", s->policy,
+				    errno == EPERM && rt ? " (needs CAP_SYS_NICE and, where the kernel groups "
+							   "real-time tasks, a real-time budget in the container's "
+							   "cpu cgroup: linux.resources.cpu.realtimeRuntime)"
+							 : "");
+	}
 	return 0;
 }
 
@@ -276,17 +285,54 @@ static int apply_initial_affinity(const struct oci_process *p, struct mr_error *
 	return apply_affinity("initial", p->exec_cpu_affinity ? p->exec_cpu_affinity->initial : NULL, err);
 }
 
-int mr_process_apply_final_affinity(const struct oci_process *p, struct mr_error **err)
+/* Without `final` after an `initial`, runtime-spec wants "the container's
+ * default CPU affinity, as defined by cpu.cpus": ask for every CPU, which
+ * the kernel narrows to the cpuset of the process' cgroup (the initial one
+ * was only for the way in). With neither, the affinity is left alone. */
+static int reset_affinity(struct mr_error **err)
 {
-	return apply_affinity("final", p->exec_cpu_affinity ? p->exec_cpu_affinity->final : NULL, err);
+	long n = sysconf(_SC_NPROCESSORS_CONF);
+	size_t size = CPU_ALLOC_SIZE(n > 0 ? n : 1);
+	cpu_set_t *set = CPU_ALLOC(n > 0 ? n : 1);
+	int ret = 0;
+
+	if (set == NULL)
+		return mr_error_sys(err, ENOMEM, "process.execCPUAffinity");
+	CPU_ZERO_S(size, set);
+	for (long c = 0; c < (n > 0 ? n : 1); c++)
+		CPU_SET_S(c, size, set);
+	if (sched_setaffinity(0, size, set) < 0)
+		ret = mr_error_sys(err, errno, "process.execCPUAffinity: resetting the affinity after \"initial\"");
+	CPU_FREE(set);
+	return ret;
 }
 
-static bool lsm_enabled(const char *module_param, const char *fs_dir)
+int mr_process_apply_final_affinity(const struct oci_process *p, struct mr_error **err)
+{
+	const struct oci_process_exec_cpu_affinity *a = p->exec_cpu_affinity;
+
+	if (a == NULL)
+		return 0;
+	if ((a->final == NULL || a->final[0] == '\0') && a->initial && a->initial[0])
+		return reset_affinity(err);
+	return apply_affinity("final", a->final, err);
+}
+
+/* This runs after pivot_root: /sys is the container's, and a config
+ * without a sysfs mount has none. The LSM's own /proc/self/attr/<lsm>/
+ * directory (5.8+) then tells: reading `current` works only when the LSM
+ * is active (EINVAL when it is built in but off). */
+static bool lsm_enabled(const char *module_param, const char *fs_dir, const char *proc_current)
 {
 	char buf[4];
 
 	read_small(module_param, buf, sizeof(buf));
-	return buf[0] == 'Y' || access(fs_dir, F_OK) == 0;
+	if (buf[0] == 'Y' || access(fs_dir, F_OK) == 0)
+		return true;
+	if (proc_current == NULL)
+		return false;
+	read_small(proc_current, buf, sizeof(buf));
+	return buf[0] != '\0';
 }
 
 /* The label the next execve switches to. Written before the uid change: the
@@ -296,7 +342,8 @@ static int apply_lsm_labels(const struct oci_process *p, struct mr_error **err)
 {
 	if (p->apparmor_profile && p->apparmor_profile[0]) {
 		cleanup_free char *cmd = NULL;
-		if (!lsm_enabled("/sys/module/apparmor/parameters/enabled", "/sys/kernel/security/apparmor"))
+		if (!lsm_enabled("/sys/module/apparmor/parameters/enabled", "/sys/kernel/security/apparmor",
+				 "/proc/self/attr/apparmor/current"))
 			return mr_error_set(err, ENOTSUP,
 					    "process.apparmorProfile: AppArmor is not enabled on this host");
 		if (asprintf(&cmd, "exec %s", p->apparmor_profile) < 0)
@@ -309,7 +356,7 @@ static int apply_lsm_labels(const struct oci_process *p, struct mr_error **err)
 					    p->apparmor_profile);
 	}
 	if (p->selinux_label && p->selinux_label[0]) {
-		if (!lsm_enabled("/sys/module/selinux/parameters/enabled", "/sys/fs/selinux"))
+		if (!lsm_enabled("/sys/module/selinux/parameters/enabled", "/sys/fs/selinux", NULL))
 			return mr_error_set(err, ENOTSUP, "process.selinuxLabel: SELinux is not enabled on this host");
 		if (proc_write("/proc/self/attr/exec", p->selinux_label) < 0)
 			return mr_error_sys(err, errno, "process.selinuxLabel: setting \"%.64s\"", p->selinux_label);
@@ -363,12 +410,18 @@ int mr_process_apply(const struct oci_process *p, struct mr_error **err)
 	struct mr_caps caps;
 	int last_cap = 0;
 
-	if (apply_rlimits(p, err) < 0 || apply_oom_score_adj(p, err) < 0 || apply_io_priority(p, err) < 0 ||
-	    apply_scheduler(p, err) < 0 || apply_initial_affinity(p, err) < 0)
+	if (apply_oom_score_adj(p, err) < 0 || apply_io_priority(p, err) < 0 || apply_scheduler(p, err) < 0 ||
+	    apply_initial_affinity(p, err) < 0)
 		return -1;
 	/* runc's default when the config gives none. */
 	umask(p->user && p->user->has_umask ? (mode_t)p->user->umask : 022);
 	if (apply_lsm_labels(p, err) < 0)
+		return -1;
+	/* rlimits after everything above that opens files under /proc (a
+	 * small RLIMIT_NOFILE would fail those opens with EMFILE), but while
+	 * we still hold CAP_SYS_RESOURCE, should the runtime have it, to
+	 * raise a hard limit. */
+	if (apply_rlimits(p, err) < 0)
 		return -1;
 	/* With `capabilities` absent the sets are left as they are (runc). The
 	 * bounding set is dropped while we are still root with CAP_SETPCAP. */
@@ -378,7 +431,10 @@ int mr_process_apply(const struct oci_process *p, struct mr_error **err)
 		    mr_caps_drop_bounding(&caps, last_cap, err) < 0)
 			return -1;
 	}
-	if (p->user && apply_user(p->user, err) < 0)
+	/* No `user` means uid 0, gid 0 and no additional groups: the
+	 * runtime's own supplementary groups must not reach the container
+	 * (runc clears them too). */
+	if (apply_user(p->user ? p->user : &(const struct oci_process_user){ 0 }, err) < 0)
 		return -1;
 	if (p->capabilities && mr_caps_set(&caps, last_cap, err) < 0)
 		return -1;

@@ -13,6 +13,7 @@
 
 #include "util/cleanup.h"
 #include "util/id.h"
+#include "spec/config.h"
 #include "util/json.h"
 
 #define STATE_FILE "state.json"
@@ -392,4 +393,33 @@ int mr_pid_file_write(const char *path, pid_t pid, struct mr_error **err)
 		return mr_error_sys(err, saved, "--pid-file %s", path);
 	}
 	return 0;
+}
+
+int mr_state_write_config(const struct mr_container_dir *d, const char *json, struct mr_error **err)
+{
+	size_t len = strlen(json);
+	cleanup_close int fd = openat(d->dir_fd, MR_CONFIG_NAME, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+
+	if (fd < 0 || write(fd, json, len) != (ssize_t)len)
+		return mr_error_sys(err, errno ? errno : EIO, "cannot save the config of \"%s\"", d->id);
+	return 0;
+}
+
+struct oci_config *mr_state_read_config(const struct mr_container_dir *d, struct mr_error **err)
+{
+	cleanup_close int fd = openat(d->dir_fd, MR_CONFIG_NAME, O_RDONLY | O_CLOEXEC);
+	cleanup_free char *buf = NULL;
+	struct oci_config *cfg;
+	size_t len;
+
+	if (fd < 0) {
+		mr_error_sys(err, errno, "cannot read the config of \"%s\"", d->id);
+		return NULL;
+	}
+	buf = mr_read_fd(fd, MR_JSON_MAX_BYTES, &len, err);
+	/* validated at create already: no bundle, no filesystem checks */
+	cfg = buf ? mr_config_parse(buf, len, NULL, err) : NULL;
+	if (cfg == NULL)
+		mr_error_prefix(err, "%s/%s/%s", d->root, d->id, MR_CONFIG_NAME);
+	return cfg;
 }

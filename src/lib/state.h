@@ -11,6 +11,7 @@
 #include "util/error.h"
 
 #define MR_FIFO_NAME "exec.fifo"
+#define MR_CONFIG_NAME "config.json"
 
 struct mr_container_dir {
 	char *root; /* the state root */
@@ -47,6 +48,11 @@ int mr_state_remove(struct mr_container_dir *d, struct mr_error **err);
 /* Read / write state.json (write: to a temp file, then rename). */
 struct mr_record *mr_state_read(const struct mr_container_dir *d, struct mr_error **err);
 int mr_state_write(const struct mr_container_dir *d, const struct mr_record *r, struct mr_error **err);
+
+/* The config as create read it (the runtime-spec: changes to the bundle's
+ * config.json after create have no effect). */
+int mr_state_write_config(const struct mr_container_dir *d, const char *json, struct mr_error **err);
+struct oci_config *mr_state_read_config(const struct mr_container_dir *d, struct mr_error **err);
 
 /* The ids in the root, sorted; NULL-terminated. *n gets the count. */
 char **mr_state_list(const char *root, size_t *n, struct mr_error **err);

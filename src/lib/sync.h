@@ -11,7 +11,7 @@
 #include "util/error.h"
 
 enum mr_sync_type {
-	MR_SYNC_USERNS_READY = 1, /* parent -> init: uid/gid maps written */
+	MR_SYNC_GO = 1, /* parent -> init: in the cgroup, uid/gid maps written: go on */
 	MR_SYNC_HOOKS_RUNTIME, /* init -> parent: run prestart + createRuntime hooks */
 	MR_SYNC_HOOKS_DONE, /* parent -> init: they ran */
 	MR_SYNC_CONSOLE, /* init -> parent: the pty master (fd attached) */

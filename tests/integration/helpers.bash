@@ -26,6 +26,24 @@ bats_require_minimum_version 1.5.0
 : "${OCI_SCHEMA_DIR:=/usr/share/gocode/src/github.com/opencontainers/runtime-spec/schema}"
 export TOP_SRCDIR TOP_BUILDDIR MINIRUN CONFIG_CHECK OCI_SCHEMA_DIR
 
+# Containers whose config has no linux.cgroupsPath get their cgroup here:
+# tests make cgroups only under /minirun-test, one parent per test file
+# (files run in parallel and reuse ids). minirun removes the parents it made
+# once they are empty.
+: "${MINIRUN_CGROUP_PARENT:=/minirun-test/$(basename "${BATS_TEST_FILENAME:-bats}" .bats)-$$}"
+export MINIRUN_CGROUP_PARENT
+
+# cgroup_parent_cleanup: remove this file's cgroup parent once it is empty
+# (in every hierarchy; a container only removes the parents it made itself).
+cgroup_parent_cleanup() {
+	local d
+	for d in /sys/fs/cgroup/*"$MINIRUN_CGROUP_PARENT" /sys/fs/cgroup"$MINIRUN_CGROUP_PARENT" \
+		/sys/fs/cgroup/*/minirun-test /sys/fs/cgroup/minirun-test; do
+		[ -d "$d" ] && rmdir "$d" 2>/dev/null
+	done
+	return 0
+}
+
 BUSYBOX_BUNDLE="$TOP_SRCDIR/bundles/busybox"
 
 mr_setup() {
@@ -191,14 +209,15 @@ requires_static_busybox() {
 #
 # A .bats file that runs containers builds the busybox rootfs once:
 #   setup_file() { bb_setup_file; }
-#   setup()      { mr_setup; }
+#   setup()      { mr_setup; B=$MR_TMP/bundle; }
 #   teardown()   { ct_teardown; }
 # and makes a bundle per test with bb_bundle (the rootfs is hard-linked from
 # the shared one; the default config mounts it read-only, and every bundle
 # gets a writable host directory BUNDLE/out at /out in the container).
 #
-# Every container a test makes is tracked (ct_track, done by ct_create and
-# ct_run_bg): ct_teardown runs `minirun delete --force` on each, then fails
+# Every container a test makes is tracked (ct_track; ct_create does it, and
+# so does create_fails for a valid id, in case the create wrongly succeeds):
+# ct_teardown runs `minirun delete --force` on each, then fails
 # the test if anything is left: a state dir under a root it used, a live
 # tracked pid, a process that belongs to $MR_TMP (mr_procs) or a mount that
 # mentions $MR_TMP. As a last resort it kills tracked pids and detaches
@@ -214,7 +233,9 @@ bb_setup_file() {
 	BB_ROOTFS="$BATS_FILE_TMPDIR/rootfs"
 	"$BUSYBOX_BUNDLE/mkrootfs.sh" "$BB_ROOTFS" >/dev/null
 	mkdir -p "$BB_ROOTFS/out"
-	export BB_ROOTFS
+	# the interpreter itself: a version manager's shim costs 100 ms a call
+	MR_PYTHON=$(python3 -c 'import sys; print(sys.executable)')
+	export BB_ROOTFS MR_PYTHON
 }
 
 # bb_bundle DIR [ARG...]: a busybox bundle in DIR (config.json from
@@ -226,7 +247,8 @@ bb_bundle() {
 	mkdir -p "$dir/out"
 	cp -al "$BB_ROOTFS" "$dir/rootfs"
 	local args='null'
-	[ $# -eq 0 ] || args=$(jq -cn '$ARGS.positional' --args "$@")
+	# (not jq --args: jq would take an argument like -c as its own option)
+	[ $# -eq 0 ] || args=$("${MR_PYTHON:-python3}" -c 'import json, sys; print(json.dumps(sys.argv[1:]))' "$@")
 	jq --argjson args "$args" --arg out "$dir/out" '
 		(if $args != null then .process.args = $args else . end)
 		| .mounts += [{"destination": "/out", "type": "bind", "source": $out,
@@ -344,13 +366,13 @@ ct_children() {
 	cat /proc/"$1"/task/*/children 2>/dev/null | tr ' ' '\n' | sed '/^$/d'
 }
 
-# mr_procs [DIR]: live processes that belong to DIR (default $MR_TMP), one
-# "PID CMDLINE" per line: its command line mentions DIR, its cwd or root is
-# in DIR, or it lives in another mount namespace whose mountinfo mentions
-# DIR's name (a pivoted container's /proc/PID/root reads "/"). The caller
-# and its ancestors are left out.
+# mr_procs: live processes that belong to $MR_TMP, one "PID CMDLINE" per
+# line: its command line mentions $MR_TMP, its cwd or root is in it, or it
+# lives in another mount namespace whose mountinfo mentions $MR_TMP's name (a
+# pivoted container's /proc/PID/root reads "/"). The caller and its
+# ancestors are left out.
 mr_procs() {
-	python3 - "${1:-$MR_TMP}" <<'PY'
+	"${MR_PYTHON:-python3}" - "$MR_TMP" <<'PY'
 import os, sys
 d = os.path.realpath(sys.argv[1])
 name = os.path.basename(d)
@@ -394,9 +416,9 @@ for e in os.listdir("/proc"):
 PY
 }
 
-# mr_mounts [DIR]: lines of /proc/self/mountinfo that mention DIR's name.
+# mr_mounts: lines of /proc/self/mountinfo that mention $MR_TMP's name.
 mr_mounts() {
-	grep -F "$(basename "${1:-$MR_TMP}")" /proc/self/mountinfo || true
+	grep -F "$(basename "$MR_TMP")" /proc/self/mountinfo || true
 }
 
 # mr_state_dirs: what is left in the roots used by the test.
@@ -420,13 +442,22 @@ assert_nothing_left() {
 	[ -z "$x" ] || left+="processes left behind:"$'\n'"$x"$'\n'
 	x=$(mr_mounts)
 	[ -z "$x" ] || left+="mounts left behind:"$'\n'"$x"$'\n'
-	if [ -f "$MR_TMP/.ct-pids" ]; then
-		local pid st
-		while read -r pid st; do
-			! pid_alive "$pid" "$st" || left+="tracked pid $pid is alive: $(tr '\0' ' ' <"/proc/$pid/cmdline")"$'\n'
-		done <"$MR_TMP/.ct-pids"
-	fi
+	x=$(ct_tracked_alive)
+	[ -z "$x" ] || left+="tracked processes alive:"$'\n'"$x"$'\n'
 	[ -z "$left" ] || fail "$left"
+}
+
+# ct_tracked_alive: "PID CMDLINE" of each tracked pid that is still alive.
+ct_tracked_alive() {
+	[ -f "$MR_TMP/.ct-pids" ] || return 0
+	local pid st
+	while read -r pid st; do
+		! pid_alive "$pid" "$st" || echo "$pid $(tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null)"
+	done <"$MR_TMP/.ct-pids"
+}
+
+ct_no_tracked_alive() {
+	[ -z "$(ct_tracked_alive)" ]
 }
 
 # ct_teardown: delete --force every tracked container, check that nothing is
@@ -436,15 +467,19 @@ ct_teardown() {
 	cd / || return 1
 	if [ -f "$MR_TMP/.ct-ids" ]; then
 		while IFS=$'\t' read -r root id; do
-			out=$(timeout 20 "$MINIRUN" --root "$root" delete --force "$id" 2>&1) ||
+			out=$(timeout 20 "$MINIRUN" --root "$root" delete --force "$id" 2>&1 </dev/null 3>&-) ||
 				problems+="teardown: delete --force $id: $out"$'\n'
 		done <"$MR_TMP/.ct-ids"
 	fi
-	# delete --force waits for nothing it did not start: give killed
-	# processes a moment to be reaped by their parent
-	wait_for 5 ct_all_tracked_gone 2>/dev/null || true
-	out=$(assert_nothing_left 2>&1) || problems+=$out$'\n'
-	ct_force_cleanup
+	# a killed process may take a moment to die
+	wait_for 5 ct_no_tracked_alive 2>/dev/null || true
+	if ! out=$(assert_nothing_left 2>&1); then
+		# maybe still dying: look again once
+		sleep 1
+		out=$(assert_nothing_left 2>&1) || problems+=$out$'\n'
+	fi
+	[ -z "$problems" ] || ct_force_cleanup
+	cgroup_parent_cleanup
 	out=$(mr_mounts)
 	if [ -z "$out" ]; then
 		mr_teardown
@@ -455,15 +490,6 @@ ct_teardown() {
 		printf '%s' "$problems" >&2
 		return 1
 	fi
-}
-
-ct_all_tracked_gone() {
-	[ -f "$MR_TMP/.ct-pids" ] || return 0
-	local pid st
-	while read -r pid st; do
-		! pid_alive "$pid" "$st" || return 1
-	done <"$MR_TMP/.ct-pids"
-	[ -z "$(mr_procs)" ]
 }
 
 # ct_force_cleanup: kill tracked pids and processes of $MR_TMP, detach
@@ -498,4 +524,37 @@ xrun() {
 }
 
 # RFC3339_RE: a date-time as RFC 3339 (and Go's time.RFC3339Nano) writes it.
+# shellcheck disable=SC2034
 RFC3339_RE='^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(\.[0-9]+)?(Z|[+-][0-9]{2}:[0-9]{2})$'
+
+# mr_tree: every path under $MR_TMP but the rootfs of $MR_TMP/bundle and xrun's files
+# (and the state root itself: like runc, minirun may make it on any call).
+mr_tree() {
+	find "$MR_TMP" -path "$MR_TMP/bundle/rootfs" -prune -o -print |
+		grep -v -e '/\.xrun\.' -e "^$MR_ROOT\$" | sort
+}
+
+# create_fails ID [CREATE-OPTION...]: `create --pid-file $MR_TMP/failed.pid
+# [OPTIONS] ID` (bundle $B, set by the .bats file, unless an option names
+# another) fails with one "minirun: ..." line on stderr and nothing on
+# stdout, and leaves nothing behind: no state dir, no pid file, no process or
+# mount of $MR_TMP, no new file anywhere in $MR_TMP. Sets status, output and
+# stderr.
+create_fails() {
+	local id=$1 before after procs
+	shift
+	# a valid id is deleted in teardown in case create wrongly succeeds (an
+	# invalid one left behind shows up in the state root anyway)
+	[[ ! $id =~ ^[A-Za-z0-9_+-][A-Za-z0-9_+.-]{0,200}$ ]] || ct_track "$id"
+	procs=$(mr_procs)
+	[ -z "$procs" ] || fail "processes of the test dir before create: $procs"
+	before=$(mr_tree)
+	xrun mr create -b "$B" --pid-file "$MR_TMP/failed.pid" "$@" "$id"
+	[ "$status" -ne 0 ] || fail "create $id succeeded"
+	assert_equal "$output" ""
+	assert_match "$stderr" '^minirun: [^'$'\n'']+$'
+	[ ! -e "$MR_TMP/failed.pid" ] || fail "pid file left behind"
+	after=$(mr_tree)
+	assert_equal "$after" "$before"
+	assert_nothing_left
+}

@@ -41,13 +41,17 @@ struct oci_config *mr_config_parse(const char *buf, size_t len, const char *bund
 
 struct oci_config *mr_config_load(const char *bundle, struct mr_error **err)
 {
-	cleanup_free char *path = NULL, *buf = NULL;
+	cleanup_free char *path = NULL, *buf = NULL, *abs = NULL;
 	cleanup_close int fd = -1;
 	struct oci_config *cfg;
 	size_t len;
 
 	if (bundle == NULL)
 		bundle = ".";
+	/* errors name the bundle as an absolute path, not "." */
+	abs = realpath(bundle, NULL);
+	if (abs)
+		bundle = abs;
 	if (asprintf(&path, "%s/config.json", bundle) < 0) {
 		mr_error_set(err, ENOMEM, "out of memory");
 		return NULL;

@@ -138,6 +138,17 @@ int mr_process_validate(const struct oci_process *p, struct mr_error **err)
 {
 	if (p->args_len == 0 && p->command_line == NULL)
 		return invalid(err, "process.args: must not be empty");
+	/* 4294967295 is (uid_t)-1, which setresuid and setgroups read as
+	 * "leave it unchanged": the process would stay root. */
+	if (p->user) {
+		if (p->user->has_uid && p->user->uid == UINT32_MAX)
+			return invalid(err, "process.user.uid: 4294967295 is not a valid user id");
+		if (p->user->has_gid && p->user->gid == UINT32_MAX)
+			return invalid(err, "process.user.gid: 4294967295 is not a valid group id");
+		for (size_t i = 0; i < p->user->additional_gids_len; i++)
+			if (p->user->additional_gids[i] == UINT32_MAX)
+				return invalid(err, "process.user.additionalGids[%zu]: 4294967295 is not a valid group id", i);
+	}
 	if (!is_abs(p->cwd))
 		return invalid(err, "process.cwd: must be an absolute path, got \"%.64s\"", p->cwd);
 	if (check_env(p->env, p->env_len, "process.env", err) < 0)

@@ -48,7 +48,9 @@ int mr_signal_parse(const char *text, struct mr_error **err)
 		if (s[5] == '\0')
 			return base;
 		n = strtol(s + 5, &end, 10);
-		if (*end == '\0' && ((s[5] == '+' && base == SIGRTMIN) || (s[5] == '-' && base == SIGRTMAX)) &&
+		/* bound n first: base + n must not overflow */
+		if (*end == '\0' && n >= -64 && n <= 64 &&
+		    ((s[5] == '+' && base == SIGRTMIN) || (s[5] == '-' && base == SIGRTMAX)) &&
 		    base + n >= SIGRTMIN && base + n <= SIGRTMAX)
 			return base + (int)n;
 	}

@@ -1,0 +1,159 @@
+#!/usr/bin/env bats
+# /dev (issue 4, point 5): the default devices and symlinks, /dev/console
+# only with a terminal, linux.devices made with the asked type, numbers,
+# mode, uid and gid, and host devices bind-mounted in a user namespace.
+
+load helpers
+load isolation-helpers
+
+setup_file() { iso_setup_file; }
+setup() { iso_setup; }
+teardown() { iso_teardown; }
+
+# "NAME TYPE MAJOR:MINOR MODE UID:GID" for each path (major/minor in
+# decimal, mode in octal)
+DEV_STAT='for p in "$@"; do [ -e "$p" ] || [ -L "$p" ] || { echo "$p missing"; continue; }
+	set -- $(stat -c "%F|%t|%T|%a|%u:%g" "$p" | tr " |" "_ "); echo "$p $1 $((0x$2)):$((0x$3)) $4 $5"; done'
+
+# dev_stat_script PATH...: a script printing DEV_STAT's line for each PATH
+dev_stat_script() {
+	local q="" p
+	for p in "$@"; do q+=" $p"; done
+	printf 'set -- %s; %s' "$q" "$DEV_STAT"
+}
+
+@test "devices: the default nodes are char devices with the standard numbers and mode 0666" {
+	local b=$MR_TMP/b
+	iso_bundle "$b" "$(dev_stat_script /dev/null /dev/zero /dev/full /dev/random /dev/urandom /dev/tty)"
+	iso_run_ok dev-default "$b"
+	assert_equal "$output" "/dev/null character_special_file 1:3 666 0:0
+/dev/zero character_special_file 1:5 666 0:0
+/dev/full character_special_file 1:7 666 0:0
+/dev/random character_special_file 1:8 666 0:0
+/dev/urandom character_special_file 1:9 666 0:0
+/dev/tty character_special_file 5:0 666 0:0"
+}
+
+@test "devices: ptmx -> pts/ptmx, fd/stdin/stdout/stderr symlinks, /dev/shm and /dev/pts mounted, no /dev/console without a terminal" {
+	local b=$MR_TMP/b
+	iso_bundle "$b" 'for l in ptmx fd stdin stdout stderr; do echo "$l $(readlink /dev/$l)"; done
+		[ -e /dev/console ] && echo console-present; cat /proc/self/mountinfo'
+	iso_run_ok dev-links "$b"
+	assert_contains "$output" "ptmx pts/ptmx
+fd /proc/self/fd
+stdin /proc/self/fd/0
+stdout /proc/self/fd/1
+stderr /proc/self/fd/2"
+	refute_contains "$output" console-present
+	assert_equal "$(iso_mount_fstype "$output" /dev/shm)" tmpfs
+	assert_equal "$(iso_mount_fstype "$output" /dev/pts)" devpts
+	assert_equal "$(iso_mount_fstype "$output" /dev)" tmpfs
+	# the ptmx of the container's own devpts instance
+	assert_opt "$(iso_super_opts "$output" /dev/pts)" ptmxmode=666
+}
+
+@test "devices: the default devices work (write to null, read zero and urandom, full gives ENOSPC)" {
+	local b=$MR_TMP/b
+	iso_bundle "$b" 'echo x >/dev/null && echo null-ok; echo zero $(head -c 4 /dev/zero | od -An -tx1)
+		echo urandom $(head -c 16 /dev/urandom | wc -c); (echo x >/dev/full) 2>&1; true'
+	iso_run_ok dev-use "$b"
+	assert_contains "$output" null-ok
+	assert_contains "$output" "zero 00 00 00 00"
+	assert_contains "$output" "urandom 16"
+	assert_contains "$output" "No space left on device"
+}
+
+@test "devices: /dev/console is the terminal (a devpts node) when process.terminal is true" {
+	local b=$MR_TMP/b sock=$MR_TMP/console.sock
+	iso_bundle "$b" '{ stat -c "console %F %t" /dev/console; echo tty $(tty); grep " /dev/console " /proc/self/mountinfo; } >/out/console'
+	bb_cfg "$b" '.process.terminal = true'
+	"$CONSOLE_RECEIVER" "$sock" "$MR_TMP/tty.out" &
+	local recv=$!
+	wait_for 10 test -S "$sock"
+	ct_create dev-console "$b" --console-socket "$sock"
+	"$MINIRUN" --root "$MR_ROOT" start dev-console
+	wait_for 10 test -s "$b/out/console"
+	wait_for 10 status_is dev-console stopped
+	wait "$recv" || true
+	local out
+	out=$(cat "$b/out/console")
+	# 0x88 = 136, the first Unix98 pty major
+	assert_match "$(iso_field "$out" console)" '^character special file 8[89abcdef]$'
+	assert_match "$(iso_field "$out" tty)" '^/dev/pts/[0-9]+$'
+	assert_equal "$(iso_mount_fstype "$out" /dev/console)" devpts
+}
+
+@test "devices: linux.devices are made with their type, numbers, fileMode, uid and gid (char, block, fifo, nested path)" {
+	local b=$MR_TMP/b
+	iso_bundle "$b" "$(dev_stat_script /dev/mynull /dev/myloop /dev/myfifo /dev/sub/dir/myzero)"
+	bb_cfg "$b" '.linux.devices = [
+		{"path": "/dev/mynull", "type": "c", "major": 1, "minor": 3, "fileMode": 384, "uid": 1, "gid": 2},
+		{"path": "/dev/myloop", "type": "b", "major": 7, "minor": 0, "fileMode": 432, "uid": 0, "gid": 6},
+		{"path": "/dev/myfifo", "type": "p", "fileMode": 420},
+		{"path": "/dev/sub/dir/myzero", "type": "c", "major": 1, "minor": 5, "fileMode": 438}]'
+	iso_run_ok dev-config "$b"
+	assert_equal "$output" "/dev/mynull character_special_file 1:3 600 1:2
+/dev/myloop block_special_file 7:0 660 0:6
+/dev/myfifo fifo 0:0 644 0:0
+/dev/sub/dir/myzero character_special_file 1:5 666 0:0"
+}
+
+@test "devices: a linux.devices entry replaces a default one of the same path" {
+	local b=$MR_TMP/b
+	iso_bundle "$b" "$(dev_stat_script /dev/null)"
+	bb_cfg "$b" '.linux.devices = [{"path": "/dev/null", "type": "c", "major": 1, "minor": 3, "fileMode": 420, "uid": 0, "gid": 0}]'
+	iso_run_ok dev-override "$b"
+	assert_equal "$output" "/dev/null character_special_file 1:3 644 0:0"
+}
+
+@test "devices: a linux.devices path through a symlink to a host directory is made inside the rootfs" {
+	local b=$MR_TMP/b host=$MR_TMP/host-dev before
+	mkdir "$host"
+	before=$(iso_tree "$host")
+	iso_bundle "$b" "$(dev_stat_script /dev/evil/mynull)"
+	# no tmpfs on /dev: the rootfs' own /dev holds the symlink
+	bb_cfg "$b" '.mounts |= map(select(.destination != "/dev"))
+		| .linux.devices = [{"path": "/dev/evil/mynull", "type": "c", "major": 1, "minor": 3}]'
+	ln -s "$host" "$b/rootfs/dev/evil"
+	iso_run_ok dev-symlink "$b"
+	assert_equal "$output" "/dev/evil/mynull character_special_file 1:3 666 0:0"
+	assert_equal "$(iso_tree "$host")" "$before"
+	[ -c "$b/rootfs$host/mynull" ] || fail "the node is not at the symlink's target inside the rootfs"
+}
+
+@test "devices: an invalid linux.devices entry is refused, naming linux.devices[i]" {
+	local b=$MR_TMP/b
+	iso_bundle "$b" 'echo ran'
+	bb_cfg "$b" '.linux.devices = [{"path": "/dev/ok", "type": "p"}, {"path": "/dev/bad", "type": "x", "major": 1, "minor": 1}]'
+	iso_run_fails dev-bad "$b"
+	refute_contains "$output" ran
+	assert_contains "$stderr" "linux.devices[1]"
+}
+
+@test "devices: in a user namespace the default devices are bind mounts of the host's and still work" {
+	local b=$MR_TMP/b
+	iso_bundle "$b" "$(dev_stat_script /dev/null /dev/zero /dev/full /dev/random /dev/urandom /dev/tty)"'
+		echo x >/dev/null && echo null-ok; echo zero $(head -c 4 /dev/zero | od -An -tx1)
+		echo urandom $(head -c 16 /dev/urandom | wc -c); cat /proc/self/mountinfo'
+	iso_userns "$b"
+	iso_run_ok dev-userns "$b"
+	local d
+	for d in null:1:3 zero:1:5 full:1:7 random:1:8 urandom:1:9 tty:5:0; do
+		assert_contains "$output" "/dev/${d%%:*} character_special_file ${d#*:} "
+		assert_equal "$(iso_mount_line "$output" "/dev/${d%%:*}" | awk '{ print $4 }')" "/${d%%:*}"
+	done
+	assert_contains "$output" null-ok
+	assert_contains "$output" "zero 00 00 00 00"
+	assert_contains "$output" "urandom 16"
+}
+
+@test "devices: in a user namespace linux.devices are bind-mounted from the host" {
+	[ -c /dev/fuse ] || skip "the host has no /dev/fuse to bind"
+	local b=$MR_TMP/b
+	iso_bundle "$b" "$(dev_stat_script /dev/fuse)"'; grep " /dev/fuse " /proc/self/mountinfo'
+	iso_userns "$b"
+	bb_cfg "$b" '.linux.devices = [{"path": "/dev/fuse", "type": "c", "major": 10, "minor": 229, "fileMode": 438}]'
+	iso_run_ok dev-userns-config "$b"
+	assert_contains "$output" "/dev/fuse character_special_file 10:229 "
+	assert_equal "$(iso_mount_line "$output" /dev/fuse | awk '{ print $4 }')" /fuse
+}
