@@ -709,8 +709,26 @@ bool mr_cg_v2_has(const char *dir, const char *controller)
 
 /* ---- create / destroy ---- */
 
-/* mkdir every missing component of h->path; h->created counts them. */
+/* mkdir every missing component of h->path; h->created counts them.
+ * Another container's delete may remove an empty parent between two of
+ * our mkdirs (ENOENT): then start again from the top. */
+static int make_dirs_once(struct mr_cg_hier *h, struct mr_error **err);
+
 static int make_dirs(struct mr_cg_hier *h, struct mr_error **err)
+{
+	for (int tries = 0;; tries++) {
+		struct mr_error *e = NULL;
+		if (make_dirs_once(h, &e) == 0)
+			return 0;
+		if (e->errnum != ENOENT || tries >= 20) {
+			*err = e;
+			return -1;
+		}
+		mr_error_free(e);
+	}
+}
+
+static int make_dirs_once(struct mr_cg_hier *h, struct mr_error **err)
 {
 	size_t mlen = strlen(h->mount);
 	cleanup_free char *dir = strdup(h->dir);
