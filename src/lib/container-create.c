@@ -20,6 +20,7 @@
 #include "container-internal.h"
 #include "hooks.h"
 #include "init.h"
+#include "mount.h"
 #include "process.h"
 #include "spec/config.h"
 #include "state.h"
@@ -40,6 +41,7 @@ struct create {
 	struct mr_record *rec;
 	struct mr_cgroup *cg;
 	char *config_json; /* saved in the state dir: later verbs use it */
+	int *idmapped_trees; /* per mount, made here in the host's user namespace */
 	int sync[2];
 	int fifo_fd;
 	int pidfd;
@@ -210,13 +212,29 @@ static int spawn_init(struct create *c, struct mr_error **err)
 	struct mr_clone_args args = { 0 };
 	int pidfd = -1;
 
+	if (c->cfg->mounts_len) {
+		c->idmapped_trees = calloc(c->cfg->mounts_len, sizeof(int));
+		if (c->idmapped_trees == NULL)
+			return mr_error_set(err, ENOMEM, "out of memory");
+		if (mr_mount_idmapped_prepare(c->cfg, c->bundle, c->idmapped_trees, err) < 0) {
+			free(c->idmapped_trees);
+			c->idmapped_trees = NULL;
+			return -1;
+		}
+	}
 	/* Joining a pid namespace applies to children only: join it here,
 	 * clone, come back. */
 	if (pidns && pidns->path) {
+		size_t i = (size_t)(pidns - c->cfg->linux->namespaces);
 		cleanup_close int fd = open(pidns->path, O_RDONLY | O_CLOEXEC);
 		saved_pidns = open("/proc/self/ns/pid", O_RDONLY | O_CLOEXEC);
-		if (fd < 0 || saved_pidns < 0 || setns(fd, CLONE_NEWPID) < 0)
-			return mr_error_sys(err, errno, "linux.namespaces (pid): join %s", pidns->path);
+		if (fd < 0 || saved_pidns < 0)
+			return mr_error_sys(err, errno, "linux.namespaces[%zu] (pid): open %s", i, pidns->path);
+		/* setns with the type fails with EINVAL for another kind of file */
+		if (setns(fd, CLONE_NEWPID) < 0)
+			return errno == EINVAL ? mr_error_set(err, EINVAL, "linux.namespaces[%zu] (pid): %s is not a pid namespace",
+							      i, pidns->path)
+					       : mr_error_sys(err, errno, "linux.namespaces[%zu] (pid): join %s", i, pidns->path);
 	}
 	args.flags = clone_flags(c->cfg) | CLONE_PIDFD;
 	/* v2: born in its cgroup (charged there from its first page). */
@@ -243,6 +261,8 @@ static int spawn_init(struct create *c, struct mr_error **err)
 		struct mr_init_args ia = {
 			.cfg = c->cfg,
 			.rootfs = c->rootfs,
+			.bundle = c->bundle,
+			.idmapped_trees = c->idmapped_trees,
 			.sync_fd = c->sync[1],
 			.fifo_fd = c->fifo_fd,
 			.preserve_fds = c->o->preserve_fds,
@@ -257,6 +277,12 @@ static int spawn_init(struct create *c, struct mr_error **err)
 		return mr_error_sys(err, errno, "cannot return to the runtime's pid namespace");
 	if (saved_timens >= 0 && setns(saved_timens, CLONE_NEWTIME) < 0 && c->pid > 0)
 		return mr_error_sys(err, errno, "cannot return to the runtime's time namespace");
+	/* the init has its own copies of the idmapped trees now */
+	for (size_t i = 0; c->idmapped_trees && i < c->cfg->mounts_len; i++)
+		if (c->idmapped_trees[i] >= 0)
+			close(c->idmapped_trees[i]);
+	free(c->idmapped_trees);
+	c->idmapped_trees = NULL;
 	if (c->pid < 0)
 		return mr_error_sys(err, errno, "clone3 (namespaces: 0x%llx)", (unsigned long long)args.flags);
 	c->pidfd = pidfd;

@@ -56,9 +56,14 @@ static int join_namespaces(const struct oci_config *cfg, struct mr_error **err)
 				return mr_error_sys(err, errno, "linux.namespaces[%zu] (%s): open %s", i, ns->type, ns->path);
 			/* setns with the type checks that the file is a
 			 * namespace of that type (EINVAL otherwise). */
-			if (setns(fd, kinds[k].flag) < 0)
+			if (setns(fd, kinds[k].flag) < 0) {
+				if (errno == EINVAL)
+					return mr_error_set(err, EINVAL,
+							    "linux.namespaces[%zu] (%s): %s is not a %s namespace", i,
+							    ns->type, ns->path, ns->type);
 				return mr_error_sys(err, errno, "linux.namespaces[%zu] (%s): join %s", i, ns->type,
 						    ns->path);
+			}
 		}
 	}
 	return 0;
@@ -216,7 +221,13 @@ _Noreturn void mr_init_main(const struct mr_init_args *a)
 	    errno != EACCES)
 		mr_error_sys(&err, errno, "join a new session keyring"), fail(a, err);
 
-	if (mr_mount_prepare_rootfs(cfg, a->rootfs, &err) < 0 || mr_mount_all(cfg, a->rootfs, &err) < 0)
+	/* relative bind sources are relative to the bundle */
+	if (chdir(a->bundle) < 0) {
+		mr_error_sys(&err, errno, "bundle %s", a->bundle);
+		fail(a, err);
+	}
+	if (mr_mount_prepare_rootfs(cfg, a->rootfs, &err) < 0 ||
+	    mr_mount_all(cfg, a->rootfs, a->idmapped_trees, &err) < 0)
 		fail(a, err);
 
 	/* prestart and createRuntime: in the runtime's namespaces, by the

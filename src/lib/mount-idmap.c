@@ -107,14 +107,49 @@ static int userns_fd(const struct oci_id_mapping *uids, size_t n_uids, const str
 	return fd;
 }
 
-int mr_mount_idmapped_bind(const struct oci_config *cfg, const struct oci_mount *m, bool recursive, bool ridmap,
-			   int dst_fd, struct mr_error **err)
+/* Whether we run in the initial user namespace (its uid_map maps all ids
+ * onto themselves). */
+static bool in_initial_userns(void)
+{
+	cleanup_fclose FILE *f = fopen("/proc/self/uid_map", "re");
+	unsigned long inside, outside, count;
+
+	if (f == NULL || fscanf(f, "%lu %lu %lu", &inside, &outside, &count) != 3)
+		return true;
+	return inside == 0 && outside == 0 && count == 4294967295UL;
+}
+
+/* A failure to make the idmapped mount, explained when it is the known
+ * limit: MOUNT_ATTR_IDMAP needs CAP_SYS_ADMIN in the user namespace that
+ * owns the source's filesystem (the initial one for host filesystems), and
+ * the maps' host ids must be mapped in ours; an init that has entered the
+ * container's user namespace has neither. */
+static int idmap_error(struct mr_error **err, int errnum, const char *what, const char *source)
+{
+	if ((errnum == EPERM || errnum == EACCES || errnum == EINVAL) && !in_initial_userns())
+		return mr_error_set(err, ENOTSUP,
+				    "%s %s: %s (idmapped mounts in a container with a user namespace are not "
+				    "supported yet: they must be made before the init enters it)",
+				    what, source, strerror(errnum));
+	return mr_error_sys(err, errnum, "%s %s", what, source);
+}
+
+/* The detached, idmapped copy of m->source's mount (tree) as an fd, ready
+ * for move_mount. Made by a process in the initial user namespace, it can
+ * be attached by one that has entered the container's user and mount
+ * namespaces since (move_mount only asks for CAP_SYS_ADMIN over the target
+ * mount namespace): the way to idmapped mounts in a user-namespaced
+ * container is to make these before the init enters its user namespace
+ * and hand the fds over. */
+static int idmapped_tree(const struct oci_config *cfg, const struct oci_mount *m, bool recursive, bool ridmap,
+			 struct mr_error **err)
 {
 	const struct oci_id_mapping *uids = m->uid_mappings, *gids = m->gid_mappings;
 	size_t n_uids = m->uid_mappings_len, n_gids = m->gid_mappings_len;
 	cleanup_close int tree = -1;
 	cleanup_close int ns = -1;
 	struct mount_attr attr = { .attr_set = MOUNT_ATTR_IDMAP };
+	int ret;
 
 	/* A bare "idmap" maps like the container's user namespace. */
 	if (n_uids == 0 && n_gids == 0 && cfg->linux) {
@@ -129,12 +164,65 @@ int mr_mount_idmapped_bind(const struct oci_config *cfg, const struct oci_mount 
 	if (tree < 0)
 		return mr_error_sys(err, errno, "open_tree %s", m->source);
 	ns = userns_fd(uids, n_uids, gids, n_gids, err);
-	if (ns < 0)
-		return -1;
+	if (ns < 0) {
+		int saved = err && *err ? (*err)->errnum : EIO;
+
+		mr_error_cleanup(err);
+		return idmap_error(err, saved, "set up the idmap user namespace for", m->source);
+	}
 	attr.userns_fd = (uint64_t)ns;
 	/* "idmap" maps the top mount only, "ridmap" every mount of the tree. */
 	if (mount_setattr(tree, "", AT_EMPTY_PATH | (ridmap ? AT_RECURSIVE : 0), &attr, sizeof(attr)) < 0)
-		return mr_error_sys(err, errno, "idmap %s", m->source);
+		return idmap_error(err, errno, "idmap", m->source);
+	ret = tree;
+	tree = -1;
+	return ret;
+}
+
+static bool has_option(const struct oci_mount *m, const char *name)
+{
+	for (size_t i = 0; i < m->options_len; i++)
+		if (strcmp(m->options[i], name) == 0)
+			return true;
+	return false;
+}
+
+static bool is_idmapped(const struct oci_mount *m)
+{
+	return m->uid_mappings_len || m->gid_mappings_len || has_option(m, "idmap") || has_option(m, "ridmap");
+}
+
+int mr_mount_idmapped_prepare(const struct oci_config *cfg, const char *bundle, int *fds, struct mr_error **err)
+{
+	for (size_t i = 0; i < cfg->mounts_len; i++)
+		fds[i] = -1;
+	for (size_t i = 0; i < cfg->mounts_len; i++) {
+		struct oci_mount m = cfg->mounts[i];
+		cleanup_free char *abs = NULL;
+		if (!is_idmapped(&m) || m.source == NULL)
+			continue;
+		/* relative sources are relative to the bundle */
+		if (m.source[0] != '/' && asprintf(&abs, "%s/%s", bundle, m.source) >= 0)
+			m.source = abs;
+		fds[i] = idmapped_tree(cfg, &m, has_option(&m, "rbind"), has_option(&m, "ridmap"), err);
+		if (fds[i] < 0) {
+			mr_error_prefix(err, "mounts[%zu] (%s)", i, m.destination);
+			for (size_t k = 0; k < i; k++)
+				if (fds[k] >= 0)
+					close(fds[k]);
+			return -1;
+		}
+	}
+	return 0;
+}
+
+int mr_mount_idmapped_bind(const struct oci_config *cfg, const struct oci_mount *m, bool recursive, bool ridmap,
+			   int prepared, int dst_fd, struct mr_error **err)
+{
+	cleanup_close int tree = prepared >= 0 ? prepared : idmapped_tree(cfg, m, recursive, ridmap, err);
+
+	if (tree < 0)
+		return -1;
 	if (move_mount(tree, "", dst_fd, "", MOVE_MOUNT_F_EMPTY_PATH | MOVE_MOUNT_T_EMPTY_PATH) < 0)
 		return mr_error_sys(err, errno, "attach the idmapped mount of %s", m->source);
 	return 0;

@@ -35,6 +35,7 @@ int mr_mountinfo_parent(const char *path, char **mount_point, bool *shared, stru
 /* Bind m->source on dst_fd through an idmapped mount (mounts[].uidMappings/
  * gidMappings, or linux.uidMappings/gidMappings for a bare "idmap"). */
 int mr_mount_idmapped_bind(const struct oci_config *cfg, const struct oci_mount *m, bool recursive, bool ridmap,
+			   int prepared /* a tree from mr_mount_idmapped_prepare, or -1 */,
 			   int dst_fd, struct mr_error **err);
 
 #endif

@@ -327,13 +327,13 @@ static int parse_options(const struct oci_mount *m, struct mount_opts *o)
 /* A bind mount; `dst_fd` is the destination, `*mounted` gets the new mount
  * when something had to be applied to it (-1 otherwise). */
 static int mount_bind(const struct oci_config *cfg, const struct oci_mount *m, const struct mount_opts *o,
-		      int root_fd, int dst_fd, int *mounted, struct mr_error **err)
+		      int idmapped_tree, int root_fd, int dst_fd, int *mounted, struct mr_error **err)
 {
 	unsigned long rec = o->flags & MS_REC;
 	bool idmapped = o->idmap || o->ridmap || m->uid_mappings_len || m->gid_mappings_len;
 
 	if (idmapped) {
-		if (mr_mount_idmapped_bind(cfg, m, rec != 0, o->ridmap, dst_fd, err) < 0)
+		if (mr_mount_idmapped_bind(cfg, m, rec != 0, o->ridmap, idmapped_tree, dst_fd, err) < 0)
 			return -1;
 	} else if (mr_mount_at(m->source, dst_fd, NULL, MS_BIND | rec, NULL) < 0) {
 		return mr_error_sys(err, errno, "bind %s", m->source);
@@ -423,7 +423,8 @@ static bool ordinary_directory(int root_fd, const char *dest)
 	return ok;
 }
 
-static int mount_one(const struct oci_config *cfg, const struct oci_mount *m, int root_fd, struct mr_error **err)
+static int mount_one(const struct oci_config *cfg, const struct oci_mount *m, int idmapped_tree, int root_fd,
+		     struct mr_error **err)
 {
 	struct mount_opts o = { 0 }, fs_opts;
 	cleanup_close int dst_fd = -1;
@@ -486,7 +487,7 @@ static int mount_one(const struct oci_config *cfg, const struct oci_mount *m, in
 	if (copy_from >= 0)
 		fs_opts.flags &= ~MS_RDONLY;
 	if (bind)
-		ret = mount_bind(cfg, m, &o, root_fd, dst_fd, &mounted, err);
+		ret = mount_bind(cfg, m, &o, idmapped_tree, root_fd, dst_fd, &mounted, err);
 	else if (strcmp(m->type, "cgroup") == 0)
 		ret = mr_mount_cgroup(cfg, m->destination, root_fd, dst_fd, o.flags, err);
 	else
@@ -503,7 +504,7 @@ out:
 	return ret;
 }
 
-int mr_mount_all(const struct oci_config *cfg, const char *rootfs, struct mr_error **err)
+int mr_mount_all(const struct oci_config *cfg, const char *rootfs, int *idmapped_trees, struct mr_error **err)
 {
 	cleanup_close int root_fd = open(rootfs, O_PATH | O_DIRECTORY | O_CLOEXEC);
 
@@ -514,7 +515,11 @@ int mr_mount_all(const struct oci_config *cfg, const char *rootfs, struct mr_err
 
 		if (m->destination == NULL)
 			return mr_error_set(err, EINVAL, "mounts[%zu]: no destination", i);
-		if (mount_one(cfg, m, root_fd, err) < 0)
+		/* a prepared tree is consumed (closed) by its mount */
+		int tree = idmapped_trees ? idmapped_trees[i] : -1;
+		if (idmapped_trees)
+			idmapped_trees[i] = -1;
+		if (mount_one(cfg, m, tree, root_fd, err) < 0)
 			return mr_error_prefix(err, "mounts[%zu] (%s)", i, m->destination);
 	}
 	return 0;

@@ -19,7 +19,14 @@ int mr_mount_prepare_rootfs(const struct oci_config *cfg, const char *rootfs, st
 
 /* config.json mounts, in order, below `rootfs` (host path, already a mount
  * point). Creates missing destinations (dirs, or files for file binds). */
-int mr_mount_all(const struct oci_config *cfg, const char *rootfs, struct mr_error **err);
+int mr_mount_all(const struct oci_config *cfg, const char *rootfs, int *idmapped_trees, struct mr_error **err);
+
+/* Idmapped mounts (mounts[].uidMappings/gidMappings, "idmap", "ridmap"),
+ * made by the parent: the kernel lets only the host's user namespace idmap
+ * a host filesystem, and the init may be in the container's already.
+ * fds[i] (cfg->mounts_len entries) gets a detached idmapped tree for
+ * mounts[i], or -1; mr_mount_all attaches and closes them. */
+int mr_mount_idmapped_prepare(const struct oci_config *cfg, const char *bundle, int *fds, struct mr_error **err);
 
 /* /dev: the default devices (null zero full random urandom tty), the
  * symlinks (fd stdin stdout stderr ptmx->pts/ptmx, core), then

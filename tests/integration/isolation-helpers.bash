@@ -61,16 +61,19 @@ iso_teardown() {
 }
 
 # iso_host_mounts: the host's mount table as "mount-point fstype source
-# options", sorted, leaving out other tests' temporary directories (other
-# suites run at the same time) and the mounts of this test's own $MR_TMP
-# (helpers.bash checks those). Mount ids are left out: a remount keeps them.
+# options", sorted, leaving out the mounts of this test's own $MR_TMP
+# (helpers.bash checks those) and what other suites and clients running at
+# the same time mount: their temporary directories, network namespaces and
+# container storage. Mount ids are left out: a remount keeps them.
 iso_host_mounts() {
 	local tmp=${TMPDIR:-/tmp}
 	awk -v tmp="${tmp%/}/" -v mine="$MR_TMP" '
 		{
 			mp = $5
 			if (index(mp, mine "/") == 1 || mp == mine) next
-			if (index(mp, tmp) == 1) next
+			if (index(mp, tmp) == 1 || index(mp, "/tmp/") == 1) next
+			if (mp ~ "^/(var/)?run/(netns|user|containers|containerd|crun|runc)(/|$)") next
+			if (mp ~ "^/var/lib/(containers|containerd)(/|$)") next
 			sep = 0
 			for (i = 7; i <= NF; i++) if ($i == "-") { sep = i; break }
 			print mp, $(sep + 1), $(sep + 2), $6, $(sep + 3)
@@ -238,4 +241,39 @@ iso_tree() {
 # the (first) mount at DESTINATION.
 iso_mount_index() {
 	jq -r --arg d "$2" '[.mounts[].destination] | to_entries | map(select(.value == $d))[0].key' "$1/config.json"
+}
+
+# hook_mountinfo DIR: a createContainer hook (it runs in the container's
+# mount namespace before pivot_root, where mount points are host paths)
+# saving the mountinfo of every container made from DIR in DIR/hook-mi/
+# (mktemp: in the container's pid namespace $$ is the same every time).
+hook_mountinfo() {
+	mkdir -p "$1/hook-mi"
+	bb_cfg "$1" '.hooks.createContainer += [{"path": "/bin/sh",
+		"args": ["sh", "-c", "f=$(mktemp \"$0/mi.XXXXXX\") && cat /proc/self/mountinfo >\"$f\"", $d]}]' \
+		--arg d "$1/hook-mi"
+}
+
+# host_mount_points: the mount points of the host's mount table.
+host_mount_points() {
+	awk '{ print $5 }' /proc/self/mountinfo | sort -u
+}
+
+# assert_mounts_inside DIR ROOTFS HOST-POINTS: every mount point the hooks
+# of DIR saw that the host did not have lies inside ROOTFS. (Other suites'
+# temporary directories are left out: their mounts come and go on the host
+# while we run, and the containers' mount namespaces copy them.)
+assert_mounts_inside() {
+	local dir=$1 rootfs=$2 host=$3 f bad="" n=0 tmp=${TMPDIR:-/tmp}
+	for f in "$dir"/hook-mi/mi.*; do
+		[ -e "$f" ] || continue
+		n=$((n + 1))
+		bad+=$(awk '{ print $5 }' "$f" | sort -u | comm -23 - <(printf '%s\n' "$host") |
+			awk -v r="$rootfs" -v mine="$MR_TMP" -v tmp="${tmp%/}/" '
+				$0 == r || index($0, r "/") == 1 { next }
+				index($0, tmp) == 1 && index($0, mine "/") != 1 { next }
+				{ print }')
+	done
+	[ "$n" -gt 0 ] || fail "no createContainer hook saved a mountinfo in $dir/hook-mi"
+	[ -z "$bad" ] || fail "mounts outside the rootfs $rootfs: $bad"
 }

@@ -8,7 +8,12 @@ load isolation-helpers
 
 setup_file() { iso_setup_file; }
 setup() { iso_setup; }
-teardown() { iso_teardown; }
+teardown() {
+	iso_teardown
+	local r=$?
+	cgroup_parent_cleanup
+	return $r
+}
 
 NS_TYPES="pid net ipc uts mnt cgroup user time"
 

@@ -8,7 +8,12 @@ load isolation-helpers
 
 setup_file() { iso_setup_file; }
 setup() { iso_setup; }
-teardown() { iso_teardown; }
+teardown() {
+	iso_teardown
+	local r=$?
+	cgroup_parent_cleanup
+	return $r
+}
 
 # propagation_bundle DIR PROPAGATION: a bundle whose rootfs sits in a shared
 # mount on the host (a bind of DIR on itself, its peer group in $HOST_PEER),
@@ -247,17 +252,22 @@ symlinked_rootfs_dir() {
 }
 
 @test "symlinked rootfs: /dev as a symlink to a host path is contained: /dev is made inside the rootfs, the host path is untouched" {
-	local b=$MR_TMP/b host=$MR_TMP/host-dev before
+	local b=$MR_TMP/b host=$MR_TMP/host-dev before host_points
 	mkdir "$host"
 	before=$(iso_tree "$host")
-	iso_bundle "$b" 'stat -c "%n %F %t:%T" /dev/null'
+	host_points=$(host_mount_points)
+	iso_bundle "$b" 'stat -c "%n %F %t:%T" /dev/null; cat /proc/self/mountinfo'
 	symlinked_rootfs_dir "$b" dev "$host"
+	hook_mountinfo "$b"
 	iso_run "symlink-dev" "$b"
 	if [ "$status" -eq 0 ]; then
 		assert_contains "$output" "/dev/null character special file 1:3"
+		# the tmpfs for /dev went where the link points inside the rootfs
+		assert_equal "$(iso_mount_fstype "$output" "$host")" tmpfs
+		assert_mounts_inside "$b" "$b/rootfs" "$host_points"
 	else
-		# or refused by minirun, naming /dev
-		assert_match "$stderr" '^minirun: .*/dev'
+		# or refused on purpose, naming the /dev mount and why
+		assert_match "$stderr" '^minirun: mounts\[[0-9]+\] \(/dev\): .*(symlink|ordinary directory)'
 	fi
 	# neither the tmpfs, devpts nor any node or symlink reached the host path
 	assert_equal "$(iso_tree "$host")" "$before"

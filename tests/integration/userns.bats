@@ -9,7 +9,12 @@ load isolation-helpers
 
 setup_file() { iso_setup_file; }
 setup() { iso_setup; }
-teardown() { iso_teardown; }
+teardown() {
+	iso_teardown
+	local r=$?
+	cgroup_parent_cleanup
+	return $r
+}
 
 # squeeze the columns of a /proc/PID/[ug]id_map text
 squeeze() {
@@ -166,9 +171,11 @@ idmap_source() {
 		| .process.capabilities.permitted += ["CAP_DAC_OVERRIDE"]
 		| .process.capabilities.bounding += ["CAP_DAC_OVERRIDE"]' --arg src "$MR_TMP/src"
 	iso_run_ok idmap-userns "$b"
-	# host 0 -> container 0; host 1000 is outside the map: overflow
+	# An idmapped mount reads on-disk ids as ids of the mapping's namespace:
+	# on disk 0 -> kuid 100000 -> 0 in the container, on disk 1000 -> kuid
+	# 101000 -> 1000 (without the idmap both would be overflow, 65534).
 	assert_contains "$output" "/idm/f0 0:0"
-	assert_contains "$output" "/idm/f1000 65534:65534"
+	assert_contains "$output" "/idm/f1000 1000:1000"
 	assert_contains "$output" created
 	assert_equal "$(stat -c %u:%g "$MR_TMP/src/new")" 0:0
 }
@@ -192,4 +199,20 @@ idmap_source() {
 	assert_contains "$output" "/idm/f1000 1000:1000"
 	assert_contains "$output" "/idm/sub/s1000 1000:1000"
 	assert_opt "$(iso_mount_opts "$output" /idm/sub)" idmapped
+}
+
+@test "userns: sysfs without a network namespace of its own is the host's /sys bound read-only (a new sysfs is refused there)" {
+	local b=$MR_TMP/b
+	iso_bundle "$b" 'echo class $(ls /sys/class | grep -c .); echo firmware $(ls -A /sys/firmware | wc -l); cat /proc/self/mountinfo'
+	iso_userns "$b"
+	# no network namespace (sysfs needs one owned by the user namespace);
+	# no mqueue (the same for ipc, and this host may have no /dev/mqueue)
+	bb_cfg "$b" '.linux.namespaces |= map(select(.type != "network"))
+		| .mounts |= map(select(.destination != "/dev/mqueue"))'
+	iso_run_ok userns-sysfs "$b"
+	assert_equal "$(iso_mount_fstype "$output" /sys)" sysfs
+	assert_opt "$(iso_mount_opts "$output" /sys)" ro
+	[ "$(iso_field "$output" class)" -gt 0 ] || fail "/sys/class is empty"
+	# maskedPaths still apply on top of it
+	assert_equal "$(iso_field "$output" firmware)" 0
 }

@@ -35,7 +35,7 @@ static struct bpf_insn ins(uint8_t code, uint8_t dst, uint8_t src, int16_t off, 
 int mr_bpf_devices_program(const struct mr_cg_dev_rule *rules, size_t n, struct bpf_insn **insns, size_t *len,
 			   struct mr_error **err)
 {
-	struct bpf_insn *p = calloc(12 + 4 * n, sizeof(*p));
+	struct bpf_insn *p = calloc(7 + 4 * n + 6, sizeof(*p)); /* head, at most 4 per rule, tail */
 	size_t k = 0;
 
 	if (p == NULL)

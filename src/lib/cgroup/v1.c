@@ -306,6 +306,13 @@ static int v1_devices(const char *dir, const struct oci_device_cgroup *d, size_t
 
 	if (mr_cg_dev_rules(d, n, defaults, &rules, &len, err) < 0)
 		return -1;
+	/* The rules start from "nothing allowed", as the v2 program and runc
+	 * (a new v1 cgroup inherits its parent's list, often "a *:* rwm").
+	 * An update closes access for the moment between this write and
+	 * the allow rules; runc's emulator avoids that by writing only the
+	 * difference. */
+	if (mr_cg_write(dir, "devices.deny", "a", R "devices", err) < 0)
+		return -1;
 	/* In order: the kernel keeps v1's own "later rule wins" list. */
 	for (size_t i = 0; i < len; i++) {
 		char buf[64];

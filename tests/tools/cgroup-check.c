@@ -1,0 +1,788 @@
+/* cgroup-check: the cgroup driver end to end on the running host, as TAP.
+ *
+ *	cgroup-check                          this host (v1, hybrid or v2)
+ *	../shared/tools/cgroup2-vm -- cgroup-check      a pure v2 machine
+ *
+ * Makes /minirun-test/cgcheck-<pid>-<n>, applies a full resources set,
+ * moves a child in, checks the values in the cgroup files, lists, freezes,
+ * thaws, reads stats, checks that the device rules really refuse
+ * /dev/zero, kills, removes; then measures what running busybox true costs
+ * a cgroup, to find the smallest memory limit a container starts under.
+ * Everything it makes it removes, also on failure. Must run as root. */
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/mount.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "cgroup/driver.h"
+#include "spec/model.h"
+#include "util/json.h"
+#include "../unit/tap.h"
+
+static const char resources_json[] = "{"
+				     " \"memory\": {\"limit\": 67108864, \"reservation\": 33554432, \"swap\": 134217728},"
+				     " \"cpu\": {\"shares\": 512, \"quota\": 50000, \"period\": 100000, \"cpus\": \"0\", "
+				     "\"mems\": \"0\"},"
+				     " \"pids\": {\"limit\": 32},"
+				     " \"blockIO\": {\"weight\": 500},"
+				     " \"hugepageLimits\": [{\"pageSize\": \"2MB\", \"limit\": 4194304}],"
+				     " \"devices\": [{\"allow\": false, \"access\": \"rwm\"},"
+				     "  {\"allow\": true, \"type\": \"c\", \"major\": 1, \"minor\": 3, \"access\": \"rwm\"}]"
+				     "}";
+
+static struct oci_linux_resources *parse_resources(const char *json)
+{
+	struct mr_error *err = NULL;
+	struct mr_json *j = mr_json_parse(json, strlen(json), &err);
+	struct oci_linux_resources *r = calloc(1, sizeof(*r));
+
+	if (j == NULL || r == NULL || mr_model_parse(&mr_type_oci_linux_resources, j, r, &err) < 0) {
+		diag("resources: %s", err ? err->msg : "out of memory");
+		bail_out("cannot parse the test resources");
+	}
+	mr_json_free(j);
+	return r;
+}
+
+static void resources_free(struct oci_linux_resources *r)
+{
+	mr_model_clear(&mr_type_oci_linux_resources, r);
+	free(r);
+}
+
+static bool no_error(int ret, struct mr_error **err, const char *what)
+{
+	bool good = ok(ret >= 0, "%s", what);
+
+	if (!good)
+		diag("  error: %s", *err ? (*err)->msg : "(none)");
+	mr_error_free(*err);
+	*err = NULL;
+	return good;
+}
+
+/* A file of the cgroup holds `want` (its first line; `want` may be a
+ * prefix when it ends in '*'). Prints what it holds. */
+static void check_file(const char *dir, const char *file, const char *want)
+{
+	char *got = dir ? mr_cg_read(dir, file) : NULL;
+	size_t n = strlen(want);
+	bool match;
+
+	if (got)
+		got[strcspn(got, "\n")] = '\0';
+	match = got && (want[n - 1] == '*' ? strncmp(got, want, n - 1) == 0 : strcmp(got, want) == 0);
+	ok(match, "%s = \"%s\"", file, got ? got : "(unreadable)");
+	if (!match)
+		diag("  expected \"%s\" in %s", want, dir ? dir : "(no directory)");
+	free(got);
+}
+
+static const char *v1dir(const struct mr_cgroup *cg, const char *controller)
+{
+	const struct mr_cg_hier *h = mr_cg_v1(cg, controller);
+
+	return h ? h->dir : NULL;
+}
+
+static const char *v2dir(const struct mr_cgroup *cg)
+{
+	const struct mr_cg_hier *h = mr_cg_unified(cg);
+
+	return h ? h->dir : NULL;
+}
+
+static void check_values(const struct mr_cgroup *cg)
+{
+	const char *u = v2dir(cg);
+
+	if (mr_cgroup_layout(cg) == MR_CGROUP_V2) {
+		check_file(u, "memory.max", "67108864");
+		check_file(u, "memory.low", "33554432");
+		check_file(u, "memory.swap.max", "67108864"); /* memory+swap 128M - memory 64M */
+		check_file(u, "cpu.weight", "20"); /* 1 + (512 - 2) * 9999 / 262142 */
+		check_file(u, "cpu.max", "50000 100000");
+		check_file(u, "cpuset.cpus", "0");
+		check_file(u, "cpuset.mems", "0");
+		check_file(u, "pids.max", "32");
+		if (mr_cg_exists(u, "io.bfq.weight"))
+			check_file(u, "io.bfq.weight", "default 500");
+		else
+			check_file(u, "io.weight", "default 4950"); /* 1 + (500 - 10) * 9999 / 990 */
+		check_file(u, "hugetlb.2MB.max", "4194304");
+		return;
+	}
+	check_file(v1dir(cg, "memory"), "memory.limit_in_bytes", "67108864");
+	check_file(v1dir(cg, "memory"), "memory.soft_limit_in_bytes", "33554432");
+	check_file(v1dir(cg, "memory"), "memory.memsw.limit_in_bytes", "134217728");
+	check_file(v1dir(cg, "cpu"), "cpu.shares", "512");
+	check_file(v1dir(cg, "cpu"), "cpu.cfs_quota_us", "50000");
+	check_file(v1dir(cg, "cpu"), "cpu.cfs_period_us", "100000");
+	check_file(v1dir(cg, "cpuset"), "cpuset.cpus", "0");
+	check_file(v1dir(cg, "cpuset"), "cpuset.mems", "0");
+	check_file(v1dir(cg, "pids"), "pids.max", "32");
+	if (mr_cg_exists(v1dir(cg, "blkio"), "blkio.bfq.weight"))
+		check_file(v1dir(cg, "blkio"), "blkio.bfq.weight", "500");
+	else
+		check_file(v1dir(cg, "blkio"), "blkio.weight", "500");
+	if (v1dir(cg, "hugetlb"))
+		check_file(v1dir(cg, "hugetlb"), "hugetlb.2MB.limit_in_bytes", "4194304");
+	else
+		check_file(u, "hugetlb.2MB.max", "4194304"); /* hybrid: hugetlb lives in the unified hierarchy */
+	if (v1dir(cg, "devices"))
+		check_file(v1dir(cg, "devices"), "devices.list", "c 1:3 rwm");
+}
+
+/* A child that waits for a byte on `go`, dirties `touch` bytes, says so
+ * on *ready_r, then waits for its parent to close `hold`. */
+static pid_t waiter(int *go_w, int *hold_w, int *ready_r, size_t touch)
+{
+	int go[2], hold[2], ready[2];
+	pid_t pid;
+
+	if (pipe2(go, O_CLOEXEC) < 0 || pipe2(hold, O_CLOEXEC) < 0 || pipe2(ready, O_CLOEXEC) < 0)
+		bail_out("pipe");
+	pid = fork();
+	if (pid < 0)
+		bail_out("fork");
+	if (pid == 0) {
+		char c;
+		close(go[1]);
+		close(hold[1]);
+		close(ready[0]);
+		if (read(go[0], &c, 1) != 1)
+			_exit(3);
+		if (touch) {
+			volatile char *m = mmap(NULL, touch, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+			for (size_t i = 0; m != MAP_FAILED && i < touch; i += 4096)
+				m[i] = 1;
+		}
+		(void)!write(ready[1], "r", 1);
+		close(ready[1]);
+		while (read(hold[0], &c, 1) > 0)
+			;
+		_exit(0);
+	}
+	close(go[0]);
+	close(hold[0]);
+	close(ready[1]);
+	*go_w = go[1];
+	*hold_w = hold[1];
+	*ready_r = ready[0];
+	return pid;
+}
+
+static char proc_state(pid_t pid)
+{
+	char path[64], buf[512], *p;
+	int fd, n;
+
+	snprintf(path, sizeof(path), "/proc/%d/stat", (int)pid);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return '?';
+	n = (int)read(fd, buf, sizeof(buf) - 1);
+	close(fd);
+	if (n <= 0)
+		return '?';
+	buf[n] = '\0';
+	p = strrchr(buf, ')');
+	return p && p[1] ? p[2] : '?';
+}
+
+/* In the cgroup: opens /dev/null (must work) and /dev/zero (must fail with
+ * EPERM). Exit status: 0 as expected, 1 null failed, 2 zero opened, 3
+ * zero failed otherwise. */
+static void device_check(struct mr_cgroup *cg)
+{
+	struct mr_error *err = NULL;
+	int status = 0;
+	int go[2];
+	pid_t pid;
+
+	if (pipe2(go, O_CLOEXEC) < 0)
+		bail_out("pipe");
+	pid = fork();
+	if (pid == 0) {
+		char c;
+		int fd;
+		close(go[1]);
+		if (read(go[0], &c, 1) != 1)
+			_exit(4);
+		fd = open("/dev/null", O_RDWR | O_CLOEXEC);
+		if (fd < 0)
+			_exit(1);
+		close(fd);
+		fd = open("/dev/zero", O_RDONLY | O_CLOEXEC);
+		if (fd >= 0)
+			_exit(2);
+		_exit(errno == EPERM ? 0 : 3);
+	}
+	close(go[0]);
+	no_error(mr_cgroup_enter(cg, pid, &err), &err, "device child entered");
+	(void)!write(go[1], "x", 1);
+	close(go[1]);
+	waitpid(pid, &status, 0);
+	ok(WIFEXITED(status) && WEXITSTATUS(status) == 0,
+	   "devices: in the cgroup /dev/null opens and /dev/zero fails with EPERM (status %d)",
+	   WIFEXITED(status) ? WEXITSTATUS(status) : -1);
+}
+
+static bool gone(const struct mr_cg_hier *h)
+{
+	return access(h->dir, F_OK) < 0 && errno == ENOENT;
+}
+
+static void main_check(const char *path)
+{
+	struct mr_error *err = NULL;
+	struct oci_linux_resources *r = parse_resources(resources_json);
+	struct mr_cgroup *cg, *again;
+	int go_w, hold_w, ready_r, status, oomfd;
+	char c;
+	char *desc, *stats;
+	pid_t child, *pids;
+	size_t n = 0;
+	bool *existed;
+
+	cg = mr_cgroup_open(path, "cgcheck", &err);
+	if (!ok(cg != NULL, "open %s", path)) {
+		diag("  error: %s", err ? err->msg : "?");
+		bail_out("cannot open the cgroup");
+	}
+	diag("layout: %s, %zu hierarchies", (const char *[]){ "v1", "hybrid", "v2" }[mr_cgroup_layout(cg)], cg->n);
+	is_str(mr_cgroup_path(cg), path, "path");
+	existed = calloc(cg->n + 1, sizeof(*existed));
+	for (size_t i = 0; i < cg->n; i++) {
+		char parent[4096];
+		snprintf(parent, sizeof(parent), "%s/minirun-test", cg->h[i].mount);
+		existed[i] = access(parent, F_OK) == 0;
+	}
+	/* Exactly the rules of the test, so that /dev/zero is refused. */
+	mr_cgroup_set_device_defaults(cg, false);
+	if (!no_error(mr_cgroup_create(cg, &err), &err, "create"))
+		bail_out("cannot create the cgroup");
+	for (size_t i = 0; i < cg->n; i++)
+		diag("  %s: %s (created %d)", *cg->h[i].name ? cg->h[i].name : "cgroup2", cg->h[i].dir,
+		     cg->h[i].created);
+
+	desc = mr_cgroup_describe(cg);
+	diag("describe: %s", desc ? desc : "(null)");
+	again = mr_cgroup_load(desc, &err);
+	ok(again && strcmp(mr_cgroup_path(again), path) == 0 && again->layout == cg->layout,
+	   "load(describe()) is the same cgroup");
+	mr_error_free(err);
+	err = NULL;
+	free(desc);
+
+	no_error(mr_cgroup_apply(cg, r, &err), &err, "apply the full resources set");
+	check_values(cg);
+
+	child = waiter(&go_w, &hold_w, &ready_r, 4u << 20);
+	no_error(mr_cgroup_enter(cg, child, &err), &err, "enter a child");
+	(void)!write(go_w, "x", 1);
+	ok(read(ready_r, &c, 1) == 1, "the child runs in the cgroup (and used 4 MiB)");
+	close(ready_r);
+	pids = mr_cgroup_pids(cg, &n, &err);
+	ok(pids && n == 1 && pids[0] == child, "pids: [%d] (%zu pid%s)", n ? (int)pids[0] : -1, n, n == 1 ? "" : "s");
+	free(pids);
+
+	no_error(mr_cgroup_freeze(cg, true, &err), &err, "freeze");
+	ok(mr_cgroup_is_frozen(cg), "is_frozen after freeze (child state %c)", proc_state(child));
+	if (v1dir(cg, "freezer"))
+		check_file(v1dir(cg, "freezer"), "freezer.state", "FROZEN");
+	else
+		check_file(v2dir(cg), "cgroup.freeze", "1");
+	no_error(mr_cgroup_freeze(cg, false, &err), &err, "thaw");
+	ok(!mr_cgroup_is_frozen(cg), "not frozen after thaw (child state %c)", proc_state(child));
+
+	/* The child uses 4 MiB: a limit below that is refused. */
+	{
+		struct oci_linux_resources *small = parse_resources(
+			"{\"memory\": {\"limit\": 1048576, \"swap\": 1048576, \"checkBeforeUpdate\": true}}");
+		ok(mr_cgroup_apply(cg, small, &err) < 0 && err && strstr(err->msg, "checkBeforeUpdate"),
+		   "checkBeforeUpdate refuses a limit below the usage");
+		diag("  %s", err ? err->msg : "(no error)");
+		mr_error_free(err);
+		err = NULL;
+		resources_free(small);
+	}
+	if (again) {
+		struct oci_linux_resources *up = parse_resources("{\"pids\": {\"limit\": 64}}");
+		no_error(mr_cgroup_apply(again, up, &err), &err, "update (pids 64) through the loaded cgroup");
+		check_file(mr_cgroup_layout(cg) == MR_CGROUP_V2 ? v2dir(cg) : v1dir(cg, "pids"), "pids.max", "64");
+		resources_free(up);
+	}
+
+	stats = mr_cgroup_stats_json(cg, &err);
+	ok(stats != NULL, "stats json");
+	if (stats) {
+		struct mr_json *j = mr_json_parse(stats, strlen(stats), &err);
+		const struct mr_json *mem = j ? mr_json_get(j, "memory") : NULL;
+		const struct mr_json *usage = mem ? mr_json_get(mem, "usage") : NULL;
+		const struct mr_json *pidsj = j ? mr_json_get(j, "pids") : NULL;
+		ok(j && mr_json_get(j, "cpu") && usage && mr_json_get(usage, "limit") && pidsj &&
+			   mr_json_get(j, "hugetlb") && mr_json_get(j, "blkio"),
+		   "stats has cpu, memory.usage.limit, pids, blkio, hugetlb");
+		ok(pidsj && mr_json_get(pidsj, "current") && strcmp(mr_json_get(pidsj, "current")->text, "1") == 0,
+		   "stats pids.current is 1");
+		if (usage && mr_json_get(usage, "limit"))
+			diag("  memory.usage.limit %s usage %s", mr_json_get(usage, "limit")->text,
+			     mr_json_get(usage, "usage") ? mr_json_get(usage, "usage")->text : "0");
+		{
+			size_t len = strlen(stats);
+			diag("  %.300s%s", stats, len > 300 ? " ..." : "");
+		}
+		mr_json_free(j);
+		free(stats);
+	}
+	mr_error_free(err);
+	err = NULL;
+
+	oomfd = mr_cgroup_oom_fd(cg, &err);
+	no_error(oomfd, &err, "oom fd");
+	ok(mr_cgroup_oom_count(cg) == 0, "no OOM kill so far");
+	if (oomfd >= 0)
+		close(oomfd);
+
+	device_check(cg);
+
+	/* Paused, then killed: kill_all must thaw so that it dies. */
+	no_error(mr_cgroup_freeze(cg, true, &err), &err, "freeze again");
+	no_error(mr_cgroup_kill_all(cg, SIGKILL, &err), &err, "kill_all SIGKILL on the frozen cgroup");
+	status = 0;
+	ok(waitpid(child, &status, 0) == child && WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL,
+	   "the child died of SIGKILL");
+	close(go_w);
+	close(hold_w);
+	ok(!mr_cgroup_is_frozen(cg), "thawed after kill_all");
+	pids = mr_cgroup_pids(cg, &n, &err);
+	ok(pids && n == 0, "no pids left");
+	free(pids);
+
+	no_error(mr_cgroup_destroy(cg, &err), &err, "destroy");
+	{
+		bool all_gone = true;
+		for (size_t i = 0; i < cg->n; i++) {
+			char parent[4096];
+			all_gone &= gone(&cg->h[i]);
+			snprintf(parent, sizeof(parent), "%s/minirun-test", cg->h[i].mount);
+			if (!existed[i] && access(parent, F_OK) == 0) {
+				diag("  left behind: %s", parent);
+				all_gone = false;
+			}
+		}
+		ok(all_gone, "nothing left in any hierarchy (a /minirun-test that was there before stays)");
+	}
+	free(existed);
+	mr_cgroup_free(again);
+	mr_cgroup_free(cg);
+	resources_free(r);
+}
+
+/* ---- joining, errors, relative paths, device updates ---- */
+
+/* A child in cg that opens `dev`: 0 opened, else its errno. */
+static int try_open(struct mr_cgroup *cg, const char *dev)
+{
+	struct mr_error *err = NULL;
+	int go[2], status = 0;
+	pid_t pid;
+
+	if (pipe2(go, O_CLOEXEC) < 0)
+		bail_out("pipe");
+	pid = fork();
+	if (pid == 0) {
+		char c;
+		int fd;
+		close(go[1]);
+		if (read(go[0], &c, 1) != 1)
+			_exit(200);
+		fd = open(dev, O_RDONLY | O_CLOEXEC);
+		_exit(fd >= 0 ? 0 : errno);
+	}
+	close(go[0]);
+	if (mr_cgroup_enter(cg, pid, &err) < 0) {
+		diag("enter: %s", err->msg);
+		mr_error_free(err);
+	}
+	(void)!write(go[1], "x", 1);
+	close(go[1]);
+	waitpid(pid, &status, 0);
+	return WIFEXITED(status) ? WEXITSTATUS(status) : 255;
+}
+
+static void more_checks(const char *base)
+{
+	struct mr_error *err = NULL;
+	char path[256];
+	struct mr_cgroup *a, *b, *rel;
+	struct oci_linux_resources *r;
+	const struct mr_cg_hier *h0;
+
+	snprintf(path, sizeof(path), "%s-join", base);
+	a = mr_cgroup_open(path, "a", &err);
+	b = mr_cgroup_open(path, "b", &err);
+	if (a == NULL || b == NULL)
+		bail_out("open");
+	no_error(mr_cgroup_create(a, &err), &err, "create a");
+	no_error(mr_cgroup_create(b, &err), &err, "create b on the same path joins it");
+	ok(b->h[0].created == 0, "b does not own it");
+
+	/* A value the kernel refuses names the resource and the file. */
+	r = parse_resources("{\"cpu\": {\"cpus\": \"4095\"}}");
+	ok(mr_cgroup_apply(a, r, &err) < 0 && err && strstr(err->msg, "linux.resources.cpu.cpus") &&
+		   strstr(err->msg, "cpuset.cpus"),
+	   "a refused value names the resource and the file");
+	diag("  %s", err ? err->msg : "(no error)");
+	mr_error_free(err);
+	err = NULL;
+	resources_free(r);
+
+	/* unified: v2 (and the unified hierarchy of a hybrid host) only. */
+	r = parse_resources("{\"unified\": {\"pids.max\": \"7\"}}");
+	if (mr_cgroup_layout(a) == MR_CGROUP_V2) {
+		no_error(mr_cgroup_apply(a, r, &err), &err, "unified pids.max");
+		check_file(v2dir(a), "pids.max", "7");
+	} else {
+		ok(mr_cgroup_apply(a, r, &err) < 0 && err, "unified pids.max refused off v2");
+		diag("  %s", err ? err->msg : "(no error)");
+		mr_error_free(err);
+		err = NULL;
+	}
+	resources_free(r);
+
+	/* Devices: the standard ones by default; an update replaces the rules. */
+	r = parse_resources("{\"devices\": [{\"allow\": false, \"access\": \"rwm\"}]}");
+	no_error(mr_cgroup_apply(a, r, &err), &err, "deny all, with the standard devices");
+	is_int(try_open(a, "/dev/zero"), 0, "the standard /dev/zero opens");
+	is_int(try_open(a, "/dev/kmsg"), EPERM, "/dev/kmsg does not (EPERM)");
+	resources_free(r);
+	mr_cgroup_set_device_defaults(a, false);
+	r = parse_resources("{\"devices\": [{\"allow\": false, \"access\": \"rwm\"},"
+			    " {\"allow\": true, \"type\": \"c\", \"major\": 1, \"minor\": 11, \"access\": \"r\"}]}");
+	no_error(mr_cgroup_apply(a, r, &err), &err, "update: deny all but c 1:11 r, no defaults");
+	is_int(try_open(a, "/dev/kmsg"), 0, "now /dev/kmsg opens (the old rules are gone)");
+	is_int(try_open(a, "/dev/zero"), EPERM, "and /dev/zero does not");
+	resources_free(r);
+	r = parse_resources("{\"pids\": {\"limit\": 10}}");
+	no_error(mr_cgroup_apply(a, r, &err), &err, "an update without devices");
+	is_int(try_open(a, "/dev/zero"), EPERM, "keeps the device rules");
+	resources_free(r);
+
+	/* A new cgroup without any resources still gets the device rules:
+	 * the standard devices only. */
+	{
+		struct mr_cgroup *c;
+		snprintf(path, sizeof(path), "%s-nores", base);
+		c = mr_cgroup_open(path, "c", &err);
+		if (c == NULL)
+			bail_out("open");
+		no_error(mr_cgroup_create(c, &err), &err, "create a cgroup for a config without resources");
+		no_error(mr_cgroup_apply(c, NULL, &err), &err, "apply no resources");
+		is_int(try_open(c, "/dev/null"), 0, "no resources: /dev/null opens");
+		is_int(try_open(c, "/dev/kmsg"), EPERM, "no resources: /dev/kmsg does not (EPERM)");
+		no_error(mr_cgroup_destroy(c, &err), &err, "destroy it");
+		mr_cgroup_free(c);
+	}
+
+	/* An OOM kill: the fd becomes readable, the count goes up. */
+	{
+		struct mr_cgroup *c;
+		struct pollfd pfd = { .fd = -1, .events = POLLIN };
+		int go_w, hold_w, ready_r, st = 0;
+		pid_t pid;
+		snprintf(path, sizeof(path), "%s-oom", base);
+		c = mr_cgroup_open(path, "c", &err);
+		if (c == NULL)
+			bail_out("open");
+		r = parse_resources("{\"memory\": {\"limit\": 8388608, \"swap\": 8388608}}");
+		no_error(mr_cgroup_create(c, &err), &err, "create a cgroup of 8 MiB");
+		no_error(mr_cgroup_apply(c, r, &err), &err, "apply memory 8 MiB, no swap");
+		pfd.fd = mr_cgroup_oom_fd(c, &err);
+		no_error(pfd.fd, &err, "oom fd");
+		pid = waiter(&go_w, &hold_w, &ready_r, 64u << 20);
+		no_error(mr_cgroup_enter(c, pid, &err), &err, "a child that will use 64 MiB enters");
+		(void)!write(go_w, "x", 1);
+		waitpid(pid, &st, 0);
+		ok(WIFSIGNALED(st) && WTERMSIG(st) == SIGKILL, "it is OOM-killed");
+		ok(pfd.fd >= 0 && poll(&pfd, 1, 2000) == 1, "the oom fd is readable");
+		ok(mr_cgroup_oom_count(c) >= 1, "oom count %llu", (unsigned long long)mr_cgroup_oom_count(c));
+		if (pfd.fd >= 0)
+			close(pfd.fd);
+		close(go_w);
+		close(hold_w);
+		close(ready_r);
+		no_error(mr_cgroup_destroy(c, &err), &err, "destroy it");
+		mr_cgroup_free(c);
+		resources_free(r);
+	}
+
+	no_error(mr_cgroup_destroy(b, &err), &err, "destroy b");
+	ok(access(b->h[0].dir, F_OK) == 0, "b's destroy left the cgroup it joined");
+	no_error(mr_cgroup_destroy(a, &err), &err, "destroy a");
+	ok(access(a->h[0].dir, F_OK) < 0, "a's destroy removed it");
+	mr_cgroup_free(a);
+	mr_cgroup_free(b);
+
+	/* Relative paths are below our own cgroup, in each hierarchy (only
+	 * resolved here: nothing is made under cgroups that are not ours). */
+	rel = mr_cgroup_open("minirun-test/rel", "rel", &err);
+	ok(rel != NULL, "open a relative path");
+	for (size_t i = 0; rel && i < rel->n; i++) {
+		FILE *f = fopen("/proc/self/cgroup", "re");
+		char line[1024], want[1100] = "";
+		h0 = &rel->h[i];
+		while (f && fgets(line, sizeof(line), f)) {
+			char *ctl = strchr(line, ':'), *p = ctl ? strchr(ctl + 1, ':') : NULL;
+			line[strcspn(line, "\n")] = '\0';
+			if (p == NULL)
+				continue;
+			*p = '\0';
+			if (h0->v2 ? ctl[1] == '\0' : strcmp(ctl + 1, h0->controllers) == 0)
+				snprintf(want, sizeof(want), "%s/minirun-test/rel", strcmp(p + 1, "/") ? p + 1 : "");
+		}
+		if (f)
+			fclose(f);
+		if (!is_str(h0->path, want, "relative path resolved below our own cgroup"))
+			diag("  in %s", *h0->name ? h0->name : "cgroup2");
+	}
+	mr_cgroup_free(rel);
+	mr_error_free(err);
+}
+
+/* ---- how much memory does starting a process in the cgroup cost? ---- */
+
+enum setup {
+	JUST_EXEC, /* enter, exec */
+	SETUP_THEN_ENTER, /* namespaces + mounts + fork, enter, exec */
+	SETUP_INSIDE, /* enter, namespaces + mounts + fork, exec */
+	MOUNTS_INSIDE, /* namespaces + fork, enter, mounts, exec (clone3 CLONE_INTO_CGROUP with namespaces) */
+};
+
+/* The mounts of an init: a tmpfs, proc, and the bind mounts of /dev/null
+ * the masked paths get. */
+static int init_mounts(void)
+{
+	if (mount("tmpfs", "/mnt", "tmpfs", 0, "size=64k") < 0 || mkdir("/mnt/proc", 0755) < 0 ||
+	    mount("proc", "/mnt/proc", "proc", 0, NULL) < 0)
+		return -1;
+	for (int i = 0; i < 16; i++) {
+		char f[32];
+		int fd;
+		snprintf(f, sizeof(f), "/mnt/m%d", i);
+		fd = open(f, O_CREAT | O_WRONLY | O_CLOEXEC, 0644);
+		if (fd < 0)
+			return -1;
+		close(fd);
+		if (mount("/dev/null", f, NULL, MS_BIND, NULL) < 0)
+			return -1;
+	}
+	return 0;
+}
+
+/* What a container init does before it execs, roughly: the namespaces a
+ * container gets (a new mount namespace copies every mount of the host),
+ * a mount, and the fork into the new pid namespace. Returns the pid of the
+ * process that will exec (0 in it), -1 on failure. */
+static pid_t init_setup(void)
+{
+	if (unshare(CLONE_NEWNS | CLONE_NEWUTS | CLONE_NEWIPC | CLONE_NEWPID | CLONE_NEWNET | CLONE_NEWCGROUP) < 0)
+		return -1;
+	if (mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) < 0)
+		return -1;
+	return fork();
+}
+
+static void wait_exit(pid_t inner)
+{
+	int st = 0;
+
+	waitpid(inner, &st, 0);
+	_exit(WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st));
+}
+
+/* A child runs busybox true in a cgroup limited to `limit` bytes (0: no
+ * limit), set up as `setup` says. Returns its wait status, and in *peak
+ * the cgroup's peak memory usage. */
+static int measure(const char *path, uint64_t limit, enum setup setup, uint64_t *peak)
+{
+	struct mr_error *err = NULL;
+	struct mr_cgroup *cg = mr_cgroup_open(path, "mem", &err);
+	char json[256];
+	struct oci_linux_resources *r;
+	int go[2], ready[2], status = -1;
+	pid_t pid, target = -1;
+
+	*peak = 0;
+	if (cg == NULL || mr_cgroup_create(cg, &err) < 0) {
+		diag("measure: %s", err ? err->msg : "?");
+		mr_error_free(err);
+		mr_cgroup_free(cg);
+		return -1;
+	}
+	if (limit)
+		snprintf(json, sizeof(json), "{\"memory\": {\"limit\": %llu, \"swap\": %llu}}", (unsigned long long)limit,
+			 (unsigned long long)limit);
+	else
+		snprintf(json, sizeof(json), "{}");
+	r = parse_resources(json);
+	if (mr_cgroup_apply(cg, r, &err) < 0)
+		diag("measure: %s", err->msg);
+	if (pipe2(go, O_CLOEXEC) < 0 || pipe2(ready, O_CLOEXEC) < 0)
+		bail_out("pipe");
+	pid = fork();
+	if (pid == 0) {
+		pid_t self = 0;
+		char c;
+		close(go[1]);
+		close(ready[0]);
+		if (setup == SETUP_THEN_ENTER || setup == MOUNTS_INSIDE) {
+			self = init_setup();
+			if (self < 0)
+				_exit(91);
+			if (self > 0) {
+				(void)!write(ready[1], &self, sizeof(self));
+				wait_exit(self);
+			}
+		} else {
+			self = getpid();
+			(void)!write(ready[1], &self, sizeof(self));
+		}
+		if (setup == SETUP_THEN_ENTER && init_mounts() < 0)
+			_exit(92);
+		if (read(go[0], &c, 1) != 1)
+			_exit(90);
+		if (setup == SETUP_INSIDE) {
+			pid_t inner = init_setup();
+			if (inner < 0)
+				_exit(91);
+			if (inner > 0)
+				wait_exit(inner);
+		}
+		if ((setup == SETUP_INSIDE || setup == MOUNTS_INSIDE) && init_mounts() < 0)
+			_exit(92);
+		alarm(20); /* kept across execve: no test hangs on a thrashing child */
+		execl("/bin/busybox", "busybox", "true", (char *)NULL);
+		_exit(127);
+	}
+	close(go[0]);
+	close(ready[1]);
+	if (read(ready[0], &target, sizeof(target)) != sizeof(target))
+		target = -1;
+	close(ready[0]);
+	if (target > 0 && mr_cgroup_enter(cg, target, &err) < 0)
+		diag("measure: %s", err->msg);
+	(void)!write(go[1], "x", 1);
+	close(go[1]);
+	waitpid(pid, &status, 0);
+	if (mr_cgroup_layout(cg) == MR_CGROUP_V2)
+		mr_cg_read_u64(v2dir(cg), "memory.peak", peak);
+	else if (v1dir(cg, "memory"))
+		mr_cg_read_u64(v1dir(cg, "memory"), "memory.max_usage_in_bytes", peak);
+	mr_error_free(err);
+	err = NULL;
+	if (mr_cgroup_destroy(cg, &err) < 0)
+		diag("measure: %s", err->msg);
+	mr_error_free(err);
+	mr_cgroup_free(cg);
+	resources_free(r);
+	return status;
+}
+
+static bool exited0(int st)
+{
+	return st != -1 && WIFEXITED(st) && WEXITSTATUS(st) == 0;
+}
+
+/* Read a file through, so that its page cache is charged to us and not to
+ * the first cgroup that runs it (over 9p in the VM a cold busybox under a
+ * tiny limit thrashes for a long time). */
+static void warm(const char *file)
+{
+	char buf[65536];
+	int fd = open(file, O_RDONLY | O_CLOEXEC);
+
+	while (fd >= 0 && read(fd, buf, sizeof(buf)) > 0)
+		;
+	if (fd >= 0)
+		close(fd);
+}
+
+/* Up to three tries: with a limit of 256 KiB or more, the kernel's per-cpu
+ * charge batch (64 pages = 256 KiB) can park the whole limit in another
+ * CPU's stock, and a process that moved CPUs is OOM-killed before the
+ * asynchronous drain returns it (about 1 run in 13 on the 6.1 v2 VM with
+ * 2 CPUs, never seen below 256 KiB). */
+static bool runs(const char *path, unsigned kib, enum setup setup, uint64_t *peak, int *tries)
+{
+	for (*tries = 1; *tries <= 3; (*tries)++)
+		if (exited0(measure(path, (uint64_t)kib * 1024, setup, peak)))
+			return true;
+	*tries = 3;
+	return false;
+}
+
+static void memory_check(const char *base)
+{
+	static const char *const names[] = { "enter, exec busybox true",
+					     "init setup (6 namespaces, mounts, fork), enter, exec",
+					     "enter, init setup (6 namespaces, mounts, fork), exec",
+					     "6 namespaces + fork, enter, mounts, exec" };
+	static const unsigned kib[] = { 64, 96, 128, 160, 192, 224, 256, 320, 384, 512, 768, 1024, 2048 };
+	char path[256];
+	uint64_t peak = 0;
+	int tries = 0;
+
+	snprintf(path, sizeof(path), "%s-mem", base);
+	warm("/bin/busybox");
+	/* Peaks are coarse (charged in per-cpu batches of 64 pages), so also
+	 * find the smallest limit each order runs under. */
+	for (int s = JUST_EXEC; s <= MOUNTS_INSIDE; s++) {
+		unsigned smallest = 0;
+		for (size_t i = 0; i < sizeof(kib) / sizeof(kib[0]) && !smallest; i++)
+			if (exited0(measure(path, kib[i] * 1024, s, &peak)))
+				smallest = kib[i];
+		measure(path, 0, s, &peak);
+		diag("%s: peak without a limit %llu KiB, smallest limit that runs: %u KiB", names[s],
+		     (unsigned long long)peak / 1024, smallest);
+	}
+	struct {
+		unsigned kib;
+		enum setup setup;
+	} cases[] = { { 256, JUST_EXEC }, { 192, JUST_EXEC }, { 256, SETUP_THEN_ENTER }, { 256, MOUNTS_INSIDE } };
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		bool good = runs(path, cases[i].kib, cases[i].setup, &peak, &tries);
+		ok(good, "memory.limit %u KiB: %s works (try %d)", cases[i].kib, names[cases[i].setup], tries);
+	}
+	bool good = runs(path, 256, SETUP_INSIDE, &peak, &tries);
+	diag("memory.limit 256 KiB: %s: %s", names[SETUP_INSIDE], good ? "works" : "fails (OOM-killed)");
+}
+
+int main(int argc, char **argv)
+{
+	char path[128];
+
+	(void)argc;
+	(void)argv;
+	if (geteuid() != 0) {
+		printf("1..0 # SKIP needs root\n");
+		return 0;
+	}
+	srand((unsigned)time(NULL) ^ (unsigned)getpid());
+	snprintf(path, sizeof(path), "/minirun-test/cgcheck-%d-%d", (int)getpid(), rand() % 100000);
+	main_check(path);
+	more_checks(path);
+	memory_check(path);
+	return done_testing();
+}
