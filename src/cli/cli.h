@@ -28,6 +28,11 @@ extern const struct mr_command mr_cmd_delete;
 extern const struct mr_command mr_cmd_run;
 extern const struct mr_command mr_cmd_list;
 extern const struct mr_command mr_cmd_exec;
+extern const struct mr_command mr_cmd_pause;
+extern const struct mr_command mr_cmd_resume;
+extern const struct mr_command mr_cmd_ps;
+extern const struct mr_command mr_cmd_events;
+extern const struct mr_command mr_cmd_update;
 
 /* create's flags, shared with run (cmd-lifecycle.c). */
 struct mr_create_opts;

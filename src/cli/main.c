@@ -9,8 +9,9 @@
 #include "version.h"
 
 static const struct mr_command *const commands[] = {
-	&mr_cmd_create, &mr_cmd_delete, &mr_cmd_exec, &mr_cmd_features, &mr_cmd_kill,
-	&mr_cmd_list,	&mr_cmd_run,	&mr_cmd_spec, &mr_cmd_start,	&mr_cmd_state,
+	&mr_cmd_create, &mr_cmd_delete, &mr_cmd_events, &mr_cmd_exec,	 &mr_cmd_features, &mr_cmd_kill,
+	&mr_cmd_list,	&mr_cmd_pause,	&mr_cmd_ps,	&mr_cmd_resume, &mr_cmd_run,	 &mr_cmd_spec,
+	&mr_cmd_start,	&mr_cmd_state,	&mr_cmd_update,
 };
 #define N_COMMANDS (sizeof(commands) / sizeof(commands[0]))
 

@@ -52,9 +52,12 @@ const char *mr_cgroup_path(const struct mr_cgroup *cg); /* "/minirun-test/x" */
  * resources need are enabled in the parents' cgroup.subtree_control. */
 int mr_cgroup_create(struct mr_cgroup *cg, struct mr_error **err);
 
-/* Write linux.resources (NULL: nothing), devices included (v1 devices.allow
- * and deny; v2 an eBPF BPF_CGROUP_DEVICE program, with the default allow
- * list for the standard devices). update uses it too. */
+/* Write linux.resources, devices included (v1 devices.allow and deny; v2
+ * an eBPF BPF_CGROUP_DEVICE program, with the default allow list for the
+ * standard devices). On a cgroup create just made, NULL still writes the
+ * device rules (deny all but the standard devices, as runc); on a loaded
+ * one (update) NULL changes nothing, and resources without "devices" keep
+ * the device rules. */
 int mr_cgroup_apply(struct mr_cgroup *cg, const struct oci_linux_resources *r, struct mr_error **err);
 
 /* On v2: an O_PATH|O_DIRECTORY fd of the cgroup for clone3's
@@ -89,5 +92,9 @@ uint64_t mr_cgroup_oom_count(const struct mr_cgroup *cg);
 int mr_cgroup_destroy(struct mr_cgroup *cg, struct mr_error **err);
 
 void mr_cgroup_free(struct mr_cgroup *cg);
+
+/* Whether the device rules add the default allow list for the standard
+ * devices (null, zero, full, random, urandom, tty, ptmx, pts; default on). */
+void mr_cgroup_set_device_defaults(struct mr_cgroup *cg, bool on);
 
 #endif

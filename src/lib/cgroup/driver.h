@@ -54,11 +54,6 @@ struct mr_cgroup_driver {
 extern const struct mr_cgroup_driver mr_cgroup_v1_driver; /* v1 and hybrid */
 extern const struct mr_cgroup_driver mr_cgroup_v2_driver;
 
-/* Do not add the standard devices (null, zero, ...) to the device rules of
- * the next applies: the rules are exactly linux.resources.devices. For
- * tests that must see a device refused; the runtime keeps the defaults. */
-void mr_cgroup_set_device_defaults(struct mr_cgroup *cg, bool on);
-
 /* linux.cgroupsPath to a clean path: absolute "/a/b" (*relative false) or
  * relative "a/b" (*relative true), "//" and "." folded; "" becomes
  * "/minirun/<id>". Refused: ".." components, the systemd form

@@ -367,7 +367,7 @@ static bool has_dotdot(const char *p)
 	return false;
 }
 
-static int check_resources(const struct oci_linux_resources *r, struct mr_error **err)
+int mr_resources_validate(const struct oci_linux_resources *r, struct mr_error **err)
 {
 	for (size_t i = 0; i < r->devices_len; i++) {
 		const char *a = r->devices[i].access;
@@ -459,7 +459,7 @@ static int check_linux(const struct oci_linux *l, struct mr_error **err)
 		return -1;
 	if (l->cgroups_path && has_dotdot(l->cgroups_path))
 		return invalid(err, "linux.cgroupsPath: must not contain \"..\", got \"%.64s\"", l->cgroups_path);
-	if (l->resources && check_resources(l->resources, err) < 0)
+	if (l->resources && mr_resources_validate(l->resources, err) < 0)
 		return -1;
 	for (size_t i = 0; l->sysctl && i < l->sysctl->len; i++) {
 		const char *k = l->sysctl->keys[i];

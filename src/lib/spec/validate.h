@@ -15,4 +15,8 @@ int mr_config_validate(const struct oci_config *cfg, const char *bundle, struct 
  * process.<field>. */
 int mr_process_validate(const struct oci_process *p, struct mr_error **err);
 
+/* The rules for linux.resources alone (update); errors name
+ * linux.resources.<field>. */
+int mr_resources_validate(const struct oci_linux_resources *r, struct mr_error **err);
+
 #endif
