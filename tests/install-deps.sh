@@ -7,7 +7,8 @@ PKGS="
   build-essential autoconf automake pkg-config python3 git
   libyajl-dev libseccomp-dev libcap-dev libmount-dev
   go-md2man bats jq python3-jsonschema golang-github-opencontainers-specs-dev
-  busybox-static clang libclang-rt-14-dev valgrind hyperfine runc crun
+  busybox-static clang libclang-rt-14-dev valgrind hyperfine runc crun strace
+  qemu-system-x86 linux-image-amd64 xz-utils
 "
 missing=""
 for p in $PKGS; do

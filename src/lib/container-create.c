@@ -210,6 +210,7 @@ static int spawn_init(struct create *c, struct mr_error **err)
 	const struct oci_namespace *pidns = find_ns(c->cfg, "pid");
 	cleanup_close int saved_pidns = -1, saved_timens = -1, cgfd = -1;
 	struct mr_clone_args args = { 0 };
+	bool unshare_cgroupns = false;
 	int pidfd = -1;
 
 	if (c->cfg->mounts_len) {
@@ -242,6 +243,12 @@ static int spawn_init(struct create *c, struct mr_error **err)
 	if (cgfd >= 0) {
 		args.flags |= CLONE_INTO_CGROUP;
 		args.cgroup = (uint64_t)cgfd;
+	} else if (args.flags & CLONE_NEWCGROUP) {
+		/* v1: the init enters its cgroups after clone; a cgroup
+		 * namespace made now would be rooted at ours. It unshares one
+		 * once it is in place (as runc does). */
+		args.flags &= ~(uint64_t)CLONE_NEWCGROUP;
+		unshare_cgroupns = true;
 	}
 	/* Time namespace offsets can only be set before any process enters
 	 * the namespace: make it for our children (unshare), write them, and
@@ -269,6 +276,7 @@ static int spawn_init(struct create *c, struct mr_error **err)
 			.new_userns = (args.flags & CLONE_NEWUSER) != 0,
 			.no_pivot = c->o->no_pivot,
 			.no_new_keyring = c->o->no_new_keyring,
+			.unshare_cgroupns = unshare_cgroupns,
 		};
 		close(c->sync[0]);
 		mr_init_main(&ia);

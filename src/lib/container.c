@@ -226,7 +226,8 @@ static int signal_container(const struct mr_loaded *l, int sig, bool all, struct
 
 	if (pidfd < 0)
 		return -1;
-	if (all && l->cg)
+	/* A cgroup the container joined may hold other containers too. */
+	if (all && l->cg && (mr_cgroup_owned(l->cg) || !l->rec->pid_namespace))
 		return mr_cgroup_kill_all(l->cg, sig, err);
 	if (all && !l->rec->pid_namespace)
 		return mr_error_set(err, ENOTSUP,
@@ -328,8 +329,8 @@ int mr_container_delete(const struct mr_context *ctx, const char *id, bool force
 		wait_gone(l.rec);
 		break;
 	default:
-		/* stopped: processes it left in its cgroup go too */
-		if (l.cg)
+		/* stopped: processes it left in its own cgroup go too */
+		if (l.cg && mr_cgroup_owned(l.cg))
 			mr_cgroup_kill_all(l.cg, SIGKILL, NULL);
 		break;
 	}

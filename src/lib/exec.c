@@ -23,6 +23,7 @@
 #include <unistd.h>
 
 #include "capability-names.h"
+#include "cgroup/cgroup.h"
 #include "container.h"
 #include "process.h"
 #include "spec/config.h"
@@ -231,6 +232,13 @@ static _Noreturn void become_process(const struct child *c)
 	int listener = -1;
 
 	mr_signals_reset_all();
+	/* Nothing before the caller has put us in the container's cgroup. */
+	{
+		struct mr_sync_msg *go = malloc(sizeof(*go));
+		if (go == NULL || mr_sync_expect(c->sync_fd, MR_SYNC_GO, go, &err) < 0)
+			_exit(127);
+		free(go);
+	}
 	if (p->has_terminal && p->terminal) {
 		int master = mr_terminal_setup_exec(p, &err);
 		if (master < 0 || mr_sync_send(c->sync_fd, MR_SYNC_CONSOLE, NULL, master, &err) < 0)
@@ -390,6 +398,16 @@ int mr_container_exec(const struct mr_context *ctx, const struct mr_exec_opts *o
 	if (read(pipefd[0], &pid, sizeof(pid)) != sizeof(pid))
 		pid = -1;
 	waitpid(c1, NULL, 0);
+	/* The process joins the container's cgroup before it goes on. */
+	if (pid > 0 && rec->cgroup) {
+		struct mr_cgroup *cg = mr_cgroup_load(rec->cgroup, err);
+		int r = cg ? mr_cgroup_enter(cg, pid, err) : -1;
+		mr_cgroup_free(cg);
+		if (r < 0)
+			goto out;
+	}
+	if (pid > 0 && mr_sync_send(sync[0], MR_SYNC_GO, NULL, -1, err) < 0)
+		goto out;
 	/* Until the process execs: its console, or its error. EOF is success
 	 * (the socket is close-on-exec). */
 	for (;;) {

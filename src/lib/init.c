@@ -207,6 +207,10 @@ _Noreturn void mr_init_main(const struct mr_init_args *a)
 	 * user namespace maps. */
 	if (mr_sync_expect(a->sync_fd, MR_SYNC_GO, &msg, &err) < 0)
 		_exit(1);
+	if (a->unshare_cgroupns && unshare(CLONE_NEWCGROUP) < 0) {
+		mr_error_sys(&err, errno, "linux.namespaces (cgroup): unshare");
+		fail(a, err);
+	}
 	if (has_userns_maps(a)) {
 		if (setresgid(0, 0, 0) < 0 || setresuid(0, 0, 0) < 0) {
 			mr_error_sys(&err, errno, "user namespace: become root");

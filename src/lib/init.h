@@ -20,6 +20,7 @@ struct mr_init_args {
 	bool new_userns;
 	bool no_pivot;
 	bool no_new_keyring;
+	bool unshare_cgroupns; /* v1: make the cgroup namespace once in the cgroup */
 };
 
 _Noreturn void mr_init_main(const struct mr_init_args *a);

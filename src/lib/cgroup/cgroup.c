@@ -1058,3 +1058,11 @@ char *mr_cgroup_stats_json(const struct mr_cgroup *cg, struct mr_error **err)
 	yajl_gen_free(g);
 	return out;
 }
+
+bool mr_cgroup_owned(const struct mr_cgroup *cg)
+{
+	for (size_t i = 0; i < cg->n; i++)
+		if (cg->h[i].path && cg->h[i].created > 0)
+			return true;
+	return false;
+}

@@ -93,6 +93,10 @@ int mr_cgroup_destroy(struct mr_cgroup *cg, struct mr_error **err);
 
 void mr_cgroup_free(struct mr_cgroup *cg);
 
+/* Whether create made the cgroup (false: an existing one was joined,
+ * perhaps shared with other containers). */
+bool mr_cgroup_owned(const struct mr_cgroup *cg);
+
 /* Whether the device rules add the default allow list for the standard
  * devices (null, zero, full, random, urandom, tty, ptmx, pts; default on). */
 void mr_cgroup_set_device_defaults(struct mr_cgroup *cg, bool on);

@@ -332,6 +332,30 @@ static int v1_apply(struct mr_cgroup *cg, const struct oci_linux_resources *r, s
 		const struct mr_cg_hier *u = mr_cg_unified(cg);
 		if (u == NULL)
 			return mr_error_set(err, 0, R "unified: needs cgroup v2; this host has cgroup v1 only");
+		/* Hybrid: only the files of the unified hierarchy's own
+		 * controllers (and its core cgroup.* files) are there; say so
+		 * before anything is written, rather than "open memory.high:
+		 * No such file or directory". */
+		for (size_t i = 0; i < r->unified->len; i++) {
+			const char *k = r->unified->keys[i], *dot = strchr(k, '.');
+			char ctl[64];
+			if (dot == NULL || dot == k || (size_t)(dot - k) >= sizeof(ctl))
+				continue; /* refused with the file name check below */
+			memcpy(ctl, k, (size_t)(dot - k));
+			ctl[dot - k] = '\0';
+			if (strcmp(ctl, "cgroup") == 0 || mr_cg_v2_has(u->dir, ctl))
+				continue;
+			if (mr_cg_v1(cg, ctl))
+				return mr_error_set(err, 0,
+						    R "unified[\"%s\"]: needs cgroup v2: the %s controller is in a cgroup "
+						      "v1 hierarchy on this host (hybrid layout); use the v1 fields of "
+						      "linux.resources",
+						    k, ctl);
+			return mr_error_set(err, 0,
+					    R "unified[\"%s\"]: needs cgroup v2: this host's cgroup v2 hierarchy has "
+					      "no %s controller",
+					    k, ctl);
+		}
 	}
 	if (r->pids && r->pids->has_limit) {
 		if ((dir = where(cg, "pids", "pids", &v2)) == NULL)

@@ -65,8 +65,21 @@ int mr_cg_v2_memory(const char *dir, const struct oci_linux_resources_memory *m,
 		return 0;
 	if (mr_cg_check_memory_usage(dir, "memory.current", "memory.swap.current", m, err) < 0)
 		return -1;
-	if (mr_cg_swap_v2(m, swap, sizeof(swap), &why) < 0)
+	/* A swap limit alone (update --memory-swap): v1's memsw takes it as
+	 * is, v2 needs the memory limit to convert it, and that is the one
+	 * the cgroup has now (runc keeps it in its state for the same use). */
+	if (m->has_swap && m->swap > 0 && (!m->has_limit || m->limit == 0)) {
+		struct oci_linux_resources_memory with_limit = *m;
+		uint64_t cur;
+		if (mr_cg_read_u64(dir, "memory.max", &cur) == 0 && cur != UINT64_MAX && cur <= INT64_MAX) {
+			with_limit.has_limit = true;
+			with_limit.limit = (int64_t)cur;
+		}
+		if (mr_cg_swap_v2(&with_limit, swap, sizeof(swap), &why) < 0)
+			return mr_error_set(err, 0, R "memory.swap: %s", why);
+	} else if (mr_cg_swap_v2(m, swap, sizeof(swap), &why) < 0) {
 		return mr_error_set(err, 0, R "memory.swap: %s", why);
+	}
 	/* Swap first, as runc: the memory limit alone is never wrong. */
 	if (*swap && mr_cg_write(dir, "memory.swap.max", swap, R "memory.swap", err) < 0)
 		return -1;
@@ -271,6 +284,14 @@ static int v2_apply(struct mr_cgroup *cg, const struct oci_linux_resources *r, s
 	return unified(dir, r->unified, err);
 }
 
+/* A non-root cgroup2 directory with processes in it. */
+static bool has_procs(const char *dir, bool non_root)
+{
+	cleanup_free char *s = non_root ? mr_cg_read(dir, "cgroup.procs") : NULL;
+
+	return s != NULL && *s != '\0';
+}
+
 /* Enable every controller the parent offers, from the top down to the
  * parent of the leaf: a cgroup only has a controller's files when its
  * parent's subtree_control enables it. Ones already enabled are not
@@ -306,9 +327,15 @@ int mr_cg_v2_enable_controllers(const struct mr_cg_hier *h, struct mr_error **er
 			}
 		}
 		if (*want && mr_cg_write(dir, "cgroup.subtree_control", want, "cgroup",
-					 NULL) < 0) {
+					 NULL) < 0 && !has_procs(dir, strlen(dir) > mlen)) {
 			/* All at once failed (one controller busy, say): each
-			 * on its own, keeping the ones that work. */
+			 * on its own, keeping the ones that work. Not in a
+			 * cgroup with processes (a relative cgroupsPath below
+			 * the caller's own cgroup): there the domain
+			 * controllers are refused (no internal processes) but
+			 * the threaded ones (cpu, cpuset, pids) would be taken,
+			 * which makes it a thread root, and then no process
+			 * can join a cgroup below it (EOPNOTSUPP). */
 			char *save = NULL;
 			for (char *c = strtok_r(want, " ", &save); c; c = strtok_r(NULL, " ", &save))
 				mr_cg_write(dir, "cgroup.subtree_control", c, "cgroup", NULL);
