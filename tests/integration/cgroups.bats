@@ -325,6 +325,12 @@ open ok"
 }
 
 @test "resources: the container starts under memory.limit = 256 KiB (busybox true)" {
+	# A minirun built with AddressSanitizer (CI's ASan lane) gives its init
+	# megabytes of shadow memory: the floor is a property of the real build,
+	# which the other lanes test.
+	if grep -q __asan_init "$MINIRUN"; then
+		skip "minirun is built with AddressSanitizer: its init cannot fit in 256 KiB"
+	fi
 	# The driver's author measured a kernel flake at exactly 256 KiB on v2
 	# (the per-CPU charge batch can push the charge over the limit while
 	# the init sets up): up to 3 attempts, each at 256 KiB.
