@@ -102,8 +102,11 @@ MiB=1048576
 	cg_assert_exists "$caller"
 }
 
-@test "cgroupsPath empty: \$MINIRUN_CGROUP_PARENT/<id>; delete removes it and the parent it made" {
-	local pid
+@test "cgroupsPath empty: \$MINIRUN_CGROUP_PARENT/<id>; delete removes it, and the parent when create made it" {
+	local pid parent_before=no d
+	for d in $(cg_dirs "$MINIRUN_CGROUP_PARENT"); do
+		[ ! -d "$d" ] || parent_before=yes
+	done
 	bb_bundle "$B" sleep 1000
 	bb_cfg "$B" 'del(.linux.cgroupsPath)'
 	ct_create empty1 "$B"
@@ -112,6 +115,8 @@ MiB=1048576
 	xrun mr delete --force empty1
 	assert_status 0
 	cg_assert_gone "$MINIRUN_CGROUP_PARENT/empty1"
+	# (the teardown of the test before removed it: made by this create)
+	[ "$parent_before" = yes ] || cg_assert_gone "$MINIRUN_CGROUP_PARENT"
 }
 
 @test "cgroupsPath in the systemd form slice:prefix:name is refused with a clear error, nothing left" {
@@ -151,9 +156,9 @@ MiB=1048576
 
 	# made by container A, joined by B: deleting B leaves it, and A in it
 	q=$(cg_path shared)
-	cg_bundle "$B" shared sleep 1000
-	cg_start joinA "$B"
-	cg_start joinB "$B"
+	cg_bundle "$B.2" shared sleep 1000
+	cg_start joinA "$B.2"
+	cg_start joinB "$B.2"
 	pa=$(cg_pid joinA)
 	cg_assert_placed "$(cg_pid joinB)" "$q"
 	xrun mr kill joinB KILL
@@ -520,6 +525,7 @@ ticks_advance() {
 	cg_assert_gone "$(cg_path pz2)"
 
 	p=$(cg_path pz3)
+	B=$MR_TMP/bundle3
 	ticking_bundle pz3
 	cg_start pz3 "$B"
 	pid=$(cg_pid pz3)
@@ -537,7 +543,7 @@ ticks_advance() {
 # has_children PID: PID has a child process (for wait_for).
 has_children() { [ -n "$(ct_children "$1")" ]; }
 
-@test "ps --format json: a JSON array of the host pids, the init and its child included; ps (table): the PID column has them" {
+@test "ps --format json: a JSON array of the host pids, the init and its child included; ps (table): the PID column has them; ps ID -o pid,comm passes the options to ps" {
 	local pid child
 	cg_bundle "$B" ps1 sh -c 'sleep 1000 & wait'
 	cg_start ps1 "$B"
@@ -557,6 +563,14 @@ has_children() { [ -n "$(ct_children "$1")" ]; }
 	[ -n "$col" ] || fail "no PID column: $output"
 	assert_equal "$(tail -n +2 <<<"$output" | awk -v c="$col" '{ print $c }' | sort -n | tr '\n' ' ')" \
 		"$(printf '%s\n' "$pid" "$child" | sort -n | tr '\n' ' ')"
+
+	# the arguments after the id are ps(1)'s
+	xrun mr ps ps1 -o pid,comm
+	assert_status 0
+	assert_equal "$(head -n1 <<<"$output" | awk '{ print $1, $2 }')" "PID COMMAND"
+	assert_equal "$(tail -n +2 <<<"$output" | awk '{ print ($1 == p ? "init" : $1 == c ? "child" : $1), $2 }' \
+		p="$pid" c="$child" | sort)" "child sleep
+init sh"
 }
 
 # ---- events ------------------------------------------------------------------
