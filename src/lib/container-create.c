@@ -21,6 +21,7 @@
 #include "hooks.h"
 #include "init.h"
 #include "mount.h"
+#include "ns.h"
 #include "process.h"
 #include "spec/config.h"
 #include "state.h"
@@ -46,6 +47,10 @@ struct create {
 	int fifo_fd;
 	int pidfd;
 	pid_t pid;
+	/* the init forks into a pid or time namespace it made after joining a
+	 * user namespace by path: pid and pidfd become the real init's when it
+	 * reports (MR_SYNC_PID) */
+	bool init_forks;
 	bool pid_file_written;
 };
 
@@ -82,7 +87,6 @@ static uint64_t clone_flags(const struct oci_config *cfg)
 static int check_runnable(const struct create *c, struct mr_error **err)
 {
 	const struct oci_process *p = c->cfg->process;
-	const struct oci_namespace *user = find_ns(c->cfg, "user");
 
 	if (p == NULL)
 		return mr_error_set(err, EINVAL, "config.json: process: required to create a container");
@@ -90,11 +94,6 @@ static int check_runnable(const struct create *c, struct mr_error **err)
 		return mr_error_set(err, EINVAL, "config.json: process.args: must not be empty");
 	if (find_ns(c->cfg, "mount") == NULL)
 		return mr_error_set(err, EINVAL, "config.json: linux.namespaces: a mount namespace is required");
-	if (user && user->path && clone_flags(c->cfg) != 0)
-		return mr_error_set(err, EINVAL,
-				    "config.json: linux.namespaces: joining a user namespace (%s) together with new "
-				    "namespaces is not supported yet",
-				    user->path);
 	if (p->has_terminal && p->terminal && c->o->console_socket == NULL && c->o->console_master == NULL)
 		return mr_error_set(err, EINVAL,
 				    "process.terminal is true: give --console-socket to receive the terminal "
@@ -186,32 +185,15 @@ static const char *cgroups_path(const struct oci_config *cfg, const char *id, ch
 	return path;
 }
 
-/* linux.timeOffsets into the time namespace our children will enter. */
-static int write_time_offsets(const struct oci_map_time_offset *t, struct mr_error **err)
-{
-	cleanup_close int fd = -1;
-	char buf[256];
-	size_t len = 0;
-
-	if (t == NULL || t->len == 0)
-		return 0;
-	for (size_t i = 0; i < t->len && len < sizeof(buf); i++)
-		len += snprintf(buf + len, sizeof(buf) - len, "%s %lld %u\n", t->keys[i], (long long)t->values[i].secs,
-				t->values[i].nanosecs);
-	fd = open("/proc/self/timens_offsets", O_WRONLY | O_CLOEXEC);
-	if (fd < 0 || write(fd, buf, len) != (ssize_t)len)
-		return mr_error_sys(err, errno, "linux.timeOffsets: write /proc/self/timens_offsets");
-	return 0;
-}
-
 /* Clone the init; in the child, become it. */
 static int spawn_init(struct create *c, struct mr_error **err)
 {
-	const struct oci_namespace *pidns = find_ns(c->cfg, "pid");
+	const struct oci_namespace *pidns = find_ns(c->cfg, "pid"), *user = find_ns(c->cfg, "user");
 	cleanup_close int saved_pidns = -1, saved_timens = -1, cgfd = -1;
 	struct mr_clone_args args = { 0 };
 	bool unshare_cgroupns = false;
-	int pidfd = -1;
+	uint64_t new_ns = clone_flags(c->cfg);
+	int pidfd = -1, late_ns = 0;
 
 	if (c->cfg->mounts_len) {
 		c->idmapped_trees = calloc(c->cfg->mounts_len, sizeof(int));
@@ -237,7 +219,16 @@ static int spawn_init(struct create *c, struct mr_error **err)
 							      i, pidns->path)
 					       : mr_error_sys(err, errno, "linux.namespaces[%zu] (pid): join %s", i, pidns->path);
 	}
-	args.flags = clone_flags(c->cfg) | CLONE_PIDFD;
+	/* Joining a user namespace by path: namespaces clone3 made would be
+	 * owned by ours. The init makes them once it has joined it (init.c),
+	 * and forks into a new pid or time namespace, which only its children
+	 * enter. Only then: the common case keeps its single clone. */
+	if (user && user->path) {
+		late_ns = (int)new_ns;
+		new_ns = 0;
+		c->init_forks = (late_ns & (CLONE_NEWPID | CLONE_NEWTIME)) != 0;
+	}
+	args.flags = new_ns | CLONE_PIDFD;
 	/* v2: born in its cgroup (charged there from its first page). */
 	cgfd = mr_cgroup_fd(c->cg);
 	if (cgfd >= 0) {
@@ -257,7 +248,7 @@ static int spawn_init(struct create *c, struct mr_error **err)
 		saved_timens = open("/proc/self/ns/time", O_RDONLY | O_CLOEXEC);
 		if (saved_timens < 0 || unshare(CLONE_NEWTIME) < 0)
 			return mr_error_sys(err, errno, "linux.namespaces (time): unshare");
-		if (write_time_offsets(c->cfg->linux->time_offsets, err) < 0)
+		if (mr_ns_write_time_offsets(c->cfg->linux->time_offsets, err) < 0)
 			return -1;
 		args.flags &= ~(uint64_t)CLONE_NEWTIME;
 	}
@@ -277,6 +268,7 @@ static int spawn_init(struct create *c, struct mr_error **err)
 			.no_pivot = c->o->no_pivot,
 			.no_new_keyring = c->o->no_new_keyring,
 			.unshare_cgroupns = unshare_cgroupns,
+			.late_ns_flags = late_ns,
 		};
 		close(c->sync[0]);
 		mr_init_main(&ia);
@@ -295,6 +287,34 @@ static int spawn_init(struct create *c, struct mr_error **err)
 		return mr_error_sys(err, errno, "clone3 (namespaces: 0x%llx)", (unsigned long long)args.flags);
 	c->pidfd = pidfd;
 	return 0;
+}
+
+/* The init forked the real one into its new pid or time namespace (init.c
+ * fork_real_init): our child too (CLONE_PARENT), it sent its pidfd. The
+ * first one exits: reap it, and take the real one over (the pid from here
+ * on, in the state, the pid file, what undo kills) before letting it go on.
+ * It is in the cgroup already: it was forked there. */
+static int adopt_real_init(struct create *c, int pidfd, struct mr_error **err)
+{
+	bool zombie;
+	pid_t pid;
+
+	if (pidfd < 0 || !c->init_forks) {
+		if (pidfd >= 0)
+			close(pidfd);
+		return mr_error_set(err, EPROTO, "sync: unexpected pid message from the init");
+	}
+	c->init_forks = false;
+	waitpid(c->pid, NULL, 0);
+	close(c->pidfd);
+	c->pidfd = pidfd;
+	pid = mr_pidfd_pid(pidfd);
+	c->pid = pid;
+	if (pid < 0)
+		return mr_error_sys(err, errno, "cannot find the container's init in /proc");
+	c->rec->pid = pid;
+	c->rec->pid_start_time = mr_proc_start_time(pid, &zombie);
+	return mr_sync_send(c->sync[0], MR_SYNC_GO, NULL, -1, err);
 }
 
 static int serve_init(struct create *c, struct mr_error **err)
@@ -360,6 +380,10 @@ static int serve_init(struct create *c, struct mr_error **err)
 				goto out;
 			break;
 		}
+		case MR_SYNC_PID:
+			if (adopt_real_init(c, msg->fd, err) < 0)
+				goto out;
+			break;
 		case MR_SYNC_READY:
 			ret = 0;
 			goto out;
@@ -380,11 +404,14 @@ out:
 
 static void undo(struct create *c)
 {
-	if (c->pid > 0) {
-		if (c->pidfd >= 0)
-			mr_pidfd_send_signal(c->pidfd, SIGKILL, NULL, 0);
-		else
-			kill(c->pid, SIGKILL);
+	siginfo_t si;
+
+	/* the pidfd alone when the real init's pid could not be read */
+	if (c->pidfd >= 0) {
+		mr_pidfd_send_signal(c->pidfd, SIGKILL, NULL, 0);
+		waitid(P_PIDFD, (id_t)c->pidfd, &si, WEXITED);
+	} else if (c->pid > 0) {
+		kill(c->pid, SIGKILL);
 		waitpid(c->pid, NULL, 0);
 	}
 	if (c->o->console_master && *c->o->console_master >= 0) {

@@ -15,6 +15,7 @@
 
 #include "hooks.h"
 #include "mount.h"
+#include "ns.h"
 #include "process.h"
 #include "sync.h"
 #include "terminal.h"
@@ -30,43 +31,6 @@ static _Noreturn void fail(const struct mr_init_args *a, struct mr_error *err)
 {
 	mr_sync_send(a->sync_fd, MR_SYNC_ERROR, err && err->msg ? err->msg : "container init failed", -1, NULL);
 	_exit(1);
-}
-
-static int join_namespaces(const struct oci_config *cfg, struct mr_error **err)
-{
-	static const struct {
-		const char *type;
-		int flag;
-	} kinds[] = {
-		/* user first: the others are owned by it */
-		{ "user", CLONE_NEWUSER },     { "ipc", CLONE_NEWIPC },	    { "uts", CLONE_NEWUTS },
-		{ "network", CLONE_NEWNET },   { "cgroup", CLONE_NEWCGROUP }, { "time", CLONE_NEWTIME },
-		{ "mount", CLONE_NEWNS },
-	};
-	const struct oci_linux *l = cfg->linux;
-
-	for (size_t k = 0; k < sizeof(kinds) / sizeof(kinds[0]); k++) {
-		for (size_t i = 0; l && i < l->namespaces_len; i++) {
-			const struct oci_namespace *ns = &l->namespaces[i];
-			cleanup_close int fd = -1;
-			if (ns->path == NULL || strcmp(ns->type, kinds[k].type) != 0)
-				continue;
-			fd = open(ns->path, O_RDONLY | O_CLOEXEC);
-			if (fd < 0)
-				return mr_error_sys(err, errno, "linux.namespaces[%zu] (%s): open %s", i, ns->type, ns->path);
-			/* setns with the type checks that the file is a
-			 * namespace of that type (EINVAL otherwise). */
-			if (setns(fd, kinds[k].flag) < 0) {
-				if (errno == EINVAL)
-					return mr_error_set(err, EINVAL,
-							    "linux.namespaces[%zu] (%s): %s is not a %s namespace", i,
-							    ns->type, ns->path, ns->type);
-				return mr_error_sys(err, errno, "linux.namespaces[%zu] (%s): join %s", i, ns->type,
-						    ns->path);
-			}
-		}
-	}
-	return 0;
 }
 
 /* Close every fd but 0-2, the --preserve-fds range and the two we still
@@ -171,15 +135,56 @@ static const char *state_with_status(const char *json, const char *status)
 	return out ? out : json;
 }
 
-static bool has_userns_maps(const struct mr_init_args *a)
+static const char *joined_userns(const struct oci_config *cfg)
 {
-	return a->new_userns;
+	for (size_t i = 0; cfg->linux && i < cfg->linux->namespaces_len; i++)
+		if (strcmp(cfg->linux->namespaces[i].type, "user") == 0)
+			return cfg->linux->namespaces[i].path;
+	return NULL;
+}
+
+/* A new pid namespace (or time namespace) made by unshare takes our
+ * children only: fork the real init into it. CLONE_PARENT makes it the
+ * runtime's child, so that the runtime reaps it and `run` waits for it
+ * as for an init it cloned itself; we exit at once. It tells the runtime
+ * who it is (its pidfd: the runtime reads its pid in its own pid
+ * namespace from it) and waits until the runtime has taken it over. */
+static void fork_real_init(const struct mr_init_args *a)
+{
+	/* with CLONE_PARENT, clone3 wants exit_signal 0: the child gets
+	 * ours (SIGCHLD) for its new parent */
+	struct mr_clone_args args = { .flags = CLONE_PARENT };
+	struct mr_error *err = NULL;
+	struct mr_sync_msg msg;
+	pid_t pid = mr_clone3(&args);
+	int self;
+
+	if (pid < 0) {
+		mr_error_sys(&err, errno, "linux.namespaces: fork the init into its new pid or time namespace");
+		fail(a, err);
+	}
+	if (pid > 0)
+		_exit(0);
+	/* not inherited across fork; the runtime is our parent now. Its
+	 * death before this shows as EOF on the sync socket below. */
+	prctl(PR_SET_PDEATHSIG, SIGKILL);
+	prctl(PR_SET_DUMPABLE, 0);
+	self = mr_pidfd_open(getpid(), 0);
+	if (self < 0) {
+		mr_error_sys(&err, errno, "pidfd_open of the init");
+		fail(a, err);
+	}
+	if (mr_sync_send(a->sync_fd, MR_SYNC_PID, NULL, self, &err) < 0 ||
+	    mr_sync_expect(a->sync_fd, MR_SYNC_GO, &msg, &err) < 0)
+		_exit(1);
+	close(self);
 }
 
 _Noreturn void mr_init_main(const struct mr_init_args *a)
 {
 	const struct oci_config *cfg = a->cfg;
 	const struct oci_process *p = cfg->process;
+	const char *userns_path = joined_userns(cfg);
 	struct mr_error *err = NULL;
 	struct mr_sync_msg msg;
 	cleanup_free char *exe = NULL, *state_json = NULL;
@@ -211,14 +216,24 @@ _Noreturn void mr_init_main(const struct mr_init_args *a)
 		mr_error_sys(&err, errno, "linux.namespaces (cgroup): unshare");
 		fail(a, err);
 	}
-	if (has_userns_maps(a)) {
+	if (a->new_userns) {
 		if (setresgid(0, 0, 0) < 0 || setresuid(0, 0, 0) < 0) {
 			mr_error_sys(&err, errno, "user namespace: become root");
 			fail(a, err);
 		}
 	}
-	if (join_namespaces(cfg, &err) < 0)
+	if (mr_ns_join_paths(cfg, &err) < 0)
 		fail(a, err);
+	/* Joined a user namespace by path: the new namespaces are made now,
+	 * in it, so that it owns them (the parent cloned us without them).
+	 * Before becoming its root: /proc/self/timens_offsets belongs to host
+	 * root while we are not dumpable, which its root cannot override. */
+	if (a->late_ns_flags && mr_ns_unshare_late(a->late_ns_flags, cfg->linux, userns_path, &err) < 0)
+		fail(a, err);
+	if (userns_path && mr_ns_become_root(userns_path, &err) < 0)
+		fail(a, err);
+	if (a->late_ns_flags & (CLONE_NEWPID | CLONE_NEWTIME))
+		fork_real_init(a);
 	/* A fresh session keyring, so containers do not share the caller's
 	 * keys (--no-new-keyring keeps it). */
 	if (!a->no_new_keyring && syscall(SYS_keyctl, KEYCTL_JOIN_SESSION_KEYRING, NULL) < 0 && errno != ENOSYS &&
@@ -247,7 +262,7 @@ _Noreturn void mr_init_main(const struct mr_init_args *a)
 					 "createContainer", state_json, &err) < 0)
 		fail(a, err);
 
-	if (mr_dev_setup(cfg, a->rootfs, a->new_userns, &err) < 0)
+	if (mr_dev_setup(cfg, a->rootfs, a->new_userns || userns_path != NULL, &err) < 0)
 		fail(a, err);
 	if (p && p->has_terminal && p->terminal) {
 		int master = mr_terminal_setup(p, a->rootfs, &err);

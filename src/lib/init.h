@@ -21,6 +21,7 @@ struct mr_init_args {
 	bool no_pivot;
 	bool no_new_keyring;
 	bool unshare_cgroupns; /* v1: make the cgroup namespace once in the cgroup */
+	int late_ns_flags; /* CLONE_NEW* to unshare after joining the user namespace by path */
 };
 
 _Noreturn void mr_init_main(const struct mr_init_args *a);

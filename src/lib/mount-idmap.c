@@ -20,6 +20,7 @@
 #include <unistd.h>
 
 #include "mount-internal.h"
+#include "state.h"
 #include "util/cleanup.h"
 #include "util/syscalls.h"
 
@@ -42,27 +43,6 @@ static int write_map(pid_t pid, const char *file, const struct oci_id_mapping *m
 	if (write(fd, text, len) != (ssize_t)len)
 		return -1;
 	return 0;
-}
-
-/* The child's pid as the mounted /proc numbers it: the init runs in a new
- * pid namespace while /proc is still the host's, so the pid clone returned
- * is not the one to look up there. The fdinfo of a pidfd tells the pid in
- * the pid namespace of the procfs it is read through. */
-static pid_t proc_pid(int pidfd)
-{
-	char path[64];
-	cleanup_fclose FILE *f = NULL;
-	cleanup_free char *line = NULL;
-	size_t cap = 0;
-	int pid;
-
-	snprintf(path, sizeof(path), "/proc/self/fdinfo/%d", pidfd);
-	f = fopen(path, "re");
-	while (f != NULL && getline(&line, &cap, f) > 0)
-		if (sscanf(line, "Pid: %d", &pid) == 1 && pid > 0)
-			return pid;
-	errno = ESRCH;
-	return -1;
 }
 
 static int userns_fd(const struct oci_id_mapping *uids, size_t n_uids, const struct oci_id_mapping *gids,
@@ -93,7 +73,7 @@ static int userns_fd(const struct oci_id_mapping *uids, size_t n_uids, const str
 		close(sync[1]);
 		return mr_error_sys(err, errno, "clone a user namespace for the idmap");
 	}
-	seen = proc_pid(pidfd);
+	seen = mr_pidfd_pid(pidfd);
 	snprintf(path, sizeof(path), "/proc/%d/ns/user", (int)seen);
 	if (seen < 0 || write_map(seen, "uid_map", uids, n_uids) < 0 || write_map(seen, "gid_map", gids, n_gids) < 0 ||
 	    (fd = open(path, O_RDONLY | O_CLOEXEC)) < 0)

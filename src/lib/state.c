@@ -311,6 +311,25 @@ unsigned long long mr_proc_start_time(pid_t pid, bool *zombie)
 	return start;
 }
 
+pid_t mr_pidfd_pid(int pidfd)
+{
+	char path[64];
+	cleanup_fclose FILE *f = NULL;
+	cleanup_free char *line = NULL;
+	size_t cap = 0;
+	int pid;
+
+	snprintf(path, sizeof(path), "/proc/self/fdinfo/%d", pidfd);
+	f = fopen(path, "re");
+	/* "Pid:" is -1 once the process is gone, 0 when this /proc's pid
+	 * namespace does not see it */
+	while (f != NULL && getline(&line, &cap, f) > 0)
+		if (sscanf(line, "Pid: %d", &pid) == 1 && pid > 0)
+			return pid;
+	errno = ESRCH;
+	return -1;
+}
+
 enum mr_status mr_state_status(const struct mr_container_dir *d, const struct mr_record *r)
 {
 	bool zombie;

@@ -62,6 +62,11 @@ char **mr_state_list(const char *root, size_t *n, struct mr_error **err);
  * was not reaped yet. */
 unsigned long long mr_proc_start_time(pid_t pid, bool *zombie);
 
+/* The pid of a pidfd's process as our /proc numbers it (its pid namespace
+ * may be another: a new one, or one joined by path), from the pidfd's
+ * fdinfo. -1 (errno ESRCH) when it is gone or not visible there. */
+pid_t mr_pidfd_pid(int pidfd);
+
 /* The status from the record and the system: is the init still the same
  * process (pid + start time), is it waiting on the fifo, is it frozen. */
 enum mr_status mr_state_status(const struct mr_container_dir *d, const struct mr_record *r);

@@ -38,7 +38,7 @@ int mr_sync_decode(const void *buf, size_t len, struct mr_sync_msg *msg, struct 
 	if (len < sizeof(w))
 		return mr_error_set(err, EPROTO, "sync: short message (%zu bytes)", len);
 	memcpy(&w, buf, sizeof(w));
-	if (w.type < MR_SYNC_GO || w.type > MR_SYNC_ERROR)
+	if (w.type < MR_SYNC_GO || w.type > MR_SYNC_LAST)
 		return mr_error_set(err, EPROTO, "sync: unknown message type %u", w.type);
 	if (w.len > MR_SYNC_MAX_PAYLOAD || w.len != len - sizeof(w))
 		return mr_error_set(err, EPROTO, "sync: bad message length %u", w.len);

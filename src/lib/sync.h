@@ -18,6 +18,11 @@ enum mr_sync_type {
 	MR_SYNC_SECCOMP, /* init -> parent: the seccomp notify fd, for listenerPath */
 	MR_SYNC_READY, /* init -> parent: set up, waiting for start */
 	MR_SYNC_ERROR, /* init -> parent: payload is the message */
+	/* real init -> parent: its own pidfd (attached), when the init forked
+	 * into a pid or time namespace made after joining a user namespace;
+	 * the parent answers MR_SYNC_GO once it has taken it over */
+	MR_SYNC_PID,
+	MR_SYNC_LAST = MR_SYNC_PID,
 };
 
 #define MR_SYNC_MAX_PAYLOAD 65536

@@ -54,7 +54,7 @@ static void check_message(const struct mr_sync_msg *m, const uint8_t *data, size
 	memcpy(&type, data, 4);
 	memcpy(&len, data + 4, 4);
 	if (size < HEADER || m->type != type || m->len != len || (size_t)len != size - HEADER || len > MR_SYNC_MAX_PAYLOAD ||
-	    m->type < MR_SYNC_GO || m->type > MR_SYNC_ERROR || memcmp(m->data, data + HEADER, len) != 0 ||
+	    m->type < MR_SYNC_GO || m->type > MR_SYNC_LAST || memcmp(m->data, data + HEADER, len) != 0 ||
 	    m->data[len] != '\0' || m->fd != -1)
 		abort();
 }

@@ -1,8 +1,9 @@
 #!/usr/bin/env bats
 # User namespaces (issue 4, point 2): uidMappings/gidMappings with one and
 # several ranges written for the init, setgroups, the host owners of files a
-# container creates, and idmapped mounts (mounts[].uidMappings/gidMappings,
-# the "idmap" and "ridmap" options).
+# container creates, idmapped mounts (mounts[].uidMappings/gidMappings, the
+# "idmap" and "ridmap" options), and a user namespace joined by path
+# together with new namespaces, which it must own.
 
 load helpers
 load isolation-helpers
@@ -215,4 +216,192 @@ idmap_source() {
 	[ "$(iso_field "$output" class)" -gt 0 ] || fail "/sys/class is empty"
 	# maskedPaths still apply on top of it
 	assert_equal "$(iso_field "$output" firmware)" 0
+}
+
+# ---- joining a user namespace by path, with new namespaces ------------------
+
+# userns_holder: a process (HOLDER its pid; killed in teardown) in a user
+# namespace of its own, mapping 0-65535 to 100000-165535 like iso_userns.
+# We write its maps (as host root), so setgroups stays allowed in it.
+userns_holder() {
+	# from /, so that nothing of it belongs to $MR_TMP
+	iso_bg env -C / unshare --user sleep 600 </dev/null >/dev/null 2>&1 3>&-
+	HOLDER=$(tail -n 1 "$MR_TMP/.iso-bg")
+	wait_for 10 holder_unshared
+	echo "0 $ISO_UID 65536" >"/proc/$HOLDER/uid_map"
+	echo "0 $ISO_UID 65536" >"/proc/$HOLDER/gid_map"
+}
+
+holder_unshared() {
+	[ "$(readlink "/proc/$HOLDER/ns/user")" != "$(readlink /proc/self/ns/user)" ]
+}
+
+# userns_join DIR: DIR's config joins HOLDER's user namespace by path (its
+# other namespaces stay new: pid, network, ipc, uts, mount, cgroup).
+userns_join() {
+	bb_cfg "$1" '.linux.namespaces += [{"type": "user", "path": $p}]' --arg p "/proc/$HOLDER/ns/user"
+	chown "$ISO_UID:$ISO_UID" "$1/out"
+}
+
+# ns_owner PID TYPE: the inode of the user namespace that owns PID's TYPE
+# namespace (ioctl NS_GET_USERNS).
+ns_owner() {
+	"$MR_PYTHON" -c 'import fcntl, os, sys
+fd = os.open("/proc/%s/ns/%s" % (sys.argv[1], sys.argv[2]), os.O_RDONLY)
+print(os.fstat(fcntl.ioctl(fd, 0xb701)).st_ino)' "$1" "$2"
+}
+
+@test "userns: joined by path with new mount, uts, ipc, net, pid and cgroup namespaces: they are made in it, owned by it, and the real init is recorded" {
+	local b=$MR_TMP/b pid t userns host_name
+	host_name=$(uname -n)
+	userns_holder
+	userns=$(iso_ns_inode "$HOLDER" user)
+	iso_bundle "$b" 'echo pid $$; echo hostname $(hostname); echo net $(ls /sys/class/net)
+		echo cgroup-not-root $(grep -vc ":/$" /proc/self/cgroup)
+		echo uid_map $(cat /proc/self/uid_map); echo gid_map $(cat /proc/self/gid_map); echo ids $(id -u):$(id -g)
+		touch /out/made; echo done; exec sleep 60'
+	userns_join "$b"
+	bb_cfg "$b" '.hostname = "joined-uts"'
+	ct_create uj-new "$b" --pid-file "$MR_TMP/uj.pid"
+	pid=$(ct_pid uj-new)
+
+	# the state and the pid file have the real init: in the container's
+	# namespaces, in its cgroup, our (the runtime's) former child
+	assert_equal "$(cat "$MR_TMP/uj.pid")" "$pid"
+	assert_equal "$(iso_ns_inode "$pid" user)" "$userns"
+	for t in mnt uts ipc net pid cgroup; do
+		[ "$(iso_ns_inode "$pid" "$t")" != "$(iso_ns_inode "$HOLDER" "$t")" ] || fail "the $t namespace is the holder's"
+		assert_equal "$(ns_owner "$pid" "$t")" "$userns"
+	done
+	assert_equal "$(cat "/proc/$pid/uid_map")" "$(cat "/proc/$HOLDER/uid_map")"
+	assert_equal "$(grep -c "$MINIRUN_CGROUP_PARENT/uj-new\$" "/proc/$pid/cgroup")" "$(grep -c . "/proc/$pid/cgroup")"
+
+	mr start uj-new
+	wait_for 10 grep -q '^done$' "$MR_TMP/uj-new.stdout"
+	output=$(cat "$MR_TMP/uj-new.stdout")
+	assert_equal "$(iso_field "$output" pid)" 1
+	assert_equal "$(iso_field "$output" hostname)" joined-uts
+	# a sysfs of its own network namespace (owned by the joined user namespace)
+	assert_equal "$(iso_field "$output" net)" lo
+	# the cgroup namespace is rooted at the container's cgroup
+	assert_equal "$(iso_field "$output" cgroup-not-root)" 0
+	assert_equal "$(iso_field "$output" uid_map)" "0 $ISO_UID 65536"
+	assert_equal "$(iso_field "$output" gid_map)" "0 $ISO_UID 65536"
+	assert_equal "$(iso_field "$output" ids)" 0:0
+	assert_equal "$(stat -c %u:%g "$b/out/made")" "$ISO_UID:$ISO_UID"
+	assert_equal "$(ct_status uj-new)" running
+	assert_equal "$(ct_pid uj-new)" "$pid"
+	pid_alive "$pid" || fail "the container's process $pid is gone"
+	assert_equal "$(uname -n)" "$host_name"
+
+	mr kill uj-new KILL
+	wait_for 10 status_is uj-new stopped
+	mr delete uj-new
+	[ ! -e "$MR_ROOT/uj-new" ] || fail "state left behind"
+	pid_gone "$pid" || fail "the container's process $pid is still alive"
+	assert_nothing_left
+}
+
+@test "userns: exec into a container that joined a user namespace by path joins its new namespaces too" {
+	local b=$MR_TMP/b pid t
+	userns_holder
+	iso_bundle "$b" 'exec sleep 60'
+	userns_join "$b"
+	bb_cfg "$b" '.hostname = "joined-exec"'
+	ct_create uj-exec "$b"
+	pid=$(ct_pid uj-exec)
+	mr start uj-exec
+
+	xrun mr exec uj-exec sh -c 'echo pid $$; echo hostname $(hostname); echo init $(cat /proc/1/cmdline | tr "\0" " ")
+		echo uid_map $(cat /proc/self/uid_map); echo ids $(id -u):$(id -g)
+		for t in user mnt uts ipc net pid cgroup; do echo "ns-$t $(stat -L -c %i /proc/self/ns/$t)"; done'
+	assert_status 0
+	[ "$(iso_field "$output" pid)" -gt 1 ] || fail "exec'd process is pid $(iso_field "$output" pid)"
+	assert_equal "$(iso_field "$output" hostname)" joined-exec
+	assert_equal "$(iso_field "$output" init)" "sleep 60"
+	assert_equal "$(iso_field "$output" uid_map)" "0 $ISO_UID 65536"
+	assert_equal "$(iso_field "$output" ids)" 0:0
+	for t in user mnt uts ipc net pid cgroup; do
+		assert_equal "$(iso_field "$output" "ns-$t")" "$(iso_ns_inode "$pid" "$t")"
+	done
+}
+
+@test "userns: joined by path with a new time namespace: timeOffsets apply, the time namespace is owned by it, run waits for the real init" {
+	local b=$MR_TMP/b pid userns host_up inner_up
+	userns_holder
+	userns=$(iso_ns_inode "$HOLDER" user)
+	iso_bundle "$b" 'echo pid $$; echo uptime $(cut -d. -f1 /proc/uptime); cat /proc/self/timens_offsets; touch /out/done; exec sleep 60'
+	userns_join "$b"
+	bb_cfg "$b" '.linux.namespaces += [{"type": "time"}]
+		| .linux.timeOffsets = {"boottime": {"secs": 86400, "nanosecs": 0},
+					"monotonic": {"secs": 3600, "nanosecs": 500}}'
+	host_up=$(cut -d. -f1 /proc/uptime)
+	iso_run_detached uj-time "$b" --pid-file "$MR_TMP/uj.pid"
+	pid=$(ct_pid uj-time)
+	assert_equal "$(cat "$MR_TMP/uj.pid")" "$pid"
+	for t in time pid; do
+		[ "$(iso_ns_inode "$pid" "$t")" != "$(iso_ns_inode "$t")" ] || fail "the $t namespace is the host's"
+		assert_equal "$(ns_owner "$pid" "$t")" "$userns"
+	done
+	wait_for 10 test -e "$b/out/done"
+	output=$(cat "$MR_TMP/uj-time.out")
+	assert_equal "$(iso_field "$output" pid)" 1
+	assert_match "$output" '(^|'$'\n'')monotonic +3600 +500('$'\n''|$)'
+	assert_match "$output" '(^|'$'\n'')boottime +86400 +0('$'\n''|$)'
+	inner_up=$(iso_field "$output" uptime)
+	[ $((inner_up - host_up)) -ge 86395 ] && [ $((inner_up - host_up)) -le 86410 ] ||
+		fail "uptime inside is $inner_up, on the host $host_up: not shifted by ~86400"
+	# exec joins the time namespace too
+	xrun mr exec uj-time sh -c 'stat -L -c "timens %i" /proc/self/ns/time; cat /proc/self/timens_offsets'
+	assert_status 0
+	assert_equal "$(iso_field "$output" timens)" "$(iso_ns_inode "$pid" time)"
+	assert_match "$output" '(^|'$'\n'')boottime +86400 +0('$'\n''|$)'
+	mr delete --force uj-time
+	pid_gone "$pid" || fail "the container's process $pid is still alive"
+
+	# run in the foreground waits for the real init and returns its status
+	iso_bundle "$MR_TMP/c" 'echo pid $$; exit 7'
+	userns_join "$MR_TMP/c"
+	bb_cfg "$MR_TMP/c" '.linux.namespaces += [{"type": "time"}]'
+	iso_run uj-time-run "$MR_TMP/c"
+	assert_status 7
+	assert_equal "$output" "pid 1"
+	[ ! -e "$MR_ROOT/uj-time-run" ] || fail "state left behind"
+}
+
+@test "userns: joined by path without a pid or time namespace of its own: no fork, the init is the process" {
+	local b=$MR_TMP/b
+	userns_holder
+	iso_bundle "$b" 'echo hostname $(hostname); echo pidns $(stat -L -c %i /proc/self/ns/pid); echo pid $$; exec sleep 60'
+	userns_join "$b"
+	# the host's pid namespace is not the joined user namespace's: no new
+	# proc there, bind the host's
+	bb_cfg "$b" '.linux.namespaces |= map(select(.type != "pid")) | .hostname = "no-fork"
+		| .mounts |= map(if .destination == "/proc"
+			then {"destination": "/proc", "type": "bind", "source": "/proc", "options": ["rbind"]} else . end)'
+	iso_run_detached uj-nopid "$b"
+	wait_for 10 grep -q '^pid ' "$MR_TMP/uj-nopid.out"
+	output=$(cat "$MR_TMP/uj-nopid.out")
+	assert_equal "$(iso_field "$output" hostname)" no-fork
+	assert_equal "$(iso_field "$output" pidns)" "$(iso_ns_inode pid)"
+	assert_equal "$(iso_field "$output" pid)" "$(ct_pid uj-nopid)"
+	assert_equal "$(ns_owner "$(ct_pid uj-nopid)" uts)" "$(iso_ns_inode "$HOLDER" user)"
+}
+
+@test "userns: a user namespace path that is not a user namespace is refused (with new namespaces), leaving nothing" {
+	B=$MR_TMP/b
+	iso_bundle "$B" 'echo ran'
+	bb_cfg "$B" '.linux.namespaces += [{"type": "user", "path": $p}]' --arg p "/proc/$$/ns/net"
+	create_fails uj-bad
+	assert_equal "$stderr" "minirun: linux.namespaces[6] (user): /proc/$$/ns/net is not a user namespace"
+}
+
+@test "userns: joined by path, a failure in the forked init (missing executable) leaves nothing" {
+	B=$MR_TMP/b
+	userns_holder
+	iso_bundle "$B" 'echo ran'
+	userns_join "$B"
+	bb_cfg "$B" '.process.args = ["no-such-program"] | .linux.namespaces += [{"type": "time"}]'
+	create_fails uj-fail
+	assert_contains "$stderr" no-such-program
 }

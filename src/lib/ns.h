@@ -1,0 +1,28 @@
+/* The init's namespaces beyond what clone3 made: joining the ones given
+ * by path (user first), the new ones made after joining a user namespace
+ * (so that they are owned by it), and a new time namespace's offsets. */
+#ifndef MINIRUN_NS_H
+#define MINIRUN_NS_H
+
+#include "spec/oci-model.gen.h"
+#include "util/error.h"
+
+/* setns into every linux.namespaces[] that has a path, the user namespace
+ * first (the others may be owned by it). */
+int mr_ns_join_paths(const struct oci_config *cfg, struct mr_error **err);
+
+/* After joining the user namespace `user_path`: become its root (uid and
+ * gid 0) when it maps them, as the init of a new one does. */
+int mr_ns_become_root(const char *user_path, struct mr_error **err);
+
+/* linux.timeOffsets into /proc/self/timens_offsets: the time namespace the
+ * caller's children will enter, which no process may have entered yet. */
+int mr_ns_write_time_offsets(const struct oci_map_time_offset *t, struct mr_error **err);
+
+/* unshare(flags) of the new namespaces, after mr_ns_join_paths joined a user
+ * namespace; linux.timeOffsets are written for a new time namespace. A new
+ * pid or time namespace only takes the caller's children: the caller forks
+ * (see init.c). `user_path` names the joined namespace in errors. */
+int mr_ns_unshare_late(int flags, const struct oci_linux *l, const char *user_path, struct mr_error **err);
+
+#endif
