@@ -211,23 +211,38 @@ cg_assert_lines() {
 # cgroup (removed by cg_teardown): v1 cpuset levels get their parent's cpus
 # and mems, or no process could join them.
 cg_mkdir() {
-	local mp ctl d f rel parent
+	local mp ctl
 	echo "$1" >>"$MR_TMP/.cg-made"
 	while read -r mp ctl; do
+		cg_mkdir_in "$mp" "$ctl" "$1" || return 1
+	done < <(cg_hierarchies)
+}
+
+# cg_mkdir_in MOUNTPOINT CONTROLLERS PATH: one hierarchy, level by level.
+# Test files run in parallel and each one's teardown removes /minirun-test
+# when it is empty: a level that vanishes under us (mkdir of the next one
+# fails with ENOENT) means starting again from the top, a few times.
+cg_mkdir_in() {
+	local mp=$1 ctl=$2 path=$3 d f rel parent try
+	for try in 1 2 3 4 5; do
 		d=$mp
-		rel=${1#/}
+		rel=${path#/}
 		while [ -n "$rel" ]; do
 			parent=$d
 			d=$d/${rel%%/*}
 			[[ $rel == */* ]] && rel=${rel#*/} || rel=
-			mkdir -p "$d" || return 1
+			mkdir "$d" 2>/dev/null || [ -d "$d" ] || continue 2
 			if [ "$ctl" != cgroup2 ] && [[ ,$ctl, == *,cpuset,* ]]; then
 				for f in cpuset.cpus cpuset.mems; do
-					[ -n "$(cat "$d/$f")" ] || cat "$parent/$f" >"$d/$f" || return 1
+					[ -n "$(cat "$d/$f" 2>/dev/null)" ] || cat "$parent/$f" >"$d/$f" 2>/dev/null
+					[ -n "$(cat "$d/$f" 2>/dev/null)" ] || continue 3
 				done
 			fi
 		done
-	done < <(cg_hierarchies)
+		return 0
+	done
+	echo "cg_mkdir: cannot make $path under $mp" >&2
+	return 1
 }
 
 # cg_enter PATH: move this shell ($BASHPID) into cgroup PATH in every
