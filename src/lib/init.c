@@ -232,6 +232,10 @@ _Noreturn void mr_init_main(const struct mr_init_args *a)
 	 * nodes stay charged to the runtime, like the mounts). */
 	if (mr_dev_setup(cfg, a->rootfs, a->new_userns, &err) < 0)
 		fail(a, err);
+	/* Out of the cgroup still: look up the paths to mask, so that their
+	 * dentries and inodes are charged to the runtime as well. */
+	if (a->cgroup)
+		mr_mount_warm_paths(cfg, a->rootfs);
 
 	/* prestart and createRuntime: in the runtime's namespaces, by the
 	 * parent, which first puts us in our cgroup (if we were not born in

@@ -699,6 +699,26 @@ static int readonly_paths(const struct oci_linux *lx, int root_fd, struct mr_err
 	return 0;
 }
 
+void mr_mount_warm_paths(const struct oci_config *cfg, const char *rootfs)
+{
+	const struct oci_linux *lx = cfg->linux;
+	cleanup_close int root_fd = -1;
+
+	if (lx == NULL || lx->masked_paths_len + lx->readonly_paths_len == 0)
+		return;
+	root_fd = open(rootfs, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	for (size_t i = 0; root_fd >= 0 && i < lx->masked_paths_len + lx->readonly_paths_len; i++) {
+		const char *path = i < lx->masked_paths_len ? lx->masked_paths[i]
+							    : lx->readonly_paths[i - lx->masked_paths_len];
+		struct mr_error *ignored = NULL;
+		int fd = mr_path_open_in_root(root_fd, path, O_PATH, &ignored);
+
+		if (fd >= 0)
+			close(fd);
+		mr_error_free(ignored);
+	}
+}
+
 int mr_mount_finalize(const struct oci_config *cfg, struct mr_error **err)
 {
 	cleanup_close int root_fd = open("/", O_PATH | O_DIRECTORY | O_CLOEXEC);

@@ -44,6 +44,13 @@ int mr_dev_setup(const struct oci_config *cfg, const char *rootfs, bool in_usern
  * rootfs on ramfs/initramfs), then chdir("/"). */
 int mr_mount_pivot(const char *rootfs, bool no_pivot, struct mr_error **err);
 
+/* Look up maskedPaths and readonlyPaths in `rootfs` once, so that the
+ * dentries and inodes mr_mount_finalize will mount over exist already:
+ * done before the init enters its cgroup, their memory is charged to the
+ * runtime, not to the container's limit. Errors are for
+ * mr_mount_finalize to report. */
+void mr_mount_warm_paths(const struct oci_config *cfg, const char *rootfs);
+
 /* After pivot: maskedPaths (files: bind of /dev/null, checked to be char
  * 1:3; dirs: a read-only tmpfs), readonlyPaths (bind + remount ro),
  * root.readonly (remount / read-only). Missing paths are skipped. */
