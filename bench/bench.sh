@@ -643,7 +643,7 @@ END {
 				printf "\"%s_cpu\": %s, \"%s_wall\": %s%s", P[p], ratio(med("minirun", P[p], "cpu"), med("crunnocg", P[p], "cpu")), P[p], ratio(med("minirun", P[p], "wall"), med("crunnocg", P[p], "wall")), p < np ? ", " : ""
 			printf "},\n"
 		}
-		printf "  \"notes\": [\"crun ran in one private mount namespace with an empty file over /sys/fs/cgroup/unified/cgroup.controllers (hybrid cgroups workaround); crunnocg is crun --cgroup-manager=disabled in that namespace; crunwrap ran through the per-call unshare+sh wrapper\", \"smallest memory limit that runs: not measured, minirun has no cgroup support yet\"]\n}\n"
+		printf "  \"notes\": [\"crun ran in one private mount namespace with an empty file over /sys/fs/cgroup/unified/cgroup.controllers (hybrid cgroups workaround); crunnocg is crun --cgroup-manager=disabled in that namespace; crunwrap ran through the per-call unshare+sh wrapper\", \"smallest memory limit that runs: not measured by bench.sh, see bench/README.md (the memory floor)\"]\n}\n"
 		exit
 	}
 	printf "## minirun performance budget (DESIGN.md section 6)\n\n"
@@ -677,7 +677,7 @@ END {
 			print line " |"
 		}
 		if (t == 0) {
-			line = "| smallest memory limit that runs | | | | | not measured: minirun has no cgroups yet"
+			line = "| smallest memory limit that runs | | | | | not measured here: bench/README.md, the memory floor"
 			for (e = 1; e <= ne + rnocg; e++) line = line " | "
 			print line " |"
 		}

@@ -208,14 +208,9 @@ _Noreturn void mr_init_main(const struct mr_init_args *a)
 	if (getppid() == 1)
 		_exit(1);
 
-	/* Nothing before the parent has put us in the cgroup and written our
-	 * user namespace maps. */
+	/* Nothing before the parent has written our user namespace maps. */
 	if (mr_sync_expect(a->sync_fd, MR_SYNC_GO, &msg, &err) < 0)
 		_exit(1);
-	if (a->unshare_cgroupns && unshare(CLONE_NEWCGROUP) < 0) {
-		mr_error_sys(&err, errno, "linux.namespaces (cgroup): unshare");
-		fail(a, err);
-	}
 	if (a->new_userns) {
 		if (setresgid(0, 0, 0) < 0 || setresuid(0, 0, 0) < 0) {
 			mr_error_sys(&err, errno, "user namespace: become root");
@@ -246,14 +241,28 @@ _Noreturn void mr_init_main(const struct mr_init_args *a)
 		fail(a, err);
 	}
 	if (mr_mount_prepare_rootfs(cfg, a->rootfs, &err) < 0 ||
-	    mr_mount_all(cfg, a->rootfs, a->idmapped_trees, &err) < 0)
+	    mr_mount_all(cfg, a->rootfs, a->idmapped_trees, a->cgroup, &err) < 0)
 		fail(a, err);
+	/* /dev before the hooks, as runc (and before we enter the cgroup: its
+	 * nodes stay charged to the runtime, like the mounts). */
+	if (mr_dev_setup(cfg, a->rootfs, a->new_userns || userns_path != NULL, &err) < 0)
+		fail(a, err);
+	/* Out of the cgroup still: look up the paths to mask, so that their
+	 * dentries and inodes are charged to the runtime as well. */
+	if (a->cgroup)
+		mr_mount_warm_paths(cfg, a->rootfs);
 
 	/* prestart and createRuntime: in the runtime's namespaces, by the
-	 * parent, which answers with the state JSON the other hooks get. */
+	 * parent, which first puts us in our cgroup (if we were not born in
+	 * it), and answers with the state JSON the other hooks get. */
 	if (mr_sync_send(a->sync_fd, MR_SYNC_HOOKS_RUNTIME, NULL, -1, &err) < 0 ||
 	    mr_sync_expect(a->sync_fd, MR_SYNC_HOOKS_DONE, &msg, &err) < 0)
 		_exit(1);
+	/* A new cgroup namespace is rooted at the cgroup we are in. */
+	if (a->unshare_cgroupns && unshare(CLONE_NEWCGROUP) < 0) {
+		mr_error_sys(&err, errno, "linux.namespaces (cgroup): unshare");
+		fail(a, err);
+	}
 	state_json = strdup(msg.data);
 	if (state_json == NULL)
 		_exit(1);
@@ -262,8 +271,6 @@ _Noreturn void mr_init_main(const struct mr_init_args *a)
 					 "createContainer", state_json, &err) < 0)
 		fail(a, err);
 
-	if (mr_dev_setup(cfg, a->rootfs, a->new_userns || userns_path != NULL, &err) < 0)
-		fail(a, err);
 	if (p && p->has_terminal && p->terminal) {
 		int master = mr_terminal_setup(p, a->rootfs, &err);
 		if (master < 0)

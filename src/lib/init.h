@@ -9,6 +9,8 @@
 
 #include "spec/oci-model.gen.h"
 
+struct mr_cgroup;
+
 struct mr_init_args {
 	const struct oci_config *cfg;
 	const char *rootfs; /* absolute host path */
@@ -20,8 +22,13 @@ struct mr_init_args {
 	bool new_userns;
 	bool no_pivot;
 	bool no_new_keyring;
-	bool unshare_cgroupns; /* v1: make the cgroup namespace once in the cgroup */
+	bool unshare_cgroupns; /* make the cgroup namespace once in the cgroup */
 	int late_ns_flags; /* CLONE_NEW* to unshare after joining the user namespace by path */
+	/* The container's cgroup when we are not in it yet: the parent moves us
+	 * in when we ask for the runtime hooks, after the mounts (so that what
+	 * the kernel allocates for them is not charged to the container). NULL:
+	 * born in it (clone3 CLONE_INTO_CGROUP). */
+	const struct mr_cgroup *cgroup;
 };
 
 _Noreturn void mr_init_main(const struct mr_init_args *a);

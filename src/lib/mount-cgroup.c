@@ -7,7 +7,12 @@
  * namespace (the default spec has one) a new mount shows the namespace's
  * root, i.e. the container's own cgroup; without one it would show the whole
  * host tree, so we bind the container's own cgroup directory instead, as
- * runc does (the init must already be in its cgroups then). */
+ * runc does. On v1, and on v2 with a memory limit, the init enters its
+ * cgroup only after the mounts (so that the kernel objects they make are not
+ * charged to the container's memory limit): until then its new cgroup
+ * namespace does not exist, and the container's directories are bound in
+ * either case, which shows the same tree (a cgroup mount's root is shown
+ * relative to the reader's cgroup namespace). */
 #include <errno.h>
 #include <fcntl.h>
 #include <linux/magic.h>
@@ -18,6 +23,7 @@
 #include <sys/statfs.h>
 #include <unistd.h>
 
+#include "cgroup/cgroup.h"
 #include "mount-internal.h"
 #include "util/cleanup.h"
 #include "util/path.h"
@@ -234,16 +240,20 @@ static char *own_cgroup(const char *controllers)
 	return NULL;
 }
 
-/* Mount one hierarchy on `dst_fd`: a new mount in a cgroup namespace, else
- * a bind of our own cgroup under `host_dir`. */
-static int mount_hierarchy(const struct hierarchy *h, const char *host_dir, bool cgroupns, int root_fd,
-			   const char *dest, int dst_fd, unsigned long flags, struct mr_error **err)
+/* Mount one hierarchy on `dst_fd`: in a cgroup namespace, and in our cgroup
+ * already (cg NULL), a new mount; else a bind of the container's cgroup
+ * under `host_dir` (cg's, or ours when cg is NULL). */
+static int mount_hierarchy(const struct hierarchy *h, const char *host_dir, bool cgroupns,
+			   const struct mr_cgroup *cg, int root_fd, const char *dest, int dst_fd, unsigned long flags,
+			   struct mr_error **err)
 {
+	const char *theirs = cg ? mr_cgroup_path_in(cg, h->name, strcmp(h->fstype, "cgroup2") == 0, h->controllers)
+				: NULL;
 	cleanup_free char *own = NULL;
 	cleanup_free char *source = NULL;
 	cleanup_close int mounted = -1;
 
-	if (cgroupns) {
+	if (cgroupns && cg == NULL) {
 		if (mr_mount_at(h->fstype, dst_fd, h->fstype, flags, *h->controllers ? h->controllers : NULL) == 0)
 			return 0;
 		/* cgroup2 in a user namespace without its own cgroup namespace:
@@ -251,7 +261,8 @@ static int mount_hierarchy(const struct hierarchy *h, const char *host_dir, bool
 		if (strcmp(h->fstype, "cgroup2") != 0 || (errno != EPERM && errno != EBUSY))
 			return mr_error_sys(err, errno, "mount %s %s", h->fstype, h->name);
 	}
-	own = own_cgroup(h->controllers);
+	/* A hierarchy the container is not in: where we are, and stay. */
+	own = theirs ? strdup(theirs) : own_cgroup(h->controllers);
 	if (own == NULL)
 		return mr_error_sys(err, errno, "find our cgroup in the %s hierarchy", h->name);
 	if (asprintf(&source, "%s%s", host_dir, strcmp(own, "/") == 0 ? "" : own) < 0)
@@ -274,8 +285,8 @@ static bool has_cgroup_namespace(const struct oci_config *cfg)
 	return false;
 }
 
-static int mount_v1(bool cgroupns, const char *dest, int root_fd, int dst_fd, unsigned long flags,
-		    struct mr_error **err)
+static int mount_v1(bool cgroupns, const struct mr_cgroup *cg, const char *dest, int root_fd, int dst_fd,
+		    unsigned long flags, struct mr_error **err)
 {
 	const unsigned long tmpfs_flags = MS_NOSUID | MS_NODEV | MS_NOEXEC;
 	struct hierarchy *h = NULL;
@@ -298,7 +309,7 @@ static int mount_v1(bool cgroupns, const char *dest, int root_fd, int dst_fd, un
 
 		if (sub_fd < 0 || asprintf(&host_dir, CGROUP_ROOT "/%s", h[i].name) < 0)
 			goto out;
-		if (mount_hierarchy(&h[i], host_dir, cgroupns, tmp_fd, h[i].name, sub_fd, flags, err) < 0)
+		if (mount_hierarchy(&h[i], host_dir, cgroupns, cg, tmp_fd, h[i].name, sub_fd, flags, err) < 0)
 			goto out;
 		/* "cpu,cpuacct" is also reached as "cpu" and "cpuacct". */
 		if (strchr(h[i].name, ',') != NULL) {
@@ -322,8 +333,8 @@ out:
 	return ret;
 }
 
-int mr_mount_cgroup(const struct oci_config *cfg, const char *dest, int root_fd, int dst_fd, unsigned long flags,
-		    struct mr_error **err)
+int mr_mount_cgroup(const struct oci_config *cfg, const struct mr_cgroup *cg, const char *dest, int root_fd,
+		    int dst_fd, unsigned long flags, struct mr_error **err)
 {
 	struct statfs sfs;
 	bool cgroupns = has_cgroup_namespace(cfg);
@@ -334,7 +345,7 @@ int mr_mount_cgroup(const struct oci_config *cfg, const char *dest, int root_fd,
 	if (sfs.f_type == CGROUP2_SUPER_MAGIC) {
 		struct hierarchy v2 = { .name = "", .fstype = "cgroup2", .controllers = "" };
 
-		return mount_hierarchy(&v2, CGROUP_ROOT, cgroupns, root_fd, dest, dst_fd, flags, err);
+		return mount_hierarchy(&v2, CGROUP_ROOT, cgroupns, cg, root_fd, dest, dst_fd, flags, err);
 	}
-	return mount_v1(cgroupns, dest, root_fd, dst_fd, flags, err);
+	return mount_v1(cgroupns, cg, dest, root_fd, dst_fd, flags, err);
 }

@@ -12,14 +12,19 @@
 #include "spec/oci-model.gen.h"
 #include "util/error.h"
 
+struct mr_cgroup;
+
 /* Before any mount: make the propagation of / in our namespace
  * linux.rootfsPropagation (default rslave, so nothing we mount leaks to the
  * host), then bind the rootfs onto itself so it is a mount point. */
 int mr_mount_prepare_rootfs(const struct oci_config *cfg, const char *rootfs, struct mr_error **err);
 
 /* config.json mounts, in order, below `rootfs` (host path, already a mount
- * point). Creates missing destinations (dirs, or files for file binds). */
-int mr_mount_all(const struct oci_config *cfg, const char *rootfs, int *idmapped_trees, struct mr_error **err);
+ * point). Creates missing destinations (dirs, or files for file binds).
+ * `cg`: the container's cgroup if the init is not in it yet (cgroup mounts
+ * then bind its directories), else NULL. */
+int mr_mount_all(const struct oci_config *cfg, const char *rootfs, int *idmapped_trees, const struct mr_cgroup *cg,
+		 struct mr_error **err);
 
 /* Idmapped mounts (mounts[].uidMappings/gidMappings, "idmap", "ridmap"),
  * made by the parent: the kernel lets only the host's user namespace idmap
@@ -38,6 +43,13 @@ int mr_dev_setup(const struct oci_config *cfg, const char *rootfs, bool in_usern
 /* Make `rootfs` the new / : pivot_root (no_pivot: MS_MOVE + chroot, for a
  * rootfs on ramfs/initramfs), then chdir("/"). */
 int mr_mount_pivot(const char *rootfs, bool no_pivot, struct mr_error **err);
+
+/* Look up maskedPaths and readonlyPaths in `rootfs` once, so that the
+ * dentries and inodes mr_mount_finalize will mount over exist already:
+ * done before the init enters its cgroup, their memory is charged to the
+ * runtime, not to the container's limit. Errors are for
+ * mr_mount_finalize to report. */
+void mr_mount_warm_paths(const struct oci_config *cfg, const char *rootfs);
 
 /* After pivot: maskedPaths (files: bind of /dev/null, checked to be char
  * 1:3; dirs: a read-only tmpfs), readonlyPaths (bind + remount ro),

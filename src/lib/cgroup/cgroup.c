@@ -676,6 +676,18 @@ const char *mr_cgroup_path(const struct mr_cgroup *cg)
 	return cg->path;
 }
 
+const char *mr_cgroup_path_in(const struct mr_cgroup *cg, const char *name, bool v2, const char *controllers)
+{
+	for (size_t i = 0; i < cg->n; i++)
+		if (strcmp(cg->h[i].name, name) == 0)
+			return cg->h[i].path;
+	/* The same hierarchy mounted under another name as well. */
+	for (size_t i = 0; i < cg->n; i++)
+		if (cg->h[i].v2 == v2 && (v2 || same_set(controllers, cg->h[i].controllers)))
+			return cg->h[i].path;
+	return NULL;
+}
+
 void mr_cgroup_set_device_defaults(struct mr_cgroup *cg, bool on)
 {
 	cg->device_defaults = on;

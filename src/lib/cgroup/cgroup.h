@@ -47,6 +47,12 @@ char *mr_cgroup_describe(const struct mr_cgroup *cg);
 enum mr_cgroup_layout mr_cgroup_layout(const struct mr_cgroup *cg);
 const char *mr_cgroup_path(const struct mr_cgroup *cg); /* "/minirun-test/x" */
 
+/* The container's cgroup in the hierarchy mounted at /sys/fs/cgroup/<name>
+ * (v1 "cpu,cpuacct", hybrid "unified", "" on a pure v2 host), found by its
+ * controllers (v1 "cpu,cpuacct", "name=systemd"; v2 "") if no hierarchy
+ * has that name; NULL if it is none of the container's. */
+const char *mr_cgroup_path_in(const struct mr_cgroup *cg, const char *name, bool v2, const char *controllers);
+
 /* Make the cgroup (every v1 hierarchy, and the unified one): an existing
  * one is joined and not owned (delete leaves it). On v2 the controllers the
  * resources need are enabled in the parents' cgroup.subtree_control. */
