@@ -1,8 +1,10 @@
 /* The container's cgroup, on cgroup v1, v2 and hybrid hosts, behind one
- * interface. cgroup.c detects the layout, resolves linux.cgroupsPath and
- * dispatches to the v1 or v2 driver (v1.c, v2.c: a vtable); resources.c
- * converts between the v1 and v2 forms (cpu shares -> weight, ...);
- * ebpf-devices.c builds the v2 device program.
+ * interface. layout.c detects the layout, cgroups-path.c resolves
+ * linux.cgroupsPath, cgroup.c dispatches to the v1 or v2 driver (v1.c,
+ * v2.c: a vtable); dirs.c, procs.c, describe.c, files.c and stats-json.c
+ * are what both drivers share; resources.c converts between the v1 and v2
+ * forms (cpu shares -> weight, ...); ebpf-devices.c builds the v2 device
+ * program.
  *
  * Layouts: pure v2 (cgroup2 at /sys/fs/cgroup), v1 (controllers under
  * /sys/fs/cgroup/<controller>), hybrid (v1 controllers plus cgroup2 at

@@ -1,11 +1,12 @@
-/* Inside the cgroup driver: what cgroup.c shares with v1.c, v2.c and the
- * tests. Not for the rest of the library (use cgroup.h).
+/* Inside the cgroup driver: what the common part shares with v1.c, v2.c
+ * and the tests. Not for the rest of the library (use cgroup.h).
  *
  * A container's cgroup is one directory per mounted hierarchy: on v2 one,
  * on v1 one per controller mount (cpu, memory, ..., name=systemd), on a
- * hybrid host those plus the unified cgroup2 mount. cgroup.c finds the
- * mounts, resolves the path in each and does what is the same everywhere
- * (mkdir/rmdir, cgroup.procs, kill); the vtable does what differs. */
+ * hybrid host those plus the unified cgroup2 mount. The common part finds
+ * the mounts (layout.c), resolves the path in each (cgroups-path.c) and
+ * does what is the same everywhere (dirs.c: mkdir/rmdir; procs.c:
+ * cgroup.procs, kill); cgroup.c hands what differs to the vtable. */
 #ifndef MINIRUN_CGROUP_DRIVER_H
 #define MINIRUN_CGROUP_DRIVER_H
 
