@@ -92,6 +92,8 @@ int mr_cg_v2_pids(const char *dir, const struct oci_linux_resources_pids *p, str
 int mr_cg_v2_io(const char *dir, const struct oci_linux_resources_block_io *b, struct mr_error **err);
 int mr_cg_v2_hugetlb(const char *dir, const struct oci_hugepage_limit *l, size_t n, struct mr_error **err);
 int mr_cg_rdma(const char *dir, const struct oci_map_rdma *rdma, struct mr_error **err); /* same on v1 */
+/* linux.resources.unified: each key a file name <controller>.<name>. */
+int mr_cg_v2_unified(const char *dir, const struct oci_map_string *u, struct mr_error **err);
 int mr_cg_v2_devices(const char *dir, const struct oci_device_cgroup *d, size_t n, bool defaults,
 		     struct mr_error **err);
 /* Enable in every parent's cgroup.subtree_control the controllers it offers. */
@@ -110,12 +112,20 @@ void mr_cg_v2_stats_pids(const char *dir, yajl_gen g);
 void mr_cg_v2_stats_io(const char *dir, yajl_gen g);
 void mr_cg_v2_stats_hugetlb(const char *dir, yajl_gen g);
 
-/* JSON helpers for the stats. */
+/* JSON helpers for the stats (stats-json.c). */
 void mr_cg_json_key(yajl_gen g, const char *key);
 void mr_cg_json_u64(yajl_gen g, const char *key, uint64_t v); /* key NULL: a bare value */
-/* The huge page sizes of this kernel as cgroup files name them ("2MB",
- * "1GB"), NULL-terminated, malloc'ed. */
-char **mr_cg_hugepage_sizes(void);
-void mr_cg_strv_free(char **v);
+/* A memory counter object: limit, usage and max (when not 0), failcnt. */
+void mr_cg_json_usage(yajl_gen g, const char *key, uint64_t limit, uint64_t usage, uint64_t max, uint64_t failcnt);
+/* "raw": the "key value" lines of dir/file as numbers; *cache gets the
+ * value of cache_key (v1 "cache", v2 "file"). */
+void mr_cg_json_raw(yajl_gen g, const char *dir, const char *file, const char *cache_key, uint64_t *cache);
+/* "throttling" from dir's cpu.stat (dir NULL: empty); the throttled time
+ * is time_key times time_scale, in ns. */
+void mr_cg_json_throttling(yajl_gen g, const char *dir, const char *time_key, uint64_t time_scale);
+/* "hugetlb": an object per huge page size of this kernel for which read()
+ * finds the counters in dir (it returns -1 where the size has none). */
+void mr_cg_json_hugetlb(yajl_gen g, const char *dir,
+			int (*read)(const char *dir, const char *size, uint64_t *usage, uint64_t *max, uint64_t *failcnt));
 
 #endif

@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "cgroup/resources.h"
+#include "util/cleanup.h"
 
 void mr_cg_json_key(yajl_gen g, const char *key)
 {
@@ -26,7 +27,7 @@ void mr_cg_json_u64(yajl_gen g, const char *key, uint64_t v)
 	yajl_gen_number(g, num, (size_t)n);
 }
 
-void mr_cg_strv_free(char **v)
+static void strv_free(char **v)
 {
 	if (v == NULL)
 		return;
@@ -35,7 +36,9 @@ void mr_cg_strv_free(char **v)
 	free(v);
 }
 
-char **mr_cg_hugepage_sizes(void)
+/* The huge page sizes of this kernel as cgroup files name them ("2MB",
+ * "1GB"), NULL-terminated. */
+static char **hugepage_sizes(void)
 {
 	DIR *d = opendir("/sys/kernel/mm/hugepages");
 	struct dirent *e;
@@ -93,4 +96,80 @@ char *mr_cgroup_stats_json(const struct mr_cgroup *cg, struct mr_error **err)
 	}
 	yajl_gen_free(g);
 	return out;
+}
+
+/* The members of a memory or hugetlb counter object after "limit"; runc
+ * leaves out a zero usage and max (omitempty), not failcnt. */
+static void counters(yajl_gen g, uint64_t usage, uint64_t max, uint64_t failcnt)
+{
+	if (usage)
+		mr_cg_json_u64(g, "usage", usage);
+	if (max)
+		mr_cg_json_u64(g, "max", max);
+	mr_cg_json_u64(g, "failcnt", failcnt);
+}
+
+void mr_cg_json_usage(yajl_gen g, const char *key, uint64_t limit, uint64_t usage, uint64_t max, uint64_t failcnt)
+{
+	mr_cg_json_key(g, key);
+	yajl_gen_map_open(g);
+	mr_cg_json_u64(g, "limit", limit);
+	counters(g, usage, max, failcnt);
+	yajl_gen_map_close(g);
+}
+
+void mr_cg_json_raw(yajl_gen g, const char *dir, const char *file, const char *cache_key, uint64_t *cache)
+{
+	cleanup_free char *s = mr_cg_read(dir, file);
+	char *save = NULL;
+
+	mr_cg_json_key(g, "raw");
+	yajl_gen_map_open(g);
+	for (char *line = s ? strtok_r(s, "\n", &save) : NULL; line; line = strtok_r(NULL, "\n", &save)) {
+		char *sp = strchr(line, ' ');
+		uint64_t v;
+		if (sp == NULL)
+			continue;
+		*sp = '\0';
+		v = strtoull(sp + 1, NULL, 10);
+		mr_cg_json_u64(g, line, v);
+		if (strcmp(line, cache_key) == 0)
+			*cache = v;
+	}
+	yajl_gen_map_close(g);
+}
+
+void mr_cg_json_throttling(yajl_gen g, const char *dir, const char *time_key, uint64_t time_scale)
+{
+	uint64_t v;
+
+	mr_cg_json_key(g, "throttling");
+	yajl_gen_map_open(g);
+	if (dir && mr_cg_read_key(dir, "cpu.stat", "nr_periods", &v) == 0 && v)
+		mr_cg_json_u64(g, "periods", v);
+	if (dir && mr_cg_read_key(dir, "cpu.stat", "nr_throttled", &v) == 0 && v)
+		mr_cg_json_u64(g, "throttledPeriods", v);
+	if (dir && mr_cg_read_key(dir, "cpu.stat", time_key, &v) == 0 && v)
+		mr_cg_json_u64(g, "throttledTime", v * time_scale);
+	yajl_gen_map_close(g);
+}
+
+void mr_cg_json_hugetlb(yajl_gen g, const char *dir,
+			int (*read)(const char *dir, const char *size, uint64_t *usage, uint64_t *max, uint64_t *failcnt))
+{
+	char **sizes = hugepage_sizes();
+
+	mr_cg_json_key(g, "hugetlb");
+	yajl_gen_map_open(g);
+	for (char **s = sizes; s && *s; s++) {
+		uint64_t usage = 0, max = 0, failcnt = 0;
+		if (read(dir, *s, &usage, &max, &failcnt) < 0)
+			continue;
+		mr_cg_json_key(g, *s);
+		yajl_gen_map_open(g);
+		counters(g, usage, max, failcnt);
+		yajl_gen_map_close(g);
+	}
+	yajl_gen_map_close(g);
+	strv_free(sizes);
 }
