@@ -36,32 +36,37 @@ static int make_dirs(struct mr_cg_hier *h, struct mr_error **err)
 static int make_dirs_once(struct mr_cg_hier *h, struct mr_error **err)
 {
 	size_t mlen = strlen(h->mount);
-	cleanup_free char *dir = strdup(h->dir);
+	cleanup_free char *dir = NULL;
 	int created = 0;
 
+	/* Mostly the parents are there already: one mkdir, and the walk from
+	 * the top only when one is missing. */
+	if (mkdir(h->dir, 0755) == 0) {
+		h->created = 1;
+		return 0;
+	}
+	if (errno == EEXIST) {
+		h->created = 0;
+		return 0;
+	}
+	if (errno != ENOENT)
+		return mr_error_sys(err, errno, "cgroup: mkdir %s", h->dir);
+	dir = strdup(h->dir);
 	if (dir == NULL)
 		return mr_error_sys(err, ENOMEM, "cgroup");
-	for (char *p = dir + mlen + 1; p; p = strchr(p + 1, '/')) {
-		char saved = *p;
-		*p = '\0';
-		if (strlen(dir) > mlen) {
-			if (mkdir(dir, 0755) == 0)
-				created++;
-			else if (errno == EEXIST)
-				created = 0; /* something we did not make lies under it */
-			else
-				return mr_error_sys(err, errno, "cgroup: mkdir %s", dir);
-		}
-		*p = saved;
-		if (saved == '\0')
+	for (char *p = strchr(dir + mlen + 1, '/');; p = strchr(p + 1, '/')) {
+		if (p)
+			*p = '\0';
+		if (mkdir(dir, 0755) == 0)
+			created++;
+		else if (errno == EEXIST)
+			created = 0; /* something we did not make lies under it */
+		else
+			return mr_error_sys(err, errno, "cgroup: mkdir %s", dir);
+		if (p == NULL)
 			break;
+		*p = '/';
 	}
-	if (mkdir(dir, 0755) == 0)
-		created++;
-	else if (errno == EEXIST)
-		created = 0;
-	else
-		return mr_error_sys(err, errno, "cgroup: mkdir %s", dir);
 	h->created = created;
 	return 0;
 }
@@ -69,9 +74,16 @@ static int make_dirs_once(struct mr_cg_hier *h, struct mr_error **err)
 /* Remove dir and what the container made below it (sub-cgroups). */
 static int remove_tree(const char *dir)
 {
-	DIR *d = opendir(dir);
+	DIR *d;
 	struct dirent *e;
 
+	/* Mostly it has no sub-cgroups and no process left: then rmdir is
+	 * all; EBUSY says there are, or that one is still counted. */
+	if (rmdir(dir) == 0 || errno == ENOENT)
+		return 0;
+	if (errno != EBUSY)
+		return -1;
+	d = opendir(dir);
 	if (d == NULL)
 		return errno == ENOENT ? 0 : -1;
 	while ((e = readdir(d)) != NULL) {

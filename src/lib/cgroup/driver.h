@@ -73,6 +73,10 @@ bool mr_cg_v2_has(const char *dir, const char *controller);
  * <file>: <strerror>", `what` naming the resource
  * ("linux.resources.memory.limit"). */
 int mr_cg_write(const char *dir, const char *file, const char *value, const char *what, struct mr_error **err);
+/* The same in two steps, for several values in a row to one file: an fd
+ * open for writing (the caller closes it), then one write per value. */
+int mr_cg_open_write(const char *dir, const char *file, const char *what, struct mr_error **err);
+int mr_cg_write_fd(int fd, const char *file, const char *value, const char *what, struct mr_error **err);
 int mr_cg_writef(const char *dir, const char *file, const char *what, struct mr_error **err, const char *fmt, ...)
 	__attribute__((format(printf, 5, 6)));
 char *mr_cg_read(const char *dir, const char *file); /* malloc'ed, NULL + errno */

@@ -23,12 +23,10 @@ int mr_cg_join_path(char *buf, size_t size, const char *dir, const char *file)
 	return 0;
 }
 
-int mr_cg_write(const char *dir, const char *file, const char *value, const char *what, struct mr_error **err)
+int mr_cg_open_write(const char *dir, const char *file, const char *what, struct mr_error **err)
 {
 	char path[PATH_MAX];
-	cleanup_close int fd = -1;
-	size_t len = strlen(value);
-	ssize_t n;
+	int fd;
 
 	if (mr_cg_join_path(path, sizeof(path), dir, file) < 0)
 		return mr_error_sys(err, errno, "%s: %s", what, file);
@@ -37,13 +35,29 @@ int mr_cg_write(const char *dir, const char *file, const char *value, const char
 	fd = open(path, O_WRONLY | O_CLOEXEC);
 	if (fd < 0)
 		return mr_error_sys(err, errno, "%s: open %s", what, file);
+	return fd;
+}
+
+int mr_cg_write_fd(int fd, const char *file, const char *value, const char *what, struct mr_error **err)
+{
+	size_t len = strlen(value);
 	/* One write: cgroup files take a value per write(2). */
-	n = write(fd, value, len);
+	ssize_t n = write(fd, value, len);
+
 	if (n < 0)
 		return mr_error_sys(err, errno, "%s: write \"%s\" to %s", what, value, file);
 	if ((size_t)n != len)
 		return mr_error_set(err, 0, "%s: write \"%s\" to %s: short write", what, value, file);
 	return 0;
+}
+
+int mr_cg_write(const char *dir, const char *file, const char *value, const char *what, struct mr_error **err)
+{
+	cleanup_close int fd = mr_cg_open_write(dir, file, what, err);
+
+	if (fd < 0)
+		return -1;
+	return mr_cg_write_fd(fd, file, value, what, err);
 }
 
 int mr_cg_writef(const char *dir, const char *file, const char *what, struct mr_error **err, const char *fmt, ...)

@@ -142,7 +142,12 @@ int mr_cgroup_kill_all(const struct mr_cgroup *cg, int sig, struct mr_error **er
 		return was_frozen == 1 ? cg->drv->freeze(cg, false, err) : 0;
 	}
 	/* Otherwise as runc: freeze so that no new process escapes the list,
-	 * signal each, thaw. */
+	 * signal each, thaw. An empty cgroup (delete of a stopped container)
+	 * has no process to fork another: nothing to freeze or signal. */
+	pids = mr_cgroup_pids(cg, &n, NULL);
+	if (pids && n == 0)
+		return was_frozen == 1 && sig == SIGKILL ? cg->drv->freeze(cg, false, err) : 0;
+	pids = (free(pids), NULL);
 	if (was_frozen == 0) {
 		if (cg->drv->freeze(cg, true, err) < 0)
 			return -1;

@@ -177,37 +177,63 @@ static bool cpu_set(const struct oci_linux_resources_cpu *c)
 		     c->has_realtime_period || c->has_realtime_runtime);
 }
 
+static bool cpuset_empty(const char *v)
+{
+	return *v == '\0' || *v == '\n';
+}
+
+/* Fill one of cpuset.cpus, cpuset.mems at every empty level of h->path
+ * from its parent, top down. `above` is what the level above holds, once
+ * known: a level create just made holds nothing (or, below a parent with
+ * cgroup.clone_children, that same value), so it is written, not read. */
+static int cpuset_fill_file(const struct mr_cg_hier *h, const char *file, struct mr_error **err)
+{
+	cleanup_free char *dir = strdup(h->dir), *above = NULL;
+	size_t mlen = strlen(h->mount);
+	int levels = 0, level = 0;
+
+	if (dir == NULL)
+		return mr_error_sys(err, ENOMEM, "cgroup");
+	for (const char *c = dir + mlen; *c; c++)
+		levels += *c == '/';
+	for (char *p = strchr(dir + mlen + 1, '/');; p = strchr(p + 1, '/')) {
+		cleanup_free char *cur = NULL;
+		if (p)
+			*p = '\0';
+		level++;
+		if (level > levels - h->created && above) {
+			if (!cpuset_empty(above) && mr_cg_write(dir, file, above, "cgroup: cpuset", err) < 0)
+				return -1;
+		} else if ((cur = mr_cg_read(dir, file)) == NULL) {
+			above = (free(above), NULL);
+		} else if (!cpuset_empty(cur)) {
+			free(above);
+			above = cur;
+			cur = NULL;
+		} else {
+			if (above == NULL) {
+				char *slash = strrchr(dir, '/');
+				*slash = '\0';
+				above = mr_cg_read(dir, file);
+				*slash = '/';
+			}
+			if (above && !cpuset_empty(above) && mr_cg_write(dir, file, above, "cgroup: cpuset", err) < 0)
+				return -1;
+		}
+		if (p == NULL)
+			break;
+		*p = '/';
+	}
+	return 0;
+}
+
 /* A new v1 cpuset cgroup starts with no cpus and no mems, and a process
  * cannot join it then (ENOSPC): fill every empty level from its parent,
  * top down, as runc's cpuset ensureParent. */
 static int cpuset_fill(const struct mr_cg_hier *h, struct mr_error **err)
 {
-	cleanup_free char *dir = strdup(h->dir);
-	size_t mlen = strlen(h->mount);
-
-	if (dir == NULL)
-		return mr_error_sys(err, ENOMEM, "cgroup");
-	for (char *p = strchr(dir + mlen + 1, '/');; p = strchr(p + 1, '/')) {
-		char saved = p ? *p : '\0';
-		if (p)
-			*p = '\0';
-		for (int i = 0; i < 2; i++) {
-			const char *file = i == 0 ? "cpuset.cpus" : "cpuset.mems";
-			cleanup_free char *cur = mr_cg_read(dir, file), *parent = NULL;
-			char *slash;
-			if (cur == NULL || (*cur && *cur != '\n'))
-				continue;
-			slash = strrchr(dir, '/');
-			*slash = '\0';
-			parent = mr_cg_read(dir, file);
-			*slash = '/';
-			if (parent && *parent && *parent != '\n' && mr_cg_write(dir, file, parent, "cgroup: cpuset", err) < 0)
-				return -1;
-		}
-		if (p == NULL)
-			break;
-		*p = saved;
-	}
+	if (cpuset_fill_file(h, "cpuset.cpus", err) < 0 || cpuset_fill_file(h, "cpuset.mems", err) < 0)
+		return -1;
 	return 0;
 }
 
@@ -314,6 +340,7 @@ static int v1_devices(const char *dir, const struct oci_device_cgroup *d, size_t
 		      struct mr_error **err)
 {
 	cleanup_free struct mr_cg_dev_rule *rules = NULL;
+	cleanup_close int deny = -1, allow = -1;
 	size_t len = 0;
 
 	if (mr_cg_dev_rules(d, n, defaults, &rules, &len, err) < 0)
@@ -323,13 +350,23 @@ static int v1_devices(const char *dir, const struct oci_device_cgroup *d, size_t
 	 * An update closes access for the moment between this write and
 	 * the allow rules; runc's emulator avoids that by writing only the
 	 * difference. */
-	if (mr_cg_write(dir, "devices.deny", "a", R "devices", err) < 0)
+	deny = mr_cg_open_write(dir, "devices.deny", R "devices", err);
+	if (deny < 0 || mr_cg_write_fd(deny, "devices.deny", "a", R "devices", err) < 0)
 		return -1;
-	/* In order: the kernel keeps v1's own "later rule wins" list. */
+	/* In order: the kernel keeps v1's own "later rule wins" list. Each
+	 * file is opened once and takes a rule per write(2). */
 	for (size_t i = 0; i < len; i++) {
+		const char *file = rules[i].allow ? "devices.allow" : "devices.deny";
+		int *fd = rules[i].allow ? &allow : &deny;
 		char buf[64];
+		/* A deny-all before any allow is the "a" just written (the
+		 * default config starts with one). */
+		if (!rules[i].allow && rules[i].type == 'a' && allow < 0)
+			continue;
 		mr_cg_dev_rule_v1(&rules[i], buf, sizeof(buf));
-		if (mr_cg_write(dir, rules[i].allow ? "devices.allow" : "devices.deny", buf, R "devices", err) < 0)
+		if (*fd < 0 && (*fd = mr_cg_open_write(dir, file, R "devices", err)) < 0)
+			return -1;
+		if (mr_cg_write_fd(*fd, file, buf, R "devices", err) < 0)
 			return -1;
 	}
 	return 0;
