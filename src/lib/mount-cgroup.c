@@ -15,6 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mount.h>
+#include <sys/stat.h>
 #include <sys/statfs.h>
 #include <unistd.h>
 
@@ -294,9 +295,21 @@ static int mount_v1(bool cgroupns, const char *dest, int root_fd, int dst_fd, un
 		goto out;
 	for (size_t i = 0; i < n; i++) {
 		cleanup_free char *host_dir = NULL;
-		cleanup_close int sub_fd = mr_path_mkdir_in_root(tmp_fd, h[i].name, 0755, false, err);
+		cleanup_close int sub_fd = -1;
 
-		if (sub_fd < 0 || asprintf(&host_dir, CGROUP_ROOT "/%s", h[i].name) < 0)
+		/* The tmpfs was mounted just now in our own mount namespace and
+		 * only we have written to it: a new name needs no guarded
+		 * resolution (the name has no '/'). One that is there already
+		 * (a symlink made for an earlier "a,b") goes the careful way. */
+		if (mkdirat(tmp_fd, h[i].name, 0755) == 0)
+			sub_fd = openat(tmp_fd, h[i].name, O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+		else if (errno == EEXIST && (sub_fd = mr_path_mkdir_in_root(tmp_fd, h[i].name, 0755, false, err)) < 0)
+			goto out;
+		if (sub_fd < 0) {
+			mr_error_sys(err, errno, "create %s in the rootfs", h[i].name);
+			goto out;
+		}
+		if (asprintf(&host_dir, CGROUP_ROOT "/%s", h[i].name) < 0)
 			goto out;
 		if (mount_hierarchy(&h[i], host_dir, cgroupns, tmp_fd, h[i].name, sub_fd, flags, err) < 0)
 			goto out;
