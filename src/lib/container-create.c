@@ -277,6 +277,7 @@ static int spawn_init(struct create *c, struct mr_error **err)
 			.no_pivot = c->o->no_pivot,
 			.no_new_keyring = c->o->no_new_keyring,
 			.unshare_cgroupns = unshare_cgroupns,
+			.cg = c->cg,
 		};
 		close(c->sync[0]);
 		mr_init_main(&ia);

@@ -231,7 +231,7 @@ _Noreturn void mr_init_main(const struct mr_init_args *a)
 		fail(a, err);
 	}
 	if (mr_mount_prepare_rootfs(cfg, a->rootfs, &err) < 0 ||
-	    mr_mount_all(cfg, a->rootfs, a->idmapped_trees, &err) < 0)
+	    mr_mount_all(cfg, a->rootfs, a->idmapped_trees, a->cg, &err) < 0)
 		fail(a, err);
 
 	/* prestart and createRuntime: in the runtime's namespaces, by the

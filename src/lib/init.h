@@ -9,6 +9,8 @@
 
 #include "spec/oci-model.gen.h"
 
+struct mr_cgroup;
+
 struct mr_init_args {
 	const struct oci_config *cfg;
 	const char *rootfs; /* absolute host path */
@@ -21,6 +23,7 @@ struct mr_init_args {
 	bool no_pivot;
 	bool no_new_keyring;
 	bool unshare_cgroupns; /* v1: make the cgroup namespace once in the cgroup */
+	const struct mr_cgroup *cg; /* the parent's: the host's hierarchies for a cgroup mount */
 };
 
 _Noreturn void mr_init_main(const struct mr_init_args *a);

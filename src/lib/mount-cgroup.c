@@ -19,6 +19,7 @@
 #include <sys/statfs.h>
 #include <unistd.h>
 
+#include "cgroup/cgroup.h"
 #include "mount-internal.h"
 #include "util/cleanup.h"
 #include "util/path.h"
@@ -212,6 +213,33 @@ oom:
 	return mr_error_sys(err, ENOMEM, "host cgroup hierarchies");
 }
 
+/* The same list from what the parent found in mountinfo before the clone
+ * (mr_cgroup_open): our mount namespace is a copy of its. */
+static int known_hierarchies(const struct mr_cgroup *cg, struct hierarchy **out, size_t *n, struct mr_error **err)
+{
+	size_t len = mr_cgroup_hierarchy_count(cg);
+	struct hierarchy *h = calloc(len + 1, sizeof(*h));
+
+	if (h == NULL)
+		return mr_error_sys(err, ENOMEM, "host cgroup hierarchies");
+	for (size_t i = 0; i < len; i++) {
+		const char *name, *controllers;
+		bool v2;
+
+		mr_cgroup_hierarchy(cg, i, &name, &v2, &controllers);
+		h[i].name = strdup(name);
+		h[i].fstype = strdup(v2 ? "cgroup2" : "cgroup");
+		h[i].controllers = strdup(v2 ? "" : controllers);
+		if (!h[i].name || !h[i].fstype || !h[i].controllers) {
+			hierarchies_free(h, i + 1);
+			return mr_error_sys(err, ENOMEM, "host cgroup hierarchies");
+		}
+	}
+	*out = h;
+	*n = len;
+	return 0;
+}
+
 /* Our cgroup in the hierarchy /proc/self/cgroup lists as `controllers`
  * ("" for v2). */
 static char *own_cgroup(const char *controllers)
@@ -275,8 +303,8 @@ static bool has_cgroup_namespace(const struct oci_config *cfg)
 	return false;
 }
 
-static int mount_v1(bool cgroupns, const char *dest, int root_fd, int dst_fd, unsigned long flags,
-		    struct mr_error **err)
+static int mount_v1(const struct mr_cgroup *cg, bool cgroupns, const char *dest, int root_fd, int dst_fd,
+		    unsigned long flags, struct mr_error **err)
 {
 	const unsigned long tmpfs_flags = MS_NOSUID | MS_NODEV | MS_NOEXEC;
 	struct hierarchy *h = NULL;
@@ -284,7 +312,7 @@ static int mount_v1(bool cgroupns, const char *dest, int root_fd, int dst_fd, un
 	size_t n = 0;
 	int ret = -1;
 
-	if (host_hierarchies(&h, &n, err) < 0)
+	if ((cg && mr_cgroup_hierarchy_count(cg) ? known_hierarchies(cg, &h, &n, err) : host_hierarchies(&h, &n, err)) < 0)
 		return -1;
 	if (mr_mount_at("tmpfs", dst_fd, "tmpfs", tmpfs_flags, "mode=755") < 0) {
 		mr_error_sys(err, errno, "mount tmpfs");
@@ -335,8 +363,8 @@ out:
 	return ret;
 }
 
-int mr_mount_cgroup(const struct oci_config *cfg, const char *dest, int root_fd, int dst_fd, unsigned long flags,
-		    struct mr_error **err)
+int mr_mount_cgroup(const struct oci_config *cfg, const struct mr_cgroup *cg, const char *dest, int root_fd, int dst_fd,
+		    unsigned long flags, struct mr_error **err)
 {
 	struct statfs sfs;
 	bool cgroupns = has_cgroup_namespace(cfg);
@@ -349,5 +377,5 @@ int mr_mount_cgroup(const struct oci_config *cfg, const char *dest, int root_fd,
 
 		return mount_hierarchy(&v2, CGROUP_ROOT, cgroupns, root_fd, dest, dst_fd, flags, err);
 	}
-	return mount_v1(cgroupns, dest, root_fd, dst_fd, flags, err);
+	return mount_v1(cg, cgroupns, dest, root_fd, dst_fd, flags, err);
 }

@@ -8,6 +8,8 @@
 #include "spec/oci-model.gen.h"
 #include "util/error.h"
 
+struct mr_cgroup;
+
 /* mount(2) with the target given as the fd `dst_fd` ("/proc/self/fd/N"). */
 int mr_mount_at(const char *source, int dst_fd, const char *type, unsigned long flags, const char *data);
 
@@ -26,8 +28,8 @@ int mr_mount_copy_up(int from, int to, struct mr_error **err);
 /* type "cgroup": on a cgroup v2 host a cgroup2 mount; on a v1 (hybrid) host
  * a tmpfs with one mount per host hierarchy (and "unified"). Without a
  * cgroup namespace, binds of our own cgroup in each hierarchy instead. */
-int mr_mount_cgroup(const struct oci_config *cfg, const char *dest, int root_fd, int dst_fd, unsigned long flags,
-		    struct mr_error **err);
+int mr_mount_cgroup(const struct oci_config *cfg, const struct mr_cgroup *cg, const char *dest, int root_fd, int dst_fd,
+		    unsigned long flags, struct mr_error **err);
 
 /* The mount point holding `path` (malloc'ed) and whether it is shared. */
 int mr_mountinfo_parent(const char *path, char **mount_point, bool *shared, struct mr_error **err);

@@ -424,7 +424,7 @@ static bool ordinary_directory(int root_fd, const char *dest)
 }
 
 static int mount_one(const struct oci_config *cfg, const struct oci_mount *m, int idmapped_tree, int root_fd,
-		     struct mr_error **err)
+		     const struct mr_cgroup *cg, struct mr_error **err)
 {
 	struct mount_opts o = { 0 }, fs_opts;
 	cleanup_close int dst_fd = -1;
@@ -489,7 +489,7 @@ static int mount_one(const struct oci_config *cfg, const struct oci_mount *m, in
 	if (bind)
 		ret = mount_bind(cfg, m, &o, idmapped_tree, root_fd, dst_fd, &mounted, err);
 	else if (strcmp(m->type, "cgroup") == 0)
-		ret = mr_mount_cgroup(cfg, m->destination, root_fd, dst_fd, o.flags, err);
+		ret = mr_mount_cgroup(cfg, cg, m->destination, root_fd, dst_fd, o.flags, err);
 	else
 		ret = mount_fs(m, &fs_opts, root_fd, dst_fd, &mounted, err);
 	if (ret < 0 || (!o.has_rattr && !o.n_propagation && copy_from < 0))
@@ -504,7 +504,8 @@ out:
 	return ret;
 }
 
-int mr_mount_all(const struct oci_config *cfg, const char *rootfs, int *idmapped_trees, struct mr_error **err)
+int mr_mount_all(const struct oci_config *cfg, const char *rootfs, int *idmapped_trees, const struct mr_cgroup *cg,
+		 struct mr_error **err)
 {
 	cleanup_close int root_fd = open(rootfs, O_PATH | O_DIRECTORY | O_CLOEXEC);
 
@@ -519,7 +520,7 @@ int mr_mount_all(const struct oci_config *cfg, const char *rootfs, int *idmapped
 		int tree = idmapped_trees ? idmapped_trees[i] : -1;
 		if (idmapped_trees)
 			idmapped_trees[i] = -1;
-		if (mount_one(cfg, m, tree, root_fd, err) < 0)
+		if (mount_one(cfg, m, tree, root_fd, cg, err) < 0)
 			return mr_error_prefix(err, "mounts[%zu] (%s)", i, m->destination);
 	}
 	return 0;

@@ -12,14 +12,19 @@
 #include "spec/oci-model.gen.h"
 #include "util/error.h"
 
+struct mr_cgroup;
+
 /* Before any mount: make the propagation of / in our namespace
  * linux.rootfsPropagation (default rslave, so nothing we mount leaks to the
  * host), then bind the rootfs onto itself so it is a mount point. */
 int mr_mount_prepare_rootfs(const struct oci_config *cfg, const char *rootfs, struct mr_error **err);
 
 /* config.json mounts, in order, below `rootfs` (host path, already a mount
- * point). Creates missing destinations (dirs, or files for file binds). */
-int mr_mount_all(const struct oci_config *cfg, const char *rootfs, int *idmapped_trees, struct mr_error **err);
+ * point). Creates missing destinations (dirs, or files for file binds). A
+ * mount of type cgroup shows the hierarchies `cg` knows of (NULL: read
+ * them from /proc/self/mountinfo). */
+int mr_mount_all(const struct oci_config *cfg, const char *rootfs, int *idmapped_trees, const struct mr_cgroup *cg,
+		 struct mr_error **err);
 
 /* Idmapped mounts (mounts[].uidMappings/gidMappings, "idmap", "ridmap"),
  * made by the parent: the kernel lets only the host's user namespace idmap

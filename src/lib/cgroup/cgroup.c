@@ -55,6 +55,18 @@ void mr_cgroup_set_device_defaults(struct mr_cgroup *cg, bool on)
 	cg->device_defaults = on;
 }
 
+size_t mr_cgroup_hierarchy_count(const struct mr_cgroup *cg)
+{
+	return cg->layout == MR_CGROUP_V2 ? 0 : cg->n;
+}
+
+void mr_cgroup_hierarchy(const struct mr_cgroup *cg, size_t i, const char **name, bool *v2, const char **controllers)
+{
+	*name = cg->h[i].name;
+	*v2 = cg->h[i].v2;
+	*controllers = cg->h[i].controllers;
+}
+
 int mr_cgroup_apply(struct mr_cgroup *cg, const struct oci_linux_resources *r, struct mr_error **err)
 {
 	static const struct oci_linux_resources none;

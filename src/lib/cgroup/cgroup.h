@@ -103,4 +103,13 @@ bool mr_cgroup_owned(const struct mr_cgroup *cg);
  * devices (null, zero, full, random, urandom, tty, ptmx, pts; default on). */
 void mr_cgroup_set_device_defaults(struct mr_cgroup *cg, bool on);
 
+/* The hierarchies of a v1 or hybrid host as mr_cgroup_open found them under
+ * /sys/fs/cgroup (0 on a pure v2 host), for a container's own cgroup mount
+ * to show the same ones without reading /proc/self/mountinfo again: the
+ * i-th one's directory name ("cpu,cpuacct", "unified"), whether it is
+ * cgroup2, and its v1 controllers as mount data ("cpu,cpuacct",
+ * "name=systemd"; "" for cgroup2). */
+size_t mr_cgroup_hierarchy_count(const struct mr_cgroup *cg);
+void mr_cgroup_hierarchy(const struct mr_cgroup *cg, size_t i, const char **name, bool *v2, const char **controllers);
+
 #endif
