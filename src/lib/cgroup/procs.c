@@ -124,6 +124,22 @@ pid_t *mr_cgroup_pids(const struct mr_cgroup *cg, size_t *n, struct mr_error **e
 	return v;
 }
 
+/* No process in the cgroup nor below it, told by one file: v2's
+ * cgroup.events "populated 0", or v1's pids.current 0 (the pids controller
+ * charges every task of the subtree until it is reaped). false when that
+ * is not known; then the listing tells. */
+static bool surely_empty(const struct mr_cgroup *cg)
+{
+	const struct mr_cg_hier *h = cg->layout == MR_CGROUP_V2 ? mr_cg_unified(cg) : mr_cg_v1(cg, "pids");
+	uint64_t v = 1;
+
+	if (h == NULL)
+		return false;
+	if (cg->layout == MR_CGROUP_V2)
+		return mr_cg_read_key(h->dir, "cgroup.events", "populated", &v) == 0 && v == 0;
+	return mr_cg_read_u64(h->dir, "pids.current", &v) == 0 && v == 0;
+}
+
 int mr_cgroup_kill_all(const struct mr_cgroup *cg, int sig, struct mr_error **err)
 {
 	const struct mr_cg_hier *u = mr_cg_unified(cg);
@@ -144,8 +160,7 @@ int mr_cgroup_kill_all(const struct mr_cgroup *cg, int sig, struct mr_error **er
 	/* Otherwise as runc: freeze so that no new process escapes the list,
 	 * signal each, thaw. An empty cgroup (delete of a stopped container)
 	 * has no process to fork another: nothing to freeze or signal. */
-	pids = mr_cgroup_pids(cg, &n, NULL);
-	if (pids && n == 0)
+	if (surely_empty(cg) || ((pids = mr_cgroup_pids(cg, &n, NULL)) != NULL && n == 0))
 		return was_frozen == 1 && sig == SIGKILL ? cg->drv->freeze(cg, false, err) : 0;
 	pids = (free(pids), NULL);
 	if (was_frozen == 0) {
