@@ -74,17 +74,25 @@ int mr_cg_normalize_path(const char *cgroups_path, const char *id, char **out, b
 	return 0;
 }
 
+char *mr_cg_concat(const char *a, const char *b)
+{
+	size_t la = strlen(a), lb = strlen(b);
+	char *s = malloc(la + lb + 1);
+
+	if (s) {
+		memcpy(s, a, la);
+		memcpy(s + la, b, lb + 1);
+	}
+	return s;
+}
+
 int mr_cg_set_hier_path(struct mr_cg_hier *h, const char *path)
 {
 	free(h->path);
 	free(h->dir);
 	h->path = strdup(path);
-	h->dir = NULL;
-	if (h->path == NULL || asprintf(&h->dir, "%s%s", h->mount, path) < 0) {
-		h->dir = NULL;
-		return -1;
-	}
-	return 0;
+	h->dir = h->path ? mr_cg_concat(h->mount, path) : NULL;
+	return h->dir ? 0 : -1;
 }
 
 /* The path cgroup.h reports: the v2 one, else the first v1 one. */

@@ -120,10 +120,8 @@ static int load_v2_entry(struct mr_cgroup *cg, const char *name, char *tok)
 	h->name = strdup(strcmp(name, "/") == 0 ? "" : name);
 	h->controllers = strdup(controllers);
 	if (h->name == NULL || h->controllers == NULL ||
-	    asprintf(&h->mount, MR_CGROUP_ROOT "%s%s", *h->name ? "/" : "", h->name) < 0) {
-		h->mount = NULL;
+	    (h->mount = *h->name ? mr_cg_concat(MR_CGROUP_ROOT "/", h->name) : strdup(MR_CGROUP_ROOT)) == NULL)
 		return -1;
-	}
 	return mr_cg_set_hier_path(h, path ? path : cg->path);
 }
 

@@ -23,6 +23,9 @@ char *mr_cg_own_cgroup(const struct mr_cg_hier *h);
 int mr_cg_place(struct mr_cgroup *cg, const char *norm, bool relative, struct mr_error **err);
 /* h->path = path, h->dir = mount + path. -1 on ENOMEM. */
 int mr_cg_set_hier_path(struct mr_cg_hier *h, const char *path);
+/* a followed by b, malloc'ed (NULL on ENOMEM): asprintf's work without
+ * its format parsing, for the paths every verb builds per hierarchy. */
+char *mr_cg_concat(const char *a, const char *b);
 
 /* files.c: "dir/file" into buf; -1 with ENAMETOOLONG if it does not fit. */
 int mr_cg_join_path(char *buf, size_t size, const char *dir, const char *file);
