@@ -240,29 +240,6 @@ static int known_hierarchies(const struct mr_cgroup *cg, struct hierarchy **out,
 	return 0;
 }
 
-/* Our cgroup in the hierarchy /proc/self/cgroup lists as `controllers`
- * ("" for v2). */
-static char *own_cgroup(const char *controllers)
-{
-	cleanup_fclose FILE *f = fopen("/proc/self/cgroup", "re");
-	cleanup_free char *line = NULL;
-	size_t cap = 0;
-
-	if (f == NULL)
-		return NULL;
-	while (getline(&line, &cap, f) > 0) {
-		char *p = line, *ctl;
-
-		line[strcspn(line, "\n")] = '\0';
-		if (strsep(&p, ":") == NULL || (ctl = strsep(&p, ":")) == NULL || p == NULL)
-			continue;
-		if (strcmp(ctl, controllers) == 0)
-			return strdup(p);
-	}
-	errno = ENOENT;
-	return NULL;
-}
-
 /* Mount one hierarchy on `dst_fd`: a new mount in a cgroup namespace, else
  * a bind of our own cgroup under `host_dir`. */
 static int mount_hierarchy(const struct hierarchy *h, const char *host_dir, bool cgroupns, int root_fd,
@@ -280,7 +257,7 @@ static int mount_hierarchy(const struct hierarchy *h, const char *host_dir, bool
 		if (strcmp(h->fstype, "cgroup2") != 0 || (errno != EPERM && errno != EBUSY))
 			return mr_error_sys(err, errno, "mount %s %s", h->fstype, h->name);
 	}
-	own = own_cgroup(h->controllers);
+	own = mr_cgroup_own(strcmp(h->fstype, "cgroup2") == 0 ? NULL : h->controllers);
 	if (own == NULL)
 		return mr_error_sys(err, errno, "find our cgroup in the %s hierarchy", h->name);
 	if (asprintf(&source, "%s%s", host_dir, strcmp(own, "/") == 0 ? "" : own) < 0)

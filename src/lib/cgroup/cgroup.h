@@ -103,6 +103,11 @@ bool mr_cgroup_owned(const struct mr_cgroup *cg);
  * devices (null, zero, full, random, urandom, tty, ptmx, pts; default on). */
 void mr_cgroup_set_device_defaults(struct mr_cgroup *cg, bool on);
 
+/* This process's own cgroup (from /proc/self/cgroup) in the v1 hierarchy
+ * of `controllers` ("cpu,cpuacct", "name=systemd": as a set), or with NULL
+ * in the cgroup2 one. malloc'ed; NULL and errno ENOENT when there is none. */
+char *mr_cgroup_own(const char *controllers);
+
 /* The hierarchies of a v1 or hybrid host as mr_cgroup_open found them under
  * /sys/fs/cgroup (0 on a pure v2 host), for a container's own cgroup mount
  * to show the same ones without reading /proc/self/mountinfo again: the

@@ -117,7 +117,7 @@ int mr_cg_place(struct mr_cgroup *cg, const char *norm, bool relative, struct mr
 		if (relative) {
 			/* Relative to our own cgroup in each hierarchy, as runc:
 			 * they may differ from one hierarchy to the next. */
-			own = mr_cg_own_cgroup(h);
+			own = mr_cgroup_own(h->v2 ? NULL : h->controllers);
 			if (own == NULL)
 				return mr_error_sys(err, errno, "linux.cgroupsPath: our own cgroup in the %s hierarchy",
 						    *h->name ? h->name : "cgroup2");

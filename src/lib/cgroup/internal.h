@@ -14,9 +14,6 @@
 int mr_cg_detect(struct mr_cgroup *cg, struct mr_error **err);
 /* Frees what a hierarchy holds (not h itself). */
 void mr_cg_hier_clear(struct mr_cg_hier *h);
-/* Our own cgroup in hierarchy h, from /proc/self/cgroup (malloc'ed; NULL
- * + errno). */
-char *mr_cg_own_cgroup(const struct mr_cg_hier *h);
 
 /* cgroups-path.c: the container's path in every hierarchy from the
  * normalized cgroupsPath (mr_cg_normalize_path), and cg->path. */

@@ -164,7 +164,7 @@ int mr_cg_detect(struct mr_cgroup *cg, struct mr_error **err)
 	return 0;
 }
 
-char *mr_cg_own_cgroup(const struct mr_cg_hier *h)
+char *mr_cgroup_own(const char *controllers)
 {
 	cleanup_fclose FILE *f = fopen("/proc/self/cgroup", "re");
 	cleanup_free char *line = NULL;
@@ -177,7 +177,7 @@ char *mr_cg_own_cgroup(const struct mr_cg_hier *h)
 		line[strcspn(line, "\n")] = '\0';
 		if (strsep(&p, ":") == NULL || (ctl = strsep(&p, ":")) == NULL || p == NULL)
 			continue;
-		if (h->v2 ? *ctl == '\0' : (*ctl && same_set(ctl, h->controllers)))
+		if (controllers == NULL ? *ctl == '\0' : (*ctl && same_set(ctl, controllers)))
 			return strdup(p);
 	}
 	errno = ENOENT;
