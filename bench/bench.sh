@@ -48,7 +48,7 @@ Options:
                       wrapper" (crun is still measured, in one namespace)
       --no-crun-nocgroups
                       skip the extra column "crun --cgroup-manager=disabled"
-                      (crun without its cgroup work, like minirun today)
+                      (crun without its cgroup work)
       --minirun PATH  the minirun binary (default: $top/minirun)
       --tmpdir DIR    where to make the temp dir that holds the bundle and
                       the runtimes' --root state dirs (default /dev/shm if
@@ -450,8 +450,9 @@ EOF
 chmod 0755 "$T/crun-hybridfix.sh"
 
 # crunnocg: crun --cgroup-manager=disabled, in the same namespace as crun:
-# crun minus its cgroup work, a like-for-like reference while minirun has no
-# cgroups. crunwrap: crun through the per-call wrapper, what clients pay.
+# crun minus its cgroup work (all three runtimes make cgroups; this shows
+# what they cost crun). crunwrap: crun through the per-call wrapper, what
+# clients pay.
 RTS=(runc crun minirun)
 [ "$NOCG" = 1 ] && RTS+=(crunnocg)
 [ "$WRAP" = 1 ] && [ "$CRUN_FIX" = 1 ] && RTS+=(crunwrap)
@@ -686,7 +687,7 @@ END {
 	printf "- Peak RSS: the largest ru_maxrss among the processes of the `run` tree (the biggest single process, not a sum).\n"
 	printf "- crun ran in ONE private mount namespace with an empty file over /sys/fs/cgroup/unified/cgroup.controllers (the hybrid-cgroups workaround), bind-mounted once: no wrapper cost.\n"
 	for (e = 1; e <= ne; e++) {
-		if (X[e] == "crunnocg") printf "- crun, no cgroups: crun --cgroup-manager=disabled in that namespace; runc and crun make cgroups for their containers, minirun does not yet.\n"
+		if (X[e] == "crunnocg") printf "- crun, no cgroups: crun --cgroup-manager=disabled in that namespace; runc, crun and minirun all make cgroups for their containers, so this column shows what crun pays for its cgroups.\n"
 		if (X[e] == "crunwrap") printf "- crun via per-call wrapper: every call through unshare -m + sh + mount --bind, as podman/containerd were set up (notes/clients.md 1.4).\n"
 	}
 }' "${files[@]}"

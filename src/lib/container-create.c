@@ -162,6 +162,11 @@ static int make_record(struct create *c, struct mr_error **err)
 	c->rec->owner = strdup("");
 	c->rec->pid_namespace = pidns != NULL && pidns->path == NULL;
 	c->rec->has_pid_namespace = true;
+	/* start and delete parse the saved config only for these */
+	c->rec->poststart_hooks = c->cfg->hooks && c->cfg->hooks->poststart_len;
+	c->rec->has_poststart_hooks = true;
+	c->rec->poststop_hooks = c->cfg->hooks && c->cfg->hooks->poststop_len;
+	c->rec->has_poststop_hooks = true;
 	if (!c->rec->oci_version || !c->rec->id || !c->rec->bundle || !c->rec->rootfs || !c->rec->created ||
 	    !c->rec->owner)
 		return mr_error_set(err, ENOMEM, "out of memory");
@@ -309,7 +314,8 @@ static int spawn_init(struct create *c, struct mr_error **err)
 			.no_new_keyring = c->o->no_new_keyring,
 			.unshare_cgroupns = unshare_cgroupns,
 			.late_ns_flags = late_ns,
-			.cgroup = c->cgroup_pending ? c->cg : NULL,
+			.cg = c->cg,
+			.cgroup_pending = c->cgroup_pending,
 		};
 		close(c->sync[0]);
 		mr_init_main(&ia);

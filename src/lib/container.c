@@ -70,6 +70,14 @@ static struct oci_config *load_config(const struct mr_loaded *l, struct mr_error
 	return mr_state_read_config(&l->dir, err);
 }
 
+/* The record says whether the config has hooks of a kind (records of
+ * earlier builds do not: then it may). Parsing the config is most of the
+ * user-space CPU of start and delete. */
+static bool may_have_hooks(bool has_flag, bool flag)
+{
+	return !has_flag || flag;
+}
+
 int mr_container_open_init(const struct mr_record *r, struct mr_error **err)
 {
 	bool zombie;
@@ -126,8 +134,7 @@ int mr_container_start(const struct mr_context *ctx, const char *id, struct mr_e
 			     mr_status_name(l.status));
 		goto out;
 	}
-	cfg = load_config(&l, err);
-	if (cfg == NULL)
+	if (may_have_hooks(l.rec->has_poststart_hooks, l.rec->poststart_hooks) && (cfg = load_config(&l, err)) == NULL)
 		goto out;
 	fifo = openat(l.dir.dir_fd, MR_FIFO_NAME, O_WRONLY | O_NONBLOCK | O_CLOEXEC);
 	if (fifo < 0) {
@@ -149,7 +156,7 @@ int mr_container_start(const struct mr_context *ctx, const char *id, struct mr_e
 	if (wait_exec(fifo, err) < 0)
 		goto out;
 	ret = 0;
-	if (cfg->hooks && cfg->hooks->poststart_len) {
+	if (cfg && cfg->hooks && cfg->hooks->poststart_len) {
 		cleanup_free char *state = mr_record_state_json(l.rec, MR_STATUS_RUNNING, err);
 		ret = state ? mr_hooks_run(cfg->hooks->poststart, cfg->hooks->poststart_len, "poststart", state, err)
 			    : -1;
@@ -277,7 +284,8 @@ static void wait_gone(const struct mr_record *r)
  * either way. */
 static int destroy(struct mr_loaded *l, const struct mr_context *ctx, struct mr_error **err)
 {
-	struct oci_config *cfg = load_config(l, NULL);
+	struct oci_config *cfg =
+		may_have_hooks(l->rec->has_poststop_hooks, l->rec->poststop_hooks) ? load_config(l, NULL) : NULL;
 	int ret = 0;
 
 	if (l->cg && mr_cgroup_destroy(l->cg, err) < 0)

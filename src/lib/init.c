@@ -241,7 +241,7 @@ _Noreturn void mr_init_main(const struct mr_init_args *a)
 		fail(a, err);
 	}
 	if (mr_mount_prepare_rootfs(cfg, a->rootfs, &err) < 0 ||
-	    mr_mount_all(cfg, a->rootfs, a->idmapped_trees, a->cgroup, &err) < 0)
+	    mr_mount_all(cfg, a->rootfs, a->idmapped_trees, a->cg, a->cgroup_pending, &err) < 0)
 		fail(a, err);
 	/* /dev before the hooks, as runc (and before we enter the cgroup: its
 	 * nodes stay charged to the runtime, like the mounts). */
@@ -249,7 +249,7 @@ _Noreturn void mr_init_main(const struct mr_init_args *a)
 		fail(a, err);
 	/* Out of the cgroup still: look up the paths to mask, so that their
 	 * dentries and inodes are charged to the runtime as well. */
-	if (a->cgroup)
+	if (a->cgroup_pending)
 		mr_mount_warm_paths(cfg, a->rootfs);
 
 	/* prestart and createRuntime: in the runtime's namespaces, by the

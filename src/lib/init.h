@@ -24,11 +24,12 @@ struct mr_init_args {
 	bool no_new_keyring;
 	bool unshare_cgroupns; /* make the cgroup namespace once in the cgroup */
 	int late_ns_flags; /* CLONE_NEW* to unshare after joining the user namespace by path */
-	/* The container's cgroup when we are not in it yet: the parent moves us
-	 * in when we ask for the runtime hooks, after the mounts (so that what
-	 * the kernel allocates for them is not charged to the container). NULL:
-	 * born in it (clone3 CLONE_INTO_CGROUP). */
-	const struct mr_cgroup *cgroup;
+	const struct mr_cgroup *cg; /* the parent's: the host's hierarchies for a cgroup mount */
+	/* We are not in cg yet: the parent moves us in when we ask for the
+	 * runtime hooks, after the mounts (so that what the kernel allocates
+	 * for them is not charged to the container). false: born in it
+	 * (clone3 CLONE_INTO_CGROUP). */
+	bool cgroup_pending;
 };
 
 _Noreturn void mr_init_main(const struct mr_init_args *a);

@@ -20,6 +20,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mount.h>
+#include <sys/stat.h>
 #include <sys/statfs.h>
 #include <unistd.h>
 
@@ -217,43 +218,48 @@ oom:
 	return mr_error_sys(err, ENOMEM, "host cgroup hierarchies");
 }
 
-/* Our cgroup in the hierarchy /proc/self/cgroup lists as `controllers`
- * ("" for v2). */
-static char *own_cgroup(const char *controllers)
+/* The same list from what the parent found in mountinfo before the clone
+ * (mr_cgroup_open): our mount namespace is a copy of its. */
+static int known_hierarchies(const struct mr_cgroup *cg, struct hierarchy **out, size_t *n, struct mr_error **err)
 {
-	cleanup_fclose FILE *f = fopen("/proc/self/cgroup", "re");
-	cleanup_free char *line = NULL;
-	size_t cap = 0;
+	size_t len = mr_cgroup_hierarchy_count(cg);
+	struct hierarchy *h = calloc(len + 1, sizeof(*h));
 
-	if (f == NULL)
-		return NULL;
-	while (getline(&line, &cap, f) > 0) {
-		char *p = line, *ctl;
+	if (h == NULL)
+		return mr_error_sys(err, ENOMEM, "host cgroup hierarchies");
+	for (size_t i = 0; i < len; i++) {
+		const char *name, *controllers;
+		bool v2;
 
-		line[strcspn(line, "\n")] = '\0';
-		if (strsep(&p, ":") == NULL || (ctl = strsep(&p, ":")) == NULL || p == NULL)
-			continue;
-		if (strcmp(ctl, controllers) == 0)
-			return strdup(p);
+		mr_cgroup_hierarchy(cg, i, &name, &v2, &controllers);
+		h[i].name = strdup(name);
+		h[i].fstype = strdup(v2 ? "cgroup2" : "cgroup");
+		h[i].controllers = strdup(v2 ? "" : controllers);
+		if (!h[i].name || !h[i].fstype || !h[i].controllers) {
+			hierarchies_free(h, i + 1);
+			return mr_error_sys(err, ENOMEM, "host cgroup hierarchies");
+		}
 	}
-	errno = ENOENT;
-	return NULL;
+	*out = h;
+	*n = len;
+	return 0;
 }
 
 /* Mount one hierarchy on `dst_fd`: in a cgroup namespace, and in our cgroup
- * already (cg NULL), a new mount; else a bind of the container's cgroup
- * under `host_dir` (cg's, or ours when cg is NULL). */
+ * already (`pending` NULL), a new mount; else a bind of the container's
+ * cgroup under `host_dir` (pending's, or ours when pending is NULL). */
 static int mount_hierarchy(const struct hierarchy *h, const char *host_dir, bool cgroupns,
-			   const struct mr_cgroup *cg, int root_fd, const char *dest, int dst_fd, unsigned long flags,
+			   const struct mr_cgroup *pending, int root_fd, const char *dest, int dst_fd, unsigned long flags,
 			   struct mr_error **err)
 {
-	const char *theirs = cg ? mr_cgroup_path_in(cg, h->name, strcmp(h->fstype, "cgroup2") == 0, h->controllers)
-				: NULL;
+	const char *theirs = pending ? mr_cgroup_path_in(pending, h->name, strcmp(h->fstype, "cgroup2") == 0,
+							 h->controllers)
+				     : NULL;
 	cleanup_free char *own = NULL;
 	cleanup_free char *source = NULL;
 	cleanup_close int mounted = -1;
 
-	if (cgroupns && cg == NULL) {
+	if (cgroupns && pending == NULL) {
 		if (mr_mount_at(h->fstype, dst_fd, h->fstype, flags, *h->controllers ? h->controllers : NULL) == 0)
 			return 0;
 		/* cgroup2 in a user namespace without its own cgroup namespace:
@@ -262,7 +268,7 @@ static int mount_hierarchy(const struct hierarchy *h, const char *host_dir, bool
 			return mr_error_sys(err, errno, "mount %s %s", h->fstype, h->name);
 	}
 	/* A hierarchy the container is not in: where we are, and stay. */
-	own = theirs ? strdup(theirs) : own_cgroup(h->controllers);
+	own = theirs ? strdup(theirs) : mr_cgroup_own(strcmp(h->fstype, "cgroup2") == 0 ? NULL : h->controllers);
 	if (own == NULL)
 		return mr_error_sys(err, errno, "find our cgroup in the %s hierarchy", h->name);
 	if (asprintf(&source, "%s%s", host_dir, strcmp(own, "/") == 0 ? "" : own) < 0)
@@ -285,7 +291,7 @@ static bool has_cgroup_namespace(const struct oci_config *cfg)
 	return false;
 }
 
-static int mount_v1(bool cgroupns, const struct mr_cgroup *cg, const char *dest, int root_fd, int dst_fd,
+static int mount_v1(const struct mr_cgroup *cg, bool cg_pending, bool cgroupns, const char *dest, int root_fd, int dst_fd,
 		    unsigned long flags, struct mr_error **err)
 {
 	const unsigned long tmpfs_flags = MS_NOSUID | MS_NODEV | MS_NOEXEC;
@@ -294,7 +300,7 @@ static int mount_v1(bool cgroupns, const struct mr_cgroup *cg, const char *dest,
 	size_t n = 0;
 	int ret = -1;
 
-	if (host_hierarchies(&h, &n, err) < 0)
+	if ((cg && mr_cgroup_hierarchy_count(cg) ? known_hierarchies(cg, &h, &n, err) : host_hierarchies(&h, &n, err)) < 0)
 		return -1;
 	if (mr_mount_at("tmpfs", dst_fd, "tmpfs", tmpfs_flags, "mode=755") < 0) {
 		mr_error_sys(err, errno, "mount tmpfs");
@@ -305,11 +311,24 @@ static int mount_v1(bool cgroupns, const struct mr_cgroup *cg, const char *dest,
 		goto out;
 	for (size_t i = 0; i < n; i++) {
 		cleanup_free char *host_dir = NULL;
-		cleanup_close int sub_fd = mr_path_mkdir_in_root(tmp_fd, h[i].name, 0755, false, err);
+		cleanup_close int sub_fd = -1;
 
-		if (sub_fd < 0 || asprintf(&host_dir, CGROUP_ROOT "/%s", h[i].name) < 0)
+		/* The tmpfs was mounted just now in our own mount namespace and
+		 * only we have written to it: a new name needs no guarded
+		 * resolution (the name has no '/'). One that is there already
+		 * (a symlink made for an earlier "a,b") goes the careful way. */
+		if (mkdirat(tmp_fd, h[i].name, 0755) == 0)
+			sub_fd = openat(tmp_fd, h[i].name, O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+		else if (errno == EEXIST && (sub_fd = mr_path_mkdir_in_root(tmp_fd, h[i].name, 0755, false, err)) < 0)
 			goto out;
-		if (mount_hierarchy(&h[i], host_dir, cgroupns, cg, tmp_fd, h[i].name, sub_fd, flags, err) < 0)
+		if (sub_fd < 0) {
+			mr_error_sys(err, errno, "create %s in the rootfs", h[i].name);
+			goto out;
+		}
+		if (asprintf(&host_dir, CGROUP_ROOT "/%s", h[i].name) < 0)
+			goto out;
+		if (mount_hierarchy(&h[i], host_dir, cgroupns, cg_pending ? cg : NULL, tmp_fd, h[i].name, sub_fd, flags,
+				    err) < 0)
 			goto out;
 		/* "cpu,cpuacct" is also reached as "cpu" and "cpuacct". */
 		if (strchr(h[i].name, ',') != NULL) {
@@ -333,8 +352,8 @@ out:
 	return ret;
 }
 
-int mr_mount_cgroup(const struct oci_config *cfg, const struct mr_cgroup *cg, const char *dest, int root_fd,
-		    int dst_fd, unsigned long flags, struct mr_error **err)
+int mr_mount_cgroup(const struct oci_config *cfg, const struct mr_cgroup *cg, bool cg_pending, const char *dest,
+		    int root_fd, int dst_fd, unsigned long flags, struct mr_error **err)
 {
 	struct statfs sfs;
 	bool cgroupns = has_cgroup_namespace(cfg);
@@ -345,7 +364,7 @@ int mr_mount_cgroup(const struct oci_config *cfg, const struct mr_cgroup *cg, co
 	if (sfs.f_type == CGROUP2_SUPER_MAGIC) {
 		struct hierarchy v2 = { .name = "", .fstype = "cgroup2", .controllers = "" };
 
-		return mount_hierarchy(&v2, CGROUP_ROOT, cgroupns, cg, root_fd, dest, dst_fd, flags, err);
+		return mount_hierarchy(&v2, CGROUP_ROOT, cgroupns, cg_pending ? cg : NULL, root_fd, dest, dst_fd, flags, err);
 	}
-	return mount_v1(cgroupns, cg, dest, root_fd, dst_fd, flags, err);
+	return mount_v1(cg, cg_pending, cgroupns, dest, root_fd, dst_fd, flags, err);
 }

@@ -28,9 +28,9 @@ int mr_mount_copy_up(int from, int to, struct mr_error **err);
 /* type "cgroup": on a cgroup v2 host a cgroup2 mount; on a v1 (hybrid) host
  * a tmpfs with one mount per host hierarchy (and "unified"). Without a
  * cgroup namespace, binds of our own cgroup in each hierarchy instead; and
- * binds of cg's when cg is given (the init is not in it yet). */
-int mr_mount_cgroup(const struct oci_config *cfg, const struct mr_cgroup *cg, const char *dest, int root_fd,
-		    int dst_fd, unsigned long flags, struct mr_error **err);
+ * binds of cg's when cg_pending (the init is not in it yet). */
+int mr_mount_cgroup(const struct oci_config *cfg, const struct mr_cgroup *cg, bool cg_pending, const char *dest,
+		    int root_fd, int dst_fd, unsigned long flags, struct mr_error **err);
 
 /* The mount point holding `path` (malloc'ed) and whether it is shared. */
 int mr_mountinfo_parent(const char *path, char **mount_point, bool *shared, struct mr_error **err);

@@ -423,8 +423,8 @@ static bool ordinary_directory(int root_fd, const char *dest)
 	return ok;
 }
 
-static int mount_one(const struct oci_config *cfg, const struct mr_cgroup *cg, const struct oci_mount *m,
-		     int idmapped_tree, int root_fd, struct mr_error **err)
+static int mount_one(const struct oci_config *cfg, const struct oci_mount *m, int idmapped_tree, int root_fd,
+		     const struct mr_cgroup *cg, bool cg_pending, struct mr_error **err)
 {
 	struct mount_opts o = { 0 }, fs_opts;
 	cleanup_close int dst_fd = -1;
@@ -489,7 +489,7 @@ static int mount_one(const struct oci_config *cfg, const struct mr_cgroup *cg, c
 	if (bind)
 		ret = mount_bind(cfg, m, &o, idmapped_tree, root_fd, dst_fd, &mounted, err);
 	else if (strcmp(m->type, "cgroup") == 0)
-		ret = mr_mount_cgroup(cfg, cg, m->destination, root_fd, dst_fd, o.flags, err);
+		ret = mr_mount_cgroup(cfg, cg, cg_pending, m->destination, root_fd, dst_fd, o.flags, err);
 	else
 		ret = mount_fs(m, &fs_opts, root_fd, dst_fd, &mounted, err);
 	if (ret < 0 || (!o.has_rattr && !o.n_propagation && copy_from < 0))
@@ -505,7 +505,7 @@ out:
 }
 
 int mr_mount_all(const struct oci_config *cfg, const char *rootfs, int *idmapped_trees, const struct mr_cgroup *cg,
-		 struct mr_error **err)
+		 bool cg_pending, struct mr_error **err)
 {
 	cleanup_close int root_fd = open(rootfs, O_PATH | O_DIRECTORY | O_CLOEXEC);
 
@@ -520,7 +520,7 @@ int mr_mount_all(const struct oci_config *cfg, const char *rootfs, int *idmapped
 		int tree = idmapped_trees ? idmapped_trees[i] : -1;
 		if (idmapped_trees)
 			idmapped_trees[i] = -1;
-		if (mount_one(cfg, cg, m, tree, root_fd, err) < 0)
+		if (mount_one(cfg, m, tree, root_fd, cg, cg_pending, err) < 0)
 			return mr_error_prefix(err, "mounts[%zu] (%s)", i, m->destination);
 	}
 	return 0;

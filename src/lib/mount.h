@@ -20,11 +20,12 @@ struct mr_cgroup;
 int mr_mount_prepare_rootfs(const struct oci_config *cfg, const char *rootfs, struct mr_error **err);
 
 /* config.json mounts, in order, below `rootfs` (host path, already a mount
- * point). Creates missing destinations (dirs, or files for file binds).
- * `cg`: the container's cgroup if the init is not in it yet (cgroup mounts
- * then bind its directories), else NULL. */
+ * point). Creates missing destinations (dirs, or files for file binds). A
+ * mount of type cgroup shows the hierarchies `cg` knows of (NULL: read
+ * them from /proc/self/mountinfo); with `cg_pending` (the init is not in
+ * cg yet) it binds cg's directories. */
 int mr_mount_all(const struct oci_config *cfg, const char *rootfs, int *idmapped_trees, const struct mr_cgroup *cg,
-		 struct mr_error **err);
+		 bool cg_pending, struct mr_error **err);
 
 /* Idmapped mounts (mounts[].uidMappings/gidMappings, "idmap", "ridmap"),
  * made by the parent: the kernel lets only the host's user namespace idmap

@@ -1,8 +1,10 @@
 /* The container's cgroup, on cgroup v1, v2 and hybrid hosts, behind one
- * interface. cgroup.c detects the layout, resolves linux.cgroupsPath and
- * dispatches to the v1 or v2 driver (v1.c, v2.c: a vtable); resources.c
- * converts between the v1 and v2 forms (cpu shares -> weight, ...);
- * ebpf-devices.c builds the v2 device program.
+ * interface. layout.c detects the layout, cgroups-path.c resolves
+ * linux.cgroupsPath, cgroup.c dispatches to the v1 or v2 driver (v1.c,
+ * v2.c: a vtable); dirs.c, procs.c, describe.c, files.c and stats-json.c
+ * are what both drivers share; resources.c converts between the v1 and v2
+ * forms (cpu shares -> weight, ...); ebpf-devices.c builds the v2 device
+ * program.
  *
  * Layouts: pure v2 (cgroup2 at /sys/fs/cgroup), v1 (controllers under
  * /sys/fs/cgroup/<controller>), hybrid (v1 controllers plus cgroup2 at
@@ -106,5 +108,19 @@ bool mr_cgroup_owned(const struct mr_cgroup *cg);
 /* Whether the device rules add the default allow list for the standard
  * devices (null, zero, full, random, urandom, tty, ptmx, pts; default on). */
 void mr_cgroup_set_device_defaults(struct mr_cgroup *cg, bool on);
+
+/* This process's own cgroup (from /proc/self/cgroup) in the v1 hierarchy
+ * of `controllers` ("cpu,cpuacct", "name=systemd": as a set), or with NULL
+ * in the cgroup2 one. malloc'ed; NULL and errno ENOENT when there is none. */
+char *mr_cgroup_own(const char *controllers);
+
+/* The hierarchies of a v1 or hybrid host as mr_cgroup_open found them under
+ * /sys/fs/cgroup (0 on a pure v2 host), for a container's own cgroup mount
+ * to show the same ones without reading /proc/self/mountinfo again: the
+ * i-th one's directory name ("cpu,cpuacct", "unified"), whether it is
+ * cgroup2, and its v1 controllers as mount data ("cpu,cpuacct",
+ * "name=systemd"; "" for cgroup2). */
+size_t mr_cgroup_hierarchy_count(const struct mr_cgroup *cg);
+void mr_cgroup_hierarchy(const struct mr_cgroup *cg, size_t i, const char **name, bool *v2, const char **controllers);
 
 #endif

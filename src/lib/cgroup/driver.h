@@ -1,11 +1,12 @@
-/* Inside the cgroup driver: what cgroup.c shares with v1.c, v2.c and the
- * tests. Not for the rest of the library (use cgroup.h).
+/* Inside the cgroup driver: what the common part shares with v1.c, v2.c
+ * and the tests. Not for the rest of the library (use cgroup.h).
  *
  * A container's cgroup is one directory per mounted hierarchy: on v2 one,
  * on v1 one per controller mount (cpu, memory, ..., name=systemd), on a
- * hybrid host those plus the unified cgroup2 mount. cgroup.c finds the
- * mounts, resolves the path in each and does what is the same everywhere
- * (mkdir/rmdir, cgroup.procs, kill); the vtable does what differs. */
+ * hybrid host those plus the unified cgroup2 mount. The common part finds
+ * the mounts (layout.c), resolves the path in each (cgroups-path.c) and
+ * does what is the same everywhere (dirs.c: mkdir/rmdir; procs.c:
+ * cgroup.procs, kill); cgroup.c hands what differs to the vtable. */
 #ifndef MINIRUN_CGROUP_DRIVER_H
 #define MINIRUN_CGROUP_DRIVER_H
 
@@ -72,6 +73,10 @@ bool mr_cg_v2_has(const char *dir, const char *controller);
  * <file>: <strerror>", `what` naming the resource
  * ("linux.resources.memory.limit"). */
 int mr_cg_write(const char *dir, const char *file, const char *value, const char *what, struct mr_error **err);
+/* The same in two steps, for several values in a row to one file: an fd
+ * open for writing (the caller closes it), then one write per value. */
+int mr_cg_open_write(const char *dir, const char *file, const char *what, struct mr_error **err);
+int mr_cg_write_fd(int fd, const char *file, const char *value, const char *what, struct mr_error **err);
 int mr_cg_writef(const char *dir, const char *file, const char *what, struct mr_error **err, const char *fmt, ...)
 	__attribute__((format(printf, 5, 6)));
 char *mr_cg_read(const char *dir, const char *file); /* malloc'ed, NULL + errno */
@@ -91,6 +96,8 @@ int mr_cg_v2_pids(const char *dir, const struct oci_linux_resources_pids *p, str
 int mr_cg_v2_io(const char *dir, const struct oci_linux_resources_block_io *b, struct mr_error **err);
 int mr_cg_v2_hugetlb(const char *dir, const struct oci_hugepage_limit *l, size_t n, struct mr_error **err);
 int mr_cg_rdma(const char *dir, const struct oci_map_rdma *rdma, struct mr_error **err); /* same on v1 */
+/* linux.resources.unified: each key a file name <controller>.<name>. */
+int mr_cg_v2_unified(const char *dir, const struct oci_map_string *u, struct mr_error **err);
 int mr_cg_v2_devices(const char *dir, const struct oci_device_cgroup *d, size_t n, bool defaults,
 		     struct mr_error **err);
 /* Enable in every parent's cgroup.subtree_control the controllers it offers. */
@@ -109,12 +116,20 @@ void mr_cg_v2_stats_pids(const char *dir, yajl_gen g);
 void mr_cg_v2_stats_io(const char *dir, yajl_gen g);
 void mr_cg_v2_stats_hugetlb(const char *dir, yajl_gen g);
 
-/* JSON helpers for the stats. */
+/* JSON helpers for the stats (stats-json.c). */
 void mr_cg_json_key(yajl_gen g, const char *key);
 void mr_cg_json_u64(yajl_gen g, const char *key, uint64_t v); /* key NULL: a bare value */
-/* The huge page sizes of this kernel as cgroup files name them ("2MB",
- * "1GB"), NULL-terminated, malloc'ed. */
-char **mr_cg_hugepage_sizes(void);
-void mr_cg_strv_free(char **v);
+/* A memory counter object: limit, usage and max (when not 0), failcnt. */
+void mr_cg_json_usage(yajl_gen g, const char *key, uint64_t limit, uint64_t usage, uint64_t max, uint64_t failcnt);
+/* "raw": the "key value" lines of dir/file as numbers; *cache gets the
+ * value of cache_key (v1 "cache", v2 "file"). */
+void mr_cg_json_raw(yajl_gen g, const char *dir, const char *file, const char *cache_key, uint64_t *cache);
+/* "throttling" from dir's cpu.stat (dir NULL: empty); the throttled time
+ * is time_key times time_scale, in ns. */
+void mr_cg_json_throttling(yajl_gen g, const char *dir, const char *time_key, uint64_t time_scale);
+/* "hugetlb": an object per huge page size of this kernel for which read()
+ * finds the counters in dir (it returns -1 where the size has none). */
+void mr_cg_json_hugetlb(yajl_gen g, const char *dir,
+			int (*read)(const char *dir, const char *size, uint64_t *usage, uint64_t *max, uint64_t *failcnt));
 
 #endif

@@ -48,6 +48,18 @@ static int missing(const char *what, const char *controller, struct mr_error **e
 	return mr_error_set(err, 0, R "%s: this host has no %s cgroup controller", what, controller);
 }
 
+/* where(), or NULL with an error naming the resource `what` when the host
+ * has the controller nowhere. */
+static const char *need(const struct mr_cgroup *cg, const char *v1name, const char *v2name, const char *what, bool *v2,
+			struct mr_error **err)
+{
+	const char *dir = where(cg, v1name, v2name, v2);
+
+	if (dir == NULL)
+		missing(what, v1name, err);
+	return dir;
+}
+
 /* ---- memory ---- */
 
 static int v1_memory(const char *dir, const struct oci_linux_resources_memory *m, struct mr_error **err)
@@ -165,37 +177,63 @@ static bool cpu_set(const struct oci_linux_resources_cpu *c)
 		     c->has_realtime_period || c->has_realtime_runtime);
 }
 
+static bool cpuset_empty(const char *v)
+{
+	return *v == '\0' || *v == '\n';
+}
+
+/* Fill one of cpuset.cpus, cpuset.mems at every empty level of h->path
+ * from its parent, top down. `above` is what the level above holds, once
+ * known: a level create just made holds nothing (or, below a parent with
+ * cgroup.clone_children, that same value), so it is written, not read. */
+static int cpuset_fill_file(const struct mr_cg_hier *h, const char *file, struct mr_error **err)
+{
+	cleanup_free char *dir = strdup(h->dir), *above = NULL;
+	size_t mlen = strlen(h->mount);
+	int levels = 0, level = 0;
+
+	if (dir == NULL)
+		return mr_error_sys(err, ENOMEM, "cgroup");
+	for (const char *c = dir + mlen; *c; c++)
+		levels += *c == '/';
+	for (char *p = strchr(dir + mlen + 1, '/');; p = strchr(p + 1, '/')) {
+		cleanup_free char *cur = NULL;
+		if (p)
+			*p = '\0';
+		level++;
+		if (level > levels - h->created && above) {
+			if (!cpuset_empty(above) && mr_cg_write(dir, file, above, "cgroup: cpuset", err) < 0)
+				return -1;
+		} else if ((cur = mr_cg_read(dir, file)) == NULL) {
+			above = (free(above), NULL);
+		} else if (!cpuset_empty(cur)) {
+			free(above);
+			above = cur;
+			cur = NULL;
+		} else {
+			if (above == NULL) {
+				char *slash = strrchr(dir, '/');
+				*slash = '\0';
+				above = mr_cg_read(dir, file);
+				*slash = '/';
+			}
+			if (above && !cpuset_empty(above) && mr_cg_write(dir, file, above, "cgroup: cpuset", err) < 0)
+				return -1;
+		}
+		if (p == NULL)
+			break;
+		*p = '/';
+	}
+	return 0;
+}
+
 /* A new v1 cpuset cgroup starts with no cpus and no mems, and a process
  * cannot join it then (ENOSPC): fill every empty level from its parent,
  * top down, as runc's cpuset ensureParent. */
 static int cpuset_fill(const struct mr_cg_hier *h, struct mr_error **err)
 {
-	cleanup_free char *dir = strdup(h->dir);
-	size_t mlen = strlen(h->mount);
-
-	if (dir == NULL)
-		return mr_error_sys(err, ENOMEM, "cgroup");
-	for (char *p = strchr(dir + mlen + 1, '/');; p = strchr(p + 1, '/')) {
-		char saved = p ? *p : '\0';
-		if (p)
-			*p = '\0';
-		for (int i = 0; i < 2; i++) {
-			const char *file = i == 0 ? "cpuset.cpus" : "cpuset.mems";
-			cleanup_free char *cur = mr_cg_read(dir, file), *parent = NULL;
-			char *slash;
-			if (cur == NULL || (*cur && *cur != '\n'))
-				continue;
-			slash = strrchr(dir, '/');
-			*slash = '\0';
-			parent = mr_cg_read(dir, file);
-			*slash = '/';
-			if (parent && *parent && *parent != '\n' && mr_cg_write(dir, file, parent, "cgroup: cpuset", err) < 0)
-				return -1;
-		}
-		if (p == NULL)
-			break;
-		*p = saved;
-	}
+	if (cpuset_fill_file(h, "cpuset.cpus", err) < 0 || cpuset_fill_file(h, "cpuset.mems", err) < 0)
+		return -1;
 	return 0;
 }
 
@@ -302,6 +340,7 @@ static int v1_devices(const char *dir, const struct oci_device_cgroup *d, size_t
 		      struct mr_error **err)
 {
 	cleanup_free struct mr_cg_dev_rule *rules = NULL;
+	cleanup_close int deny = -1, allow = -1;
 	size_t len = 0;
 
 	if (mr_cg_dev_rules(d, n, defaults, &rules, &len, err) < 0)
@@ -311,13 +350,23 @@ static int v1_devices(const char *dir, const struct oci_device_cgroup *d, size_t
 	 * An update closes access for the moment between this write and
 	 * the allow rules; runc's emulator avoids that by writing only the
 	 * difference. */
-	if (mr_cg_write(dir, "devices.deny", "a", R "devices", err) < 0)
+	deny = mr_cg_open_write(dir, "devices.deny", R "devices", err);
+	if (deny < 0 || mr_cg_write_fd(deny, "devices.deny", "a", R "devices", err) < 0)
 		return -1;
-	/* In order: the kernel keeps v1's own "later rule wins" list. */
+	/* In order: the kernel keeps v1's own "later rule wins" list. Each
+	 * file is opened once and takes a rule per write(2). */
 	for (size_t i = 0; i < len; i++) {
+		const char *file = rules[i].allow ? "devices.allow" : "devices.deny";
+		int *fd = rules[i].allow ? &allow : &deny;
 		char buf[64];
+		/* A deny-all before any allow is the "a" just written (the
+		 * default config starts with one). */
+		if (!rules[i].allow && rules[i].type == 'a' && allow < 0)
+			continue;
 		mr_cg_dev_rule_v1(&rules[i], buf, sizeof(buf));
-		if (mr_cg_write(dir, rules[i].allow ? "devices.allow" : "devices.deny", buf, R "devices", err) < 0)
+		if (*fd < 0 && (*fd = mr_cg_open_write(dir, file, R "devices", err)) < 0)
+			return -1;
+		if (mr_cg_write_fd(*fd, file, buf, R "devices", err) < 0)
 			return -1;
 	}
 	return 0;
@@ -358,46 +407,39 @@ static int v1_apply(struct mr_cgroup *cg, const struct oci_linux_resources *r, s
 		}
 	}
 	if (r->pids && r->pids->has_limit) {
-		if ((dir = where(cg, "pids", "pids", &v2)) == NULL)
-			return missing("pids.limit", "pids", err);
-		if (mr_cg_v2_pids(dir, r->pids, err) < 0) /* the same file on v1 */
+		if ((dir = need(cg, "pids", "pids", "pids.limit", &v2, err)) == NULL ||
+		    mr_cg_v2_pids(dir, r->pids, err) < 0) /* the same file on v1 */
 			return -1;
 	}
 	if (memory_set(r->memory)) {
-		if ((dir = where(cg, "memory", "memory", &v2)) == NULL)
-			return missing("memory", "memory", err);
-		if ((v2 ? mr_cg_v2_memory(dir, r->memory, err) : v1_memory(dir, r->memory, err)) < 0)
+		if ((dir = need(cg, "memory", "memory", "memory", &v2, err)) == NULL ||
+		    (v2 ? mr_cg_v2_memory(dir, r->memory, err) : v1_memory(dir, r->memory, err)) < 0)
 			return -1;
 	}
 	if (blkio_set(r->block_io)) {
-		if ((dir = where(cg, "blkio", "io", &v2)) == NULL)
-			return missing("blockIO", "blkio", err);
-		if ((v2 ? mr_cg_v2_io(dir, r->block_io, err) : v1_blkio(dir, r->block_io, err)) < 0)
+		if ((dir = need(cg, "blkio", "io", "blockIO", &v2, err)) == NULL ||
+		    (v2 ? mr_cg_v2_io(dir, r->block_io, err) : v1_blkio(dir, r->block_io, err)) < 0)
 			return -1;
 	}
 	if (cpu_set(r->cpu)) {
-		if ((dir = where(cg, "cpu", "cpu", &v2)) == NULL)
-			return missing("cpu", "cpu", err);
-		if ((v2 ? mr_cg_v2_cpu(dir, r->cpu, err) : v1_cpu(dir, r->cpu, err)) < 0)
+		if ((dir = need(cg, "cpu", "cpu", "cpu", &v2, err)) == NULL ||
+		    (v2 ? mr_cg_v2_cpu(dir, r->cpu, err) : v1_cpu(dir, r->cpu, err)) < 0)
 			return -1;
 	}
 	if (r->cpu && ((r->cpu->cpus && *r->cpu->cpus) || (r->cpu->mems && *r->cpu->mems))) {
-		if ((dir = where(cg, "cpuset", "cpuset", &v2)) == NULL)
-			return missing("cpu.cpus", "cpuset", err);
-		if (mr_cg_v2_cpuset(dir, r->cpu, err) < 0) /* the same files on v1 */
+		if ((dir = need(cg, "cpuset", "cpuset", "cpu.cpus", &v2, err)) == NULL ||
+		    mr_cg_v2_cpuset(dir, r->cpu, err) < 0) /* the same files on v1 */
 			return -1;
 	}
 	if (r->hugepage_limits_len) {
-		if ((dir = where(cg, "hugetlb", "hugetlb", &v2)) == NULL)
-			return missing("hugepageLimits", "hugetlb", err);
-		if ((v2 ? mr_cg_v2_hugetlb(dir, r->hugepage_limits, r->hugepage_limits_len, err)
+		if ((dir = need(cg, "hugetlb", "hugetlb", "hugepageLimits", &v2, err)) == NULL ||
+		    (v2 ? mr_cg_v2_hugetlb(dir, r->hugepage_limits, r->hugepage_limits_len, err)
 			: v1_hugetlb(dir, r->hugepage_limits, r->hugepage_limits_len, err)) < 0)
 			return -1;
 	}
 	if (r->rdma && r->rdma->len) {
-		if ((dir = where(cg, "rdma", "rdma", &v2)) == NULL)
-			return missing("rdma", "rdma", err);
-		if (mr_cg_rdma(dir, r->rdma, err) < 0)
+		if ((dir = need(cg, "rdma", "rdma", "rdma", &v2, err)) == NULL ||
+		    mr_cg_rdma(dir, r->rdma, err) < 0)
 			return -1;
 	}
 	if (v1_network(cg, r->network, err) < 0)
@@ -416,15 +458,8 @@ static int v1_apply(struct mr_cgroup *cg, const struct oci_linux_resources *r, s
 	}
 	if (r->unified) {
 		const struct mr_cg_hier *u = mr_cg_unified(cg);
-		for (size_t i = 0; u && i < r->unified->len; i++) {
-			char what[300];
-			const char *k = r->unified->keys[i];
-			snprintf(what, sizeof(what), R "unified[\"%s\"]", k);
-			if (strchr(k, '/') || strchr(k, '.') == NULL || k[0] == '.')
-				return mr_error_set(err, 0, "%s: expected a file name of the form <controller>.<name>", what);
-			if (mr_cg_write(u->dir, k, r->unified->values[i] ? r->unified->values[i] : "", what, err) < 0)
-				return -1;
-		}
+		if (u && mr_cg_v2_unified(u->dir, r->unified, err) < 0)
+			return -1;
 	}
 	return 0;
 }
@@ -483,6 +518,7 @@ static int v1_freeze(const struct mr_cgroup *cg, bool frozen, struct mr_error **
 
 /* ---- stats ---- */
 
+/* A v1 memory counter: <prefix>.limit_in_bytes, .usage_in_bytes, ... */
 static void entry(yajl_gen g, const char *key, const char *dir, const char *prefix)
 {
 	char f[96];
@@ -496,22 +532,12 @@ static void entry(yajl_gen g, const char *key, const char *dir, const char *pref
 	mr_cg_read_u64(dir, f, &max);
 	snprintf(f, sizeof(f), "%s.failcnt", prefix);
 	mr_cg_read_u64(dir, f, &failcnt);
-	mr_cg_json_key(g, key);
-	yajl_gen_map_open(g);
-	mr_cg_json_u64(g, "limit", limit);
-	if (usage)
-		mr_cg_json_u64(g, "usage", usage);
-	if (max)
-		mr_cg_json_u64(g, "max", max);
-	mr_cg_json_u64(g, "failcnt", failcnt);
-	yajl_gen_map_close(g);
+	mr_cg_json_usage(g, key, limit, usage, max, failcnt);
 }
 
 static void stats_memory(const char *dir, yajl_gen g)
 {
-	cleanup_free char *s = mr_cg_read(dir, "memory.stat");
 	uint64_t cache = 0;
-	char *save = NULL;
 
 	mr_cg_json_key(g, "memory");
 	yajl_gen_map_open(g);
@@ -519,20 +545,7 @@ static void stats_memory(const char *dir, yajl_gen g)
 	entry(g, "swap", dir, "memory.memsw");
 	entry(g, "kernel", dir, "memory.kmem");
 	entry(g, "kernelTCP", dir, "memory.kmem.tcp");
-	mr_cg_json_key(g, "raw");
-	yajl_gen_map_open(g);
-	for (char *line = s ? strtok_r(s, "\n", &save) : NULL; line; line = strtok_r(NULL, "\n", &save)) {
-		char *sp = strchr(line, ' ');
-		uint64_t v;
-		if (sp == NULL)
-			continue;
-		*sp = '\0';
-		v = strtoull(sp + 1, NULL, 10);
-		mr_cg_json_u64(g, line, v);
-		if (strcmp(line, "cache") == 0)
-			cache = v;
-	}
-	yajl_gen_map_close(g);
+	mr_cg_json_raw(g, dir, "memory.stat", "cache", &cache);
 	if (cache)
 		mr_cg_json_u64(g, "cache", cache);
 	yajl_gen_map_close(g);
@@ -568,15 +581,7 @@ static void stats_cpu(const char *acct, const char *cpu, yajl_gen g)
 		       acct && mr_cg_read_key(acct, "cpuacct.stat", "system", &v) == 0 ? v * (1000000000 / hz) : 0);
 	mr_cg_json_u64(g, "user", acct && mr_cg_read_key(acct, "cpuacct.stat", "user", &v) == 0 ? v * (1000000000 / hz) : 0);
 	yajl_gen_map_close(g);
-	mr_cg_json_key(g, "throttling");
-	yajl_gen_map_open(g);
-	if (cpu && mr_cg_read_key(cpu, "cpu.stat", "nr_periods", &v) == 0 && v)
-		mr_cg_json_u64(g, "periods", v);
-	if (cpu && mr_cg_read_key(cpu, "cpu.stat", "nr_throttled", &v) == 0 && v)
-		mr_cg_json_u64(g, "throttledPeriods", v);
-	if (cpu && mr_cg_read_key(cpu, "cpu.stat", "throttled_time", &v) == 0 && v)
-		mr_cg_json_u64(g, "throttledTime", v);
-	yajl_gen_map_close(g);
+	mr_cg_json_throttling(g, cpu, "throttled_time", 1);
 	yajl_gen_map_close(g);
 }
 
@@ -621,33 +626,23 @@ static void stats_blkio(const char *dir, yajl_gen g)
 	yajl_gen_map_close(g);
 }
 
+static int read_hugetlb(const char *dir, const char *size, uint64_t *usage, uint64_t *max, uint64_t *failcnt)
+{
+	char f[80];
+
+	snprintf(f, sizeof(f), "hugetlb.%s.usage_in_bytes", size);
+	if (mr_cg_read_u64(dir, f, usage) < 0)
+		return -1;
+	snprintf(f, sizeof(f), "hugetlb.%s.max_usage_in_bytes", size);
+	mr_cg_read_u64(dir, f, max);
+	snprintf(f, sizeof(f), "hugetlb.%s.failcnt", size);
+	mr_cg_read_u64(dir, f, failcnt);
+	return 0;
+}
+
 static void stats_hugetlb(const char *dir, yajl_gen g)
 {
-	char **sizes = mr_cg_hugepage_sizes();
-
-	mr_cg_json_key(g, "hugetlb");
-	yajl_gen_map_open(g);
-	for (char **s = sizes; s && *s; s++) {
-		char f[80];
-		uint64_t usage = 0, max = 0, failcnt = 0;
-		snprintf(f, sizeof(f), "hugetlb.%s.usage_in_bytes", *s);
-		if (mr_cg_read_u64(dir, f, &usage) < 0)
-			continue;
-		snprintf(f, sizeof(f), "hugetlb.%s.max_usage_in_bytes", *s);
-		mr_cg_read_u64(dir, f, &max);
-		snprintf(f, sizeof(f), "hugetlb.%s.failcnt", *s);
-		mr_cg_read_u64(dir, f, &failcnt);
-		mr_cg_json_key(g, *s);
-		yajl_gen_map_open(g);
-		if (usage)
-			mr_cg_json_u64(g, "usage", usage);
-		if (max)
-			mr_cg_json_u64(g, "max", max);
-		mr_cg_json_u64(g, "failcnt", failcnt);
-		yajl_gen_map_close(g);
-	}
-	yajl_gen_map_close(g);
-	mr_cg_strv_free(sizes);
+	mr_cg_json_hugetlb(g, dir, read_hugetlb);
 }
 
 static void empty(yajl_gen g, const char *key)
@@ -701,8 +696,8 @@ static int v1_oom_fd(const struct mr_cgroup *cg, struct mr_error **err)
 	bool v2;
 	int ret;
 
-	if ((dir = where(cg, "memory", "memory", &v2)) == NULL)
-		return missing("memory", "memory", err);
+	if ((dir = need(cg, "memory", "memory", "memory", &v2, err)) == NULL)
+		return -1;
 	if (v2)
 		return mr_cg_v2_oom_fd(dir, err);
 	snprintf(path, sizeof(path), "%s/memory.oom_control", dir);

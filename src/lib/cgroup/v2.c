@@ -249,7 +249,7 @@ int mr_cg_v2_devices(const char *dir, const struct oci_device_cgroup *d, size_t 
 	return 0;
 }
 
-static int unified(const char *dir, const struct oci_map_string *u, struct mr_error **err)
+int mr_cg_v2_unified(const char *dir, const struct oci_map_string *u, struct mr_error **err)
 {
 	for (size_t i = 0; u && i < u->len; i++) {
 		const char *k = u->keys[i];
@@ -281,7 +281,7 @@ static int v2_apply(struct mr_cgroup *cg, const struct oci_linux_resources *r, s
 	    mr_cg_v2_devices(dir, r->devices, r->devices_len, cg->device_defaults, err) < 0)
 		return -1;
 	/* Last, so that they win over the converted values (as runc). */
-	return unified(dir, r->unified, err);
+	return mr_cg_v2_unified(dir, r->unified, err);
 }
 
 /* A non-root cgroup2 directory with processes in it. */
@@ -405,50 +405,7 @@ void mr_cg_v2_stats_cpu(const char *dir, yajl_gen g)
 	mr_cg_json_u64(g, "kernel", mr_cg_read_key(dir, "cpu.stat", "system_usec", &v) == 0 ? v * 1000 : 0);
 	mr_cg_json_u64(g, "user", mr_cg_read_key(dir, "cpu.stat", "user_usec", &v) == 0 ? v * 1000 : 0);
 	yajl_gen_map_close(g);
-	mr_cg_json_key(g, "throttling");
-	yajl_gen_map_open(g);
-	if (mr_cg_read_key(dir, "cpu.stat", "nr_periods", &v) == 0 && v)
-		mr_cg_json_u64(g, "periods", v);
-	if (mr_cg_read_key(dir, "cpu.stat", "nr_throttled", &v) == 0 && v)
-		mr_cg_json_u64(g, "throttledPeriods", v);
-	if (mr_cg_read_key(dir, "cpu.stat", "throttled_usec", &v) == 0 && v)
-		mr_cg_json_u64(g, "throttledTime", v * 1000);
-	yajl_gen_map_close(g);
-	yajl_gen_map_close(g);
-}
-
-static void entry(yajl_gen g, const char *key, uint64_t limit, uint64_t usage, uint64_t max, uint64_t failcnt)
-{
-	mr_cg_json_key(g, key);
-	yajl_gen_map_open(g);
-	mr_cg_json_u64(g, "limit", limit);
-	if (usage)
-		mr_cg_json_u64(g, "usage", usage);
-	if (max)
-		mr_cg_json_u64(g, "max", max);
-	mr_cg_json_u64(g, "failcnt", failcnt);
-	yajl_gen_map_close(g);
-}
-
-/* "key value" lines as a JSON object of numbers. */
-static void raw_map(yajl_gen g, const char *dir, const char *file, uint64_t *cache, const char *cache_key)
-{
-	cleanup_free char *s = mr_cg_read(dir, file);
-	char *save = NULL;
-
-	mr_cg_json_key(g, "raw");
-	yajl_gen_map_open(g);
-	for (char *line = s ? strtok_r(s, "\n", &save) : NULL; line; line = strtok_r(NULL, "\n", &save)) {
-		char *sp = strchr(line, ' ');
-		uint64_t v;
-		if (sp == NULL)
-			continue;
-		*sp = '\0';
-		v = strtoull(sp + 1, NULL, 10);
-		mr_cg_json_u64(g, line, v);
-		if (cache && strcmp(line, cache_key) == 0)
-			*cache = v;
-	}
+	mr_cg_json_throttling(g, dir, "throttled_usec", 1000);
 	yajl_gen_map_close(g);
 }
 
@@ -464,11 +421,11 @@ void mr_cg_v2_stats_memory(const char *dir, yajl_gen g)
 	mr_cg_read_u64(dir, "memory.swap.max", &swap_limit);
 	mr_cg_json_key(g, "memory");
 	yajl_gen_map_open(g);
-	entry(g, "usage", limit, usage, peak, failcnt);
+	mr_cg_json_usage(g, "usage", limit, usage, peak, failcnt);
 	/* v1 compatible, as runc: swap is reported as memory+swap. */
-	entry(g, "swap", swap_limit == UINT64_MAX || limit == UINT64_MAX ? UINT64_MAX : swap_limit + limit,
-	      swap + usage, 0, 0);
-	raw_map(g, dir, "memory.stat", &cache, "file");
+	mr_cg_json_usage(g, "swap", swap_limit == UINT64_MAX || limit == UINT64_MAX ? UINT64_MAX : swap_limit + limit,
+			 swap + usage, 0, 0);
+	mr_cg_json_raw(g, dir, "memory.stat", "file", &cache);
 	if (cache)
 		mr_cg_json_u64(g, "cache", cache);
 	yajl_gen_map_close(g);
@@ -532,29 +489,22 @@ void mr_cg_v2_stats_io(const char *dir, yajl_gen g)
 	yajl_gen_map_close(g);
 }
 
+static int read_hugetlb(const char *dir, const char *size, uint64_t *usage, uint64_t *max, uint64_t *failcnt)
+{
+	char file[64];
+
+	(void)max; /* v2 keeps no peak */
+	snprintf(file, sizeof(file), "hugetlb.%s.current", size);
+	if (mr_cg_read_u64(dir, file, usage) < 0)
+		return -1;
+	snprintf(file, sizeof(file), "hugetlb.%s.events", size);
+	mr_cg_read_key(dir, file, "max", failcnt);
+	return 0;
+}
+
 void mr_cg_v2_stats_hugetlb(const char *dir, yajl_gen g)
 {
-	char **sizes = mr_cg_hugepage_sizes();
-
-	mr_cg_json_key(g, "hugetlb");
-	yajl_gen_map_open(g);
-	for (char **s = sizes; s && *s; s++) {
-		char file[64];
-		uint64_t usage = 0, failcnt = 0;
-		snprintf(file, sizeof(file), "hugetlb.%s.current", *s);
-		if (mr_cg_read_u64(dir, file, &usage) < 0)
-			continue;
-		snprintf(file, sizeof(file), "hugetlb.%s.events", *s);
-		mr_cg_read_key(dir, file, "max", &failcnt);
-		mr_cg_json_key(g, *s);
-		yajl_gen_map_open(g);
-		if (usage)
-			mr_cg_json_u64(g, "usage", usage);
-		mr_cg_json_u64(g, "failcnt", failcnt);
-		yajl_gen_map_close(g);
-	}
-	yajl_gen_map_close(g);
-	mr_cg_strv_free(sizes);
+	mr_cg_json_hugetlb(g, dir, read_hugetlb);
 }
 
 static int v2_stats(const struct mr_cgroup *cg, yajl_gen g, struct mr_error **err)
