@@ -341,3 +341,21 @@ cg_start() {
 		return 1
 	fi
 }
+
+# cg_expect_blkio_weight ID WEIGHT: the blockIO weight in the files this
+# host has: v1 blkio.bfq.weight or blkio.weight; v2 io.bfq.weight, or
+# io.weight converted as runc does (1 + (w - 10) * 9999 / 990).
+cg_expect_blkio_weight() {
+	local id=$1 w=$2
+	if cg_v2; then
+		if [ -e "$(cg_file "$id" io io.bfq.weight)" ]; then
+			cg_expect "$id" io io.bfq.weight "$w"
+		else
+			cg_expect "$id" io io.weight $((1 + (w - 10) * 9999 / 990))
+		fi
+	elif [ -e "$(cg_file "$id" blkio blkio.bfq.weight)" ]; then
+		cg_expect "$id" blkio blkio.bfq.weight "$w"
+	else
+		cg_expect "$id" blkio blkio.weight "$w"
+	fi
+}

@@ -278,17 +278,7 @@ MiB=1048576
 	cg_bundle "$B" blkio1 sleep 1000
 	bb_cfg "$B" '.linux.resources.blockIO = {"weight": 300}'
 	ct_create blkio1 "$B"
-	if cg_v2; then
-		if [ -e "$(cg_file blkio1 io io.bfq.weight)" ]; then
-			cg_expect blkio1 io io.bfq.weight 300
-		else
-			cg_expect blkio1 io io.weight $((1 + (300 - 10) * 9999 / 990))
-		fi
-	elif [ -e "$(cg_file blkio1 blkio blkio.bfq.weight)" ]; then
-		cg_expect blkio1 blkio blkio.bfq.weight 300
-	else
-		cg_expect blkio1 blkio blkio.weight 300
-	fi
+	cg_expect_blkio_weight blkio1 300
 }
 
 @test "resources: hugepageLimits 2MB (v1 hugetlb.2MB.limit_in_bytes; v2 and a hybrid host's unified hugetlb: hugetlb.2MB.max)" {
@@ -480,17 +470,7 @@ open ok"
 	cg_expect upd2 pids pids.max 77
 	if cg_has blkio || cg_has io; then
 		up --blkio-weight 400
-		if cg_v2; then
-			if [ -e "$(cg_file upd2 io io.bfq.weight)" ]; then
-				cg_expect upd2 io io.bfq.weight 400
-			else
-				cg_expect upd2 io io.weight $((1 + (400 - 10) * 9999 / 990))
-			fi
-		elif [ -e "$(cg_file upd2 blkio blkio.bfq.weight)" ]; then
-			cg_expect upd2 blkio blkio.bfq.weight 400
-		else
-			cg_expect upd2 blkio blkio.weight 400
-		fi
+		cg_expect_blkio_weight upd2 400
 	fi
 	assert_equal "$(ct_status upd2)" running
 }
