@@ -63,14 +63,6 @@ static const struct {
 	{ "uts", CLONE_NEWUTS },   { "user", CLONE_NEWUSER },	{ "cgroup", CLONE_NEWCGROUP }, { "time", CLONE_NEWTIME },
 };
 
-static const struct oci_namespace *find_ns(const struct oci_config *cfg, const char *type)
-{
-	for (size_t i = 0; cfg->linux && i < cfg->linux->namespaces_len; i++)
-		if (strcmp(cfg->linux->namespaces[i].type, type) == 0)
-			return &cfg->linux->namespaces[i];
-	return NULL;
-}
-
 /* linux.resources sets a memory limit (memory.max, memory.high). */
 static bool memory_limited(const struct oci_config *cfg)
 {
@@ -96,7 +88,7 @@ static uint64_t clone_flags(const struct oci_config *cfg)
 	uint64_t flags = 0;
 
 	for (size_t k = 0; k < sizeof(ns_flags) / sizeof(ns_flags[0]); k++) {
-		const struct oci_namespace *ns = find_ns(cfg, ns_flags[k].type);
+		const struct oci_namespace *ns = mr_config_namespace(cfg->linux, ns_flags[k].type);
 		if (ns && ns->path == NULL)
 			flags |= ns_flags[k].flag;
 	}
@@ -112,7 +104,7 @@ static int check_runnable(const struct create *c, struct mr_error **err)
 		return mr_error_set(err, EINVAL, "config.json: process: required to create a container");
 	if (p->args_len == 0)
 		return mr_error_set(err, EINVAL, "config.json: process.args: must not be empty");
-	if (find_ns(c->cfg, "mount") == NULL)
+	if (mr_config_namespace(c->cfg->linux, "mount") == NULL)
 		return mr_error_set(err, EINVAL, "config.json: linux.namespaces: a mount namespace is required");
 	if (p->has_terminal && p->terminal && c->o->console_socket == NULL && c->o->console_master == NULL)
 		return mr_error_set(err, EINVAL,
@@ -147,7 +139,7 @@ static int resolve_paths(struct create *c, struct mr_error **err)
 
 static int make_record(struct create *c, struct mr_error **err)
 {
-	const struct oci_namespace *pidns = find_ns(c->cfg, "pid");
+	const struct oci_namespace *pidns = mr_config_namespace(c->cfg->linux, "pid");
 	char now[64];
 
 	mr_rfc3339_now(now, sizeof(now));
@@ -213,7 +205,8 @@ static const char *cgroups_path(const struct oci_config *cfg, const char *id, ch
 /* Clone the init; in the child, become it. */
 static int spawn_init(struct create *c, struct mr_error **err)
 {
-	const struct oci_namespace *pidns = find_ns(c->cfg, "pid"), *user = find_ns(c->cfg, "user");
+	const struct oci_namespace *pidns = mr_config_namespace(c->cfg->linux, "pid");
+	const struct oci_namespace *user = mr_config_namespace(c->cfg->linux, "user");
 	cleanup_close int saved_pidns = -1, saved_timens = -1, cgfd = -1;
 	struct mr_clone_args args = { 0 };
 	bool unshare_cgroupns = false;
@@ -233,16 +226,11 @@ static int spawn_init(struct create *c, struct mr_error **err)
 	/* Joining a pid namespace applies to children only: join it here,
 	 * clone, come back. */
 	if (pidns && pidns->path) {
-		size_t i = (size_t)(pidns - c->cfg->linux->namespaces);
-		cleanup_close int fd = open(pidns->path, O_RDONLY | O_CLOEXEC);
 		saved_pidns = open("/proc/self/ns/pid", O_RDONLY | O_CLOEXEC);
-		if (fd < 0 || saved_pidns < 0)
-			return mr_error_sys(err, errno, "linux.namespaces[%zu] (pid): open %s", i, pidns->path);
-		/* setns with the type fails with EINVAL for another kind of file */
-		if (setns(fd, CLONE_NEWPID) < 0)
-			return errno == EINVAL ? mr_error_set(err, EINVAL, "linux.namespaces[%zu] (pid): %s is not a pid namespace",
-							      i, pidns->path)
-					       : mr_error_sys(err, errno, "linux.namespaces[%zu] (pid): join %s", i, pidns->path);
+		if (saved_pidns < 0)
+			return mr_error_sys(err, errno, "open /proc/self/ns/pid");
+		if (mr_ns_join(c->cfg->linux, (size_t)(pidns - c->cfg->linux->namespaces), CLONE_NEWPID, err) < 0)
+			return -1;
 	}
 	/* Joining a user namespace by path: namespaces clone3 made would be
 	 * owned by ours. The init makes them once it has joined it (init.c),
@@ -378,7 +366,7 @@ static int serve_init(struct create *c, struct mr_error **err)
 	c->rec->has_pid = true;
 	c->rec->pid_start_time = mr_proc_start_time(c->pid, &zombie);
 	c->rec->has_pid_start_time = true;
-	if (find_ns(c->cfg, "user") && find_ns(c->cfg, "user")->path == NULL) {
+	if (mr_config_namespace(c->cfg->linux, "user") && mr_config_namespace(c->cfg->linux, "user")->path == NULL) {
 		/* both maps before the init does anything that needs an id */
 		if (write_map(c->pid, "gid_map", l->gid_mappings, l->gid_mappings_len, err) < 0 ||
 		    write_map(c->pid, "uid_map", l->uid_mappings, l->uid_mappings_len, err) < 0)

@@ -17,6 +17,7 @@
 #include "mount.h"
 #include "ns.h"
 #include "process.h"
+#include "spec/config.h"
 #include "sync.h"
 #include "terminal.h"
 #include "trampoline.h"
@@ -135,14 +136,6 @@ static const char *state_with_status(const char *json, const char *status)
 	return out ? out : json;
 }
 
-static const char *joined_userns(const struct oci_config *cfg)
-{
-	for (size_t i = 0; cfg->linux && i < cfg->linux->namespaces_len; i++)
-		if (strcmp(cfg->linux->namespaces[i].type, "user") == 0)
-			return cfg->linux->namespaces[i].path;
-	return NULL;
-}
-
 /* A new pid namespace (or time namespace) made by unshare takes our
  * children only: fork the real init into it. CLONE_PARENT makes it the
  * runtime's child, so that the runtime reaps it and `run` waits for it
@@ -184,7 +177,8 @@ _Noreturn void mr_init_main(const struct mr_init_args *a)
 {
 	const struct oci_config *cfg = a->cfg;
 	const struct oci_process *p = cfg->process;
-	const char *userns_path = joined_userns(cfg);
+	const struct oci_namespace *userns = mr_config_namespace(cfg->linux, "user");
+	const char *userns_path = userns ? userns->path : NULL;
 	struct mr_error *err = NULL;
 	struct mr_sync_msg msg;
 	cleanup_free char *exe = NULL, *state_json = NULL;

@@ -26,6 +26,7 @@
 
 #include "cgroup/cgroup.h"
 #include "mount-internal.h"
+#include "spec/config.h"
 #include "util/cleanup.h"
 #include "util/path.h"
 
@@ -283,16 +284,8 @@ static int mount_hierarchy(const struct hierarchy *h, const char *host_dir, bool
 	return 0;
 }
 
-static bool has_cgroup_namespace(const struct oci_config *cfg)
-{
-	for (size_t i = 0; cfg->linux && i < cfg->linux->namespaces_len; i++)
-		if (cfg->linux->namespaces[i].type && strcmp(cfg->linux->namespaces[i].type, "cgroup") == 0)
-			return true;
-	return false;
-}
-
-static int mount_v1(const struct mr_cgroup *cg, bool cg_pending, bool cgroupns, const char *dest, int root_fd, int dst_fd,
-		    unsigned long flags, struct mr_error **err)
+static int mount_v1(const struct mr_cgroup *cg, bool cg_pending, bool cgroupns, const char *dest, int root_fd,
+		    int dst_fd, unsigned long flags, struct mr_error **err)
 {
 	const unsigned long tmpfs_flags = MS_NOSUID | MS_NODEV | MS_NOEXEC;
 	struct hierarchy *h = NULL;
@@ -356,7 +349,7 @@ int mr_mount_cgroup(const struct oci_config *cfg, const struct mr_cgroup *cg, bo
 		    int root_fd, int dst_fd, unsigned long flags, struct mr_error **err)
 {
 	struct statfs sfs;
-	bool cgroupns = has_cgroup_namespace(cfg);
+	bool cgroupns = mr_config_namespace(cfg->linux, "cgroup") != NULL;
 
 	flags &= ~(MS_BIND | MS_REC | MS_REMOUNT);
 	if (statfs(CGROUP_ROOT, &sfs) < 0)

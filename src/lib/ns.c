@@ -24,27 +24,28 @@ int mr_ns_join_paths(const struct oci_config *cfg, struct mr_error **err)
 	};
 	const struct oci_linux *l = cfg->linux;
 
-	for (size_t k = 0; k < sizeof(kinds) / sizeof(kinds[0]); k++) {
-		for (size_t i = 0; l && i < l->namespaces_len; i++) {
-			const struct oci_namespace *ns = &l->namespaces[i];
-			cleanup_close int fd = -1;
-			if (ns->path == NULL || strcmp(ns->type, kinds[k].type) != 0)
-				continue;
-			fd = open(ns->path, O_RDONLY | O_CLOEXEC);
-			if (fd < 0)
-				return mr_error_sys(err, errno, "linux.namespaces[%zu] (%s): open %s", i, ns->type,
-						    ns->path);
-			/* setns with the type checks that the file is a
-			 * namespace of that type (EINVAL otherwise). */
-			if (setns(fd, kinds[k].flag) < 0) {
-				if (errno == EINVAL)
-					return mr_error_set(err, EINVAL,
-							    "linux.namespaces[%zu] (%s): %s is not a %s namespace", i,
-							    ns->type, ns->path, ns->type);
-				return mr_error_sys(err, errno, "linux.namespaces[%zu] (%s): join %s", i, ns->type,
-						    ns->path);
-			}
-		}
+	for (size_t k = 0; k < sizeof(kinds) / sizeof(kinds[0]); k++)
+		for (size_t i = 0; l && i < l->namespaces_len; i++)
+			if (l->namespaces[i].path && strcmp(l->namespaces[i].type, kinds[k].type) == 0 &&
+			    mr_ns_join(l, i, kinds[k].flag, err) < 0)
+				return -1;
+	return 0;
+}
+
+int mr_ns_join(const struct oci_linux *l, size_t i, int flag, struct mr_error **err)
+{
+	const struct oci_namespace *ns = &l->namespaces[i];
+	cleanup_close int fd = open(ns->path, O_RDONLY | O_CLOEXEC);
+
+	if (fd < 0)
+		return mr_error_sys(err, errno, "linux.namespaces[%zu] (%s): open %s", i, ns->type, ns->path);
+	/* setns with the type checks that the file is a namespace of that
+	 * type (EINVAL otherwise). */
+	if (setns(fd, flag) < 0) {
+		if (errno == EINVAL)
+			return mr_error_set(err, EINVAL, "linux.namespaces[%zu] (%s): %s is not a %s namespace", i,
+					    ns->type, ns->path, ns->type);
+		return mr_error_sys(err, errno, "linux.namespaces[%zu] (%s): join %s", i, ns->type, ns->path);
 	}
 	return 0;
 }
@@ -84,8 +85,9 @@ int mr_ns_write_time_offsets(const struct oci_map_time_offset *t, struct mr_erro
 int mr_ns_unshare_late(int flags, const struct oci_linux *l, const char *user_path, struct mr_error **err)
 {
 	/* One unshare for all: each is made owned by our user namespace, the
-	 * joined one. The cgroup namespace is rooted at the cgroup we are in:
-	 * the parent put us in the container's before it let us go on. */
+	 * joined one. A cgroup namespace among them is rooted at the cgroup
+	 * we are in: the parent left it out when we enter the container's
+	 * cgroup only later (init.c unshares it then). */
 	if (unshare(flags) < 0)
 		return mr_error_sys(err, errno, "linux.namespaces: make the new namespaces in the user namespace %s",
 				    user_path);

@@ -11,6 +11,10 @@
  * first (the others may be owned by it). */
 int mr_ns_join_paths(const struct oci_config *cfg, struct mr_error **err);
 
+/* setns into l->namespaces[i] (which has a path) as a namespace of kind
+ * `flag` (CLONE_NEW*); a file of another kind is an error naming it. */
+int mr_ns_join(const struct oci_linux *l, size_t i, int flag, struct mr_error **err);
+
 /* After joining the user namespace `user_path`: become its root (uid and
  * gid 0) when it maps them, as the init of a new one does. */
 int mr_ns_become_root(const char *user_path, struct mr_error **err);

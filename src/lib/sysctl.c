@@ -17,15 +17,8 @@
 #include <sys/vfs.h>
 #include <unistd.h>
 
+#include "spec/config.h"
 #include "util/cleanup.h"
-
-static bool has_namespace(const struct oci_linux *l, const char *type)
-{
-	for (size_t i = 0; l && i < l->namespaces_len; i++)
-		if (strcmp(l->namespaces[i].type, type) == 0)
-			return true;
-	return false;
-}
 
 static bool has_prefix(const char *s, const char *prefix)
 {
@@ -57,7 +50,7 @@ int mr_process_set_names(const struct oci_config *cfg, struct mr_error **err)
 
 	/* Empty means "not set", as runc reads it. */
 	if ((host && *host) || (domain && *domain)) {
-		if (!has_namespace(cfg->linux, "uts"))
+		if (!mr_config_namespace(cfg->linux, "uts"))
 			return mr_error_set(err, EINVAL, "%s: requires a UTS namespace (linux.namespaces has none)",
 					    host && *host ? "hostname" : "domainname");
 	}
@@ -105,7 +98,7 @@ int mr_sysctl_apply(const struct oci_linux *l, struct mr_error **err)
 			return mr_error_set(err, EPERM,
 					    "linux.sysctl[\"%.64s\"]: not namespaced: the container cannot set it",
 					    key);
-		if (!has_namespace(l, ns))
+		if (!mr_config_namespace(l, ns))
 			return mr_error_set(err, EPERM, "linux.sysctl[\"%.64s\"]: requires %s namespace", key,
 					    namespace_label(ns));
 	}

@@ -4,10 +4,19 @@
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "spec/validate.h"
 #include "util/cleanup.h"
 #include "util/json.h"
+
+const struct oci_namespace *mr_config_namespace(const struct oci_linux *l, const char *type)
+{
+	for (size_t i = 0; l && i < l->namespaces_len; i++)
+		if (l->namespaces[i].type && strcmp(l->namespaces[i].type, type) == 0)
+			return &l->namespaces[i];
+	return NULL;
+}
 
 void mr_config_free(struct oci_config *cfg)
 {

@@ -25,6 +25,10 @@ struct oci_config *mr_config_parse(const char *buf, size_t len, const char *bund
 /* The config as JSON (pretty: tab-indented like `runc spec`). */
 char *mr_config_to_json(const struct oci_config *cfg, bool pretty, struct mr_error **err);
 
+/* The linux.namespaces[] entry of `type` ("pid", "user", ...), or NULL
+ * (also when there is no linux object). */
+const struct oci_namespace *mr_config_namespace(const struct oci_linux *l, const char *type);
+
 void mr_config_free(struct oci_config *cfg);
 
 static inline void mr_config_freep(struct oci_config **cfg)

@@ -11,6 +11,7 @@
 
 #include "capability-names.h"
 #include "rlimit-names.h"
+#include "spec/config.h"
 #include "util/cleanup.h"
 
 #define OCI_MAJOR_SUPPORTED 1
@@ -269,18 +270,10 @@ static int check_mounts(const struct oci_config *c, struct mr_error **err)
 	return 0;
 }
 
-static const struct oci_namespace *find_ns(const struct oci_linux *l, const char *type)
-{
-	for (size_t i = 0; l && i < l->namespaces_len; i++)
-		if (strcmp(l->namespaces[i].type, type) == 0)
-			return &l->namespaces[i];
-	return NULL;
-}
-
 static int check_namespaces(const struct oci_config *c, struct mr_error **err)
 {
 	const struct oci_linux *l = c->linux;
-	const struct oci_namespace *user = find_ns(l, "user");
+	const struct oci_namespace *user = mr_config_namespace(l, "user");
 
 	for (size_t i = 0; l && i < l->namespaces_len; i++) {
 		const struct oci_namespace *ns = &l->namespaces[i];
@@ -291,9 +284,9 @@ static int check_namespaces(const struct oci_config *c, struct mr_error **err)
 			return invalid(err, "linux.namespaces[%zu].path: must be an absolute path, got \"%.64s\"", i,
 				       ns->path);
 	}
-	if (c->hostname && c->hostname[0] && find_ns(l, "uts") == NULL)
+	if (c->hostname && c->hostname[0] && mr_config_namespace(l, "uts") == NULL)
 		return invalid(err, "hostname: requires a uts namespace (linux.namespaces has none)");
-	if (c->domainname && c->domainname[0] && find_ns(l, "uts") == NULL)
+	if (c->domainname && c->domainname[0] && mr_config_namespace(l, "uts") == NULL)
 		return invalid(err, "domainname: requires a uts namespace (linux.namespaces has none)");
 	if (l == NULL)
 		return 0;
@@ -310,7 +303,7 @@ static int check_namespaces(const struct oci_config *c, struct mr_error **err)
 	    check_mappings(l->gid_mappings, l->gid_mappings_len, "linux.gidMappings", err) < 0)
 		return -1;
 	if (l->time_offsets) {
-		const struct oci_namespace *t = find_ns(l, "time");
+		const struct oci_namespace *t = mr_config_namespace(l, "time");
 		if (t == NULL || t->path != NULL)
 			return invalid(err, "linux.timeOffsets: requires a time namespace (a new one, without path)");
 		for (size_t i = 0; i < l->time_offsets->len; i++) {
