@@ -1,0 +1,21 @@
+/* File system helpers of minirund. */
+#ifndef MINIRUND_FSUTIL_H
+#define MINIRUND_FSUTIL_H
+
+#include <stddef.h>
+#include <sys/types.h>
+
+#include "util/error.h"
+
+/* rm -rf dirfd/name: never follows a symlink, stays on one file system
+ * (a mount below is an error, not a descent); ENOENT is success. */
+int mrd_remove_tree(int dirfd, const char *name, struct mr_error **err);
+/* mkdir -p with mode for what it makes. */
+int mrd_mkdir_p(const char *path, mode_t mode, struct mr_error **err);
+/* Write a whole file atomically (tmp + fsync + rename). */
+int mrd_write_file(const char *path, const void *buf, size_t len, mode_t mode, struct mr_error **err);
+/* Read a whole file (at most max bytes), NUL-terminated. */
+char *mrd_read_file(const char *path, size_t max, size_t *len, struct mr_error **err);
+char *mrd_read_file_at(int dirfd, const char *path, size_t max, size_t *len, struct mr_error **err);
+
+#endif

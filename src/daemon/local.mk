@@ -1,0 +1,39 @@
+# minirund: the container manager and its Docker Engine API (src/daemon/).
+# Included from Makefile.am.
+
+MRD_CFLAGS = $(AM_CFLAGS) $(MHD_CFLAGS) $(SQLITE_CFLAGS) $(ARCHIVE_CFLAGS) $(NETTLE_CFLAGS)
+MRD_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/src/daemon
+MRD_LIBS = $(MHD_LIBS) $(SQLITE_LIBS) $(ARCHIVE_LIBS) $(NETTLE_LIBS)
+
+# Everything but main.c, as a library the tests and fuzzers link too.
+noinst_LIBRARIES += src/daemon/libminirund.a
+src_daemon_libminirund_a_CFLAGS = $(MRD_CFLAGS)
+src_daemon_libminirund_a_CPPFLAGS = $(MRD_CPPFLAGS)
+src_daemon_libminirund_a_SOURCES = \
+	src/daemon/daemon.h src/daemon/daemon-setup.c src/daemon/daemon-setup.h \
+	src/daemon/loop.c src/daemon/loop.h src/daemon/conn.c src/daemon/conn.h \
+	src/daemon/jsonw.c src/daemon/jsonw.h src/daemon/fsutil.c src/daemon/fsutil.h \
+	src/daemon/http/server.c src/daemon/http/server.h src/daemon/http/internal.h \
+	src/daemon/http/request.c src/daemon/http/request.h src/daemon/http/response.c \
+	src/daemon/http/upgrade.c src/daemon/http/router.c src/daemon/http/router.h \
+	src/daemon/store/store.h src/daemon/store/internal.h src/daemon/store/db.c src/daemon/store/images.c \
+	src/daemon/image/digest.c src/daemon/image/digest.h src/daemon/image/tar.c src/daemon/image/tar.h \
+	src/daemon/image/extract.c src/daemon/image/extract.h src/daemon/image/layers.c src/daemon/image/layers.h \
+	src/daemon/image/layer-tar.c src/daemon/image/tar-write.c src/daemon/image/tar-write.h \
+	src/daemon/image/images.c src/daemon/image/images.h src/daemon/image/reference.c \
+	src/daemon/image/archive.h src/daemon/image/load.c src/daemon/image/save.c src/daemon/image/import.c \
+	src/daemon/oci/spec.c src/daemon/oci/spec-check.c src/daemon/oci/spec.h \
+	src/daemon/oci/seccomp-profile.c src/daemon/oci/seccomp-profile.h src/daemon/oci/user.c src/daemon/oci/user.h \
+	src/daemon/manager/config.h src/daemon/manager/config-parse.c src/daemon/manager/config-write.c \
+	src/daemon/manager/ctrs.h src/daemon/manager/internal.h src/daemon/manager/ctrs.c \
+	src/daemon/manager/ctr-create.c src/daemon/manager/ctr-inspect.c src/daemon/manager/ctr-run.c \
+	src/daemon/manager/events.c src/daemon/manager/events.h \
+	src/daemon/api/api.h src/daemon/api/common.c src/daemon/api/filters.c src/daemon/api/filters.h \
+	src/daemon/api/system.c src/daemon/api/images.c src/daemon/api/containers.c src/daemon/api/containers.h \
+	src/daemon/api/containers-run.c src/daemon/api/exec.c src/daemon/api/unsupported.c
+
+sbin_PROGRAMS += minirund
+minirund_SOURCES = src/daemon/main.c
+minirund_CFLAGS = $(MRD_CFLAGS)
+minirund_CPPFLAGS = $(MRD_CPPFLAGS)
+minirund_LDADD = src/daemon/libminirund.a src/lib/libminirun.a $(LIBS_ALL) $(MRD_LIBS)
