@@ -16,6 +16,7 @@
 #include "image/layers.h"
 #include "manager/ctrs.h"
 #include "manager/events.h"
+#include "manager/logs.h"
 #include "store/store.h"
 #include "util/cleanup.h"
 
@@ -154,6 +155,8 @@ int mrd_daemon_start(struct mrd_daemon *d, struct mr_error **err)
 	if (d->store == NULL)
 		return -1;
 	d->events = mrd_events_new(d);
+	if (mrd_logs_init(d) < 0)
+		return mr_error_sys(err, errno, "inotify");
 	d->layers = mrd_layers_open(d->opt.data_root, err);
 	if (d->layers == NULL || d->events == NULL)
 		return -1;
@@ -182,10 +185,13 @@ void mrd_daemon_stop(struct mrd_daemon *d)
 {
 	mrd_http_free(d->http);
 	d->http = NULL;
+	mrd_ctrs_shutdown(d->ctrs);
+	mrd_loop_flush(d->loop);
 	mrd_ctrs_free(d->ctrs);
 	mrd_images_free(d->images);
 	mrd_layers_free(d->layers);
 	mrd_events_free(d->events);
+	mrd_logs_fini(d);
 	mrd_store_close(d->store);
 	free(d->tmp_dir);
 }

@@ -14,6 +14,7 @@ struct mrd_layers;
 struct mrd_images;
 struct mrd_ctrs;
 struct mrd_events;
+struct mrd_logs;
 
 struct mrd_options {
 	char *host;      /* unix socket path */
@@ -34,6 +35,7 @@ struct mrd_daemon {
 	struct mrd_images *images;
 	struct mrd_ctrs *ctrs;
 	struct mrd_events *events;
+	struct mrd_logs *logs;
 	struct mrd_options opt;
 	int64_t started_ns;
 	char *tmp_dir; /* <data-root>/tmp */

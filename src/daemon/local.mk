@@ -27,7 +27,11 @@ src_daemon_libminirund_a_SOURCES = \
 	src/daemon/manager/config.h src/daemon/manager/config-parse.c src/daemon/manager/config-write.c \
 	src/daemon/manager/ctrs.h src/daemon/manager/internal.h src/daemon/manager/ctrs.c \
 	src/daemon/manager/ctr-create.c src/daemon/manager/ctr-inspect.c src/daemon/manager/ctr-run.c \
-	src/daemon/manager/events.c src/daemon/manager/events.h \
+	src/daemon/manager/ctr-bundle.c src/daemon/image/overlay.c src/daemon/image/overlay.h \
+	src/daemon/manager/ctr-ops.c src/daemon/manager/ctr-reconcile.c src/daemon/manager/attach.c src/daemon/manager/attach.h \
+	src/daemon/manager/exec.c src/daemon/manager/exec.h src/daemon/manager/stats.c src/daemon/manager/stats.h \
+	src/daemon/manager/events.c src/daemon/manager/events.h src/daemon/manager/logs.c src/daemon/manager/logs.h \
+	src/daemon/shim/client.c src/daemon/shim/client.h \
 	src/daemon/api/api.h src/daemon/api/common.c src/daemon/api/filters.c src/daemon/api/filters.h \
 	src/daemon/api/system.c src/daemon/api/images.c src/daemon/api/containers.c src/daemon/api/containers.h \
 	src/daemon/api/containers-run.c src/daemon/api/exec.c src/daemon/api/unsupported.c

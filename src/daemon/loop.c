@@ -209,6 +209,13 @@ static void run_timers(struct mrd_loop *loop)
 	}
 }
 
+void mrd_loop_flush(struct mrd_loop *loop)
+{
+	for (int i = 0; i < 64 && loop->timers != NULL && loop->timers->due <= mrd_now_mono_ns(); i++)
+		run_timers(loop);
+	free_dead(loop);
+}
+
 int mrd_loop_run(struct mrd_loop *loop)
 {
 	struct epoll_event evs[64];

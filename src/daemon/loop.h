@@ -43,6 +43,9 @@ void mrd_loop_set_timeout_source(struct mrd_loop *loop, mrd_timeout_fn fn, void 
 /* Run rounds until mrd_loop_quit(). Returns 0, or -1 if epoll failed. */
 int mrd_loop_run(struct mrd_loop *loop);
 void mrd_loop_quit(struct mrd_loop *loop);
+/* At shutdown: run the timers that are due now (the deferred ends of
+ * connections), until none is, so that nothing is left half-closed. */
+void mrd_loop_flush(struct mrd_loop *loop);
 
 /* Monotonic and wall clocks in nanoseconds. */
 int64_t mrd_now_mono_ns(void);

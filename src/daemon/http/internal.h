@@ -14,6 +14,9 @@ struct mrd_stream {
 	char *buf;
 	size_t off, len, cap, max;
 	bool ended, broken, waiting;
+	mrd_pull_fn pull;
+	void *pull_ctx;
+	void (*pull_free)(void *ctx);
 };
 
 struct mrd_req {

@@ -11,6 +11,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <sys/types.h>
 
 #include "conn.h"
 
@@ -95,6 +96,15 @@ int mrd_stream_write(struct mrd_stream *s, const void *buf, size_t len);
 size_t mrd_stream_queued(const struct mrd_stream *s);
 void mrd_stream_end(struct mrd_stream *s);
 struct mrd_req *mrd_stream_req(struct mrd_stream *s);
+
+/* A chunked response pulled from a producer as the client takes it (big
+ * or growing bodies: logs). fn fills buf: >0 bytes, 0 nothing yet (call
+ * mrd_stream_wake when there is), -1 the end. free_fn(ctx) runs once the
+ * request is over, however it ended. */
+typedef ssize_t (*mrd_pull_fn)(void *ctx, char *buf, size_t max);
+struct mrd_stream *mrd_reply_pull(struct mrd_req *req, int status, const char *content_type, mrd_pull_fn fn,
+				  void *ctx, void (*free_fn)(void *ctx));
+void mrd_stream_wake(struct mrd_stream *s);
 
 /* Switch protocols (101) and take the raw connection: Docker's hijacked
  * attach/exec streams ("tcp"), WebSocket. fn gets the connection (its ops

@@ -182,6 +182,16 @@ static ssize_t stream_read(void *cls, uint64_t pos, char *buf, size_t max)
 {
 	struct mrd_stream *s = cls;
 
+	if (s->pull != NULL && !s->broken) {
+		ssize_t n = s->pull(s->pull_ctx, buf, max);
+		if (n > 0)
+			return n;
+		if (n < 0)
+			return MHD_CONTENT_READER_END_OF_STREAM;
+		s->waiting = true;
+		mrd_req_suspend(s->req);
+		return 0;
+	}
 	if (s->len > 0) {
 		size_t n = s->len < max ? s->len : max;
 		memcpy(buf, s->buf + s->off, n);
@@ -202,6 +212,8 @@ static ssize_t stream_read(void *cls, uint64_t pos, char *buf, size_t max)
 
 void mrd_stream_free(struct mrd_stream *s)
 {
+	if (s->pull_free != NULL)
+		s->pull_free(s->pull_ctx);
 	free(s->buf);
 	free(s);
 }
@@ -226,6 +238,29 @@ struct mrd_stream *mrd_reply_stream(struct mrd_req *req, int status, const char 
 	req->stream = s;
 	mrd_req_set_response(req, resp, status);
 	return s;
+}
+
+struct mrd_stream *mrd_reply_pull(struct mrd_req *req, int status, const char *content_type, mrd_pull_fn fn,
+				  void *ctx, void (*free_fn)(void *ctx))
+{
+	struct mrd_stream *s = mrd_reply_stream(req, status, content_type, 0);
+
+	if (s == NULL) {
+		free_fn(ctx);
+		return NULL;
+	}
+	s->pull = fn;
+	s->pull_ctx = ctx;
+	s->pull_free = free_fn;
+	return s;
+}
+
+void mrd_stream_wake(struct mrd_stream *s)
+{
+	if (s->waiting) {
+		s->waiting = false;
+		mrd_req_resume(s->req);
+	}
 }
 
 int mrd_stream_write(struct mrd_stream *s, const void *buf, size_t len)

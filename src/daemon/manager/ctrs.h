@@ -60,6 +60,9 @@ struct mrd_ctrs *mrd_ctrs_load(struct mrd_daemon *d, struct mr_error **err);
  * learn the exits that happened while minirund was down, mark the
  * containers whose shim is gone, start the ones whose restart policy says so. */
 void mrd_ctrs_reconcile(struct mrd_ctrs *cs);
+/* At shutdown, before the loop goes: hang up on the shims (the
+ * containers keep running). */
+void mrd_ctrs_shutdown(struct mrd_ctrs *cs);
 void mrd_ctrs_free(struct mrd_ctrs *cs);
 
 struct mrd_ctr *mrd_ctrs_first(struct mrd_ctrs *cs);
@@ -106,12 +109,13 @@ void mrd_ctr_pause(struct mrd_ctr *c, bool pause, mrd_done_fn done, void *data);
 void mrd_ctr_remove(struct mrd_ctr *c, bool force, bool volumes, mrd_done_fn done, void *data);
 
 /* wait: condition "not-running" (default), "next-exit", "removed".
- * done gets the exit code (or the error). A waiter whose client left is
- * cancelled with the returned handle. */
+ * fn gets the exit code (or an error) when it comes, once; a waiter whose
+ * client left is cancelled with the returned handle (before fn ran).
+ * *already: the condition holds now (NULL returned, fn not called). */
 struct mrd_waiter;
 typedef void (*mrd_wait_fn)(void *data, int exit_code, const char *error);
 struct mrd_waiter *mrd_ctr_wait(struct mrd_ctr *c, const char *condition, mrd_wait_fn fn, void *data,
-				struct mr_error **err);
+				bool *already, struct mr_error **err);
 void mrd_waiter_cancel(struct mrd_waiter *w);
 
 /* The container's pids (host pids), from its cgroup. */

@@ -249,17 +249,19 @@ static void process(yajl_gen g, const struct mrd_spec_input *in, char **caps)
 	jw_obj_end(g);
 }
 
-static void resources(yajl_gen g, const struct mrd_ctr_config *c)
+static void resources(yajl_gen g, const char *key, const struct mrd_ctr_config *c, bool devices)
 {
 	const struct mrd_resources *r = &c->res;
 
-	jw_obj(g, "resources");
-	jw_arr(g, "devices");
-	jw_obj(g, NULL);
-	jw_bool(g, "allow", c->privileged);
-	jw_str(g, "access", "rwm");
-	jw_obj_end(g);
-	jw_arr_end(g);
+	jw_obj(g, key);
+	if (devices) {
+		jw_arr(g, "devices");
+		jw_obj(g, NULL);
+		jw_bool(g, "allow", c->privileged);
+		jw_str(g, "access", "rwm");
+		jw_obj_end(g);
+		jw_arr_end(g);
+	}
 	jw_obj(g, "memory");
 	if (r->memory > 0) {
 		jw_int(g, "limit", r->memory);
@@ -338,7 +340,7 @@ static void linux_section(yajl_gen g, const struct mrd_spec_input *in, char **ca
 	const struct mrd_ctr_config *c = in->cfg;
 
 	jw_obj(g, "linux");
-	resources(g, c);
+	resources(g, "resources", c, true);
 	jw_str(g, "cgroupsPath", in->cgroups_path);
 	namespaces(g, in);
 	if (c->sysctls.n > 0) {
@@ -393,4 +395,9 @@ char *mrd_spec_generate(const struct mrd_spec_input *in, size_t *len, struct mr_
 		free(caps[i]);
 	free(caps);
 	return out;
+}
+
+void mrd_spec_resources_write(yajl_gen g, const struct mrd_ctr_config *cfg)
+{
+	resources(g, NULL, cfg, false);
 }

@@ -7,6 +7,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <yajl/yajl_gen.h>
 
 #include "manager/config.h"
 #include "oci/user.h"
@@ -33,6 +34,9 @@ int mrd_spec_check(const struct mrd_ctr_config *cfg, struct mr_error **err);
 
 /* The process' capabilities (CAP_ names), malloc'ed array. */
 char **mrd_spec_caps(const struct mrd_ctr_config *cfg, size_t *n, struct mr_error **err);
+
+/* linux.resources alone (an update of a running container). */
+void mrd_spec_resources_write(yajl_gen g, const struct mrd_ctr_config *cfg);
 
 /* The args: Entrypoint + Cmd. */
 size_t mrd_spec_args(const struct mrd_ctr_config *cfg, const char ***out);
