@@ -41,3 +41,9 @@ minirund_SOURCES = src/daemon/main.c
 minirund_CFLAGS = $(MRD_CFLAGS)
 minirund_CPPFLAGS = $(MRD_CPPFLAGS)
 minirund_LDADD = src/daemon/libminirund.a src/lib/libminirun.a $(LIBS_ALL) $(MRD_LIBS)
+
+# ---- tests
+SCRIPT_TESTS += tests/integration/daemon-api.bats tests/integration/daemon-images.bats
+EXTRA_DIST += tests/integration/daemon-helpers.bash tests/daemon/mkimage.sh tests/daemon/mkarchive.py
+AM_TESTS_ENVIRONMENT += export MINIRUND='$(abs_top_builddir)/minirund'; \
+	export MINIRUN_SHIM='$(abs_top_builddir)/minirun-shim';

@@ -34,7 +34,20 @@ static int64_t image_created(const struct mrd_image *img)
 	return t > 0 ? t : img->loaded;
 }
 
-void mrd_api_image_summary(yajl_gen g, struct mrd_daemon *d, const struct mrd_image *img)
+static bool tag_matches(const char *tag, const char *const *pats, size_t n)
+{
+	char repo[512];
+
+	snprintf(repo, sizeof(repo), "%.*s", (int)(strrchr(tag, ':') - tag), tag);
+	for (size_t p = 0; p < n; p++)
+		if (fnmatch(pats[p], tag, 0) == 0 || fnmatch(pats[p], repo, 0) == 0)
+			return true;
+	return false;
+}
+
+/* refs: the reference filter's patterns (n 0: every tag is listed). */
+static void image_summary(yajl_gen g, struct mrd_daemon *d, const struct mrd_image *img, const char *const *refs,
+			  size_t nrefs)
 {
 	const struct mr_json *labels = mrd_image_config(img, "Labels");
 	int containers = 0;
@@ -46,7 +59,8 @@ void mrd_api_image_summary(yajl_gen g, struct mrd_daemon *d, const struct mrd_im
 	jw_str(g, "ParentId", "");
 	jw_arr(g, "RepoTags");
 	for (size_t i = 0; i < img->ntags; i++)
-		jw_str(g, NULL, img->tags[i]);
+		if (nrefs == 0 || tag_matches(img->tags[i], refs, nrefs))
+			jw_str(g, NULL, img->tags[i]);
 	if (img->ntags == 0)
 		jw_str(g, NULL, "<none>:<none>");
 	jw_arr_end(g);
@@ -63,6 +77,11 @@ void mrd_api_image_summary(yajl_gen g, struct mrd_daemon *d, const struct mrd_im
 	jw_obj_end(g);
 }
 
+void mrd_api_image_summary(yajl_gen g, struct mrd_daemon *d, const struct mrd_image *img)
+{
+	image_summary(g, d, img, NULL, 0);
+}
+
 static const char *image_label(const char *key, void *data)
 {
 	const struct mr_json *v = mr_json_get(mrd_image_config(data, "Labels"), key);
@@ -76,13 +95,9 @@ static bool reference_matches(const struct mrd_image *img, const struct mrd_filt
 
 	if (n == 0)
 		return true;
-	for (size_t p = 0; p < n; p++)
-		for (size_t t = 0; t < img->ntags; t++) {
-			char repo[512];
-			snprintf(repo, sizeof(repo), "%.*s", (int)(strrchr(img->tags[t], ':') - img->tags[t]), img->tags[t]);
-			if (fnmatch(pats[p], img->tags[t], 0) == 0 || fnmatch(pats[p], repo, 0) == 0)
-				return true;
-		}
+	for (size_t t = 0; t < img->ntags; t++)
+		if (tag_matches(img->tags[t], pats, n))
+			return true;
 	return false;
 }
 
@@ -137,7 +152,9 @@ static void list(struct mrd_req *req)
 		if (!reference_matches(i, f) || !mrd_filters_match_labels(f, "label", image_label, i) ||
 		    !mrd_filters_match_labels(f, "label!", image_label, i) || !time_filter(req, f, i, &bad))
 			continue;
-		mrd_api_image_summary(g, d, i);
+		size_t nrefs;
+		const char *const *refs = mrd_filters_get(f, "reference", &nrefs);
+		image_summary(g, d, i, refs, nrefs);
 	}
 	jw_arr_end(g);
 	mrd_filters_free(f);

@@ -51,8 +51,28 @@ static void no_volumes(struct mrd_req *req)
 	mrd_reply_json(req, 200, body, sizeof(body) - 1);
 }
 
+/* docker inspect asks every kind of object in turn: a name that is no
+ * network or volume is a 404 for it to go on. */
+static void no_such_network(struct mrd_req *req)
+{
+	mrd_reply_error(req, 404, "network %s not found", mrd_req_param(req, "id"));
+}
+
+static void no_such_volume(struct mrd_req *req)
+{
+	mrd_reply_error(req, 404, "get %s: no such volume", mrd_req_param(req, "id"));
+}
+
+static void no_such_plugin(struct mrd_req *req)
+{
+	mrd_reply_error(req, 404, "plugin \"%s\" not found", mrd_req_param(req, "id"));
+}
+
 static const struct mrd_route routes[] = {
 	{"GET", "/volumes", MRD_BODY_NONE, no_volumes},
+	{"GET", "/networks/{id}", MRD_BODY_NONE, no_such_network},
+	{"GET", "/volumes/{id}", MRD_BODY_NONE, no_such_volume},
+	{"GET", "/plugins/{id*}/json", MRD_BODY_NONE, no_such_plugin},
 	{"*", "/networks", MRD_BODY_NONE, unsupported},
 	{"*", "/networks/{rest*}", MRD_BODY_NONE, unsupported},
 	{"*", "/volumes/{rest*}", MRD_BODY_NONE, unsupported},

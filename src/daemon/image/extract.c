@@ -377,9 +377,20 @@ static int make_link(struct extractor *x, int pfd, const char *name, const char 
 		return mr_error_prefix(err, "hard link %s", path);
 	if (target[0] == '\0')
 		return mr_error_set(err, EINVAL, "%s: hard link to the root directory", path);
-	tfd = open_parent(x->root_fd, target, false, &tbase, err);
-	if (tfd < 0)
+	struct mr_error *perr = NULL;
+	tfd = open_parent(x->root_fd, target, false, &tbase, &perr);
+	if (tfd < 0 && perr != NULL && perr->errnum == ENOENT) {
+		mr_error_free(perr);
+		return mr_error_set(err, EINVAL, "%s: hard link to %s, which is not in the archive before it", path,
+				    target);
+	}
+	if (tfd < 0) {
+		if (err != NULL && *err == NULL)
+			*err = perr;
+		else
+			mr_error_free(perr);
 		return mr_error_prefix(err, "hard link %s", path);
+	}
 	if (fstatat(tfd, tbase, &st, AT_SYMLINK_NOFOLLOW) < 0)
 		return mr_error_set(err, EINVAL, "%s: hard link to %s, which is not in the archive before it", path,
 				    target);

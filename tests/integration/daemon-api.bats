@@ -1,0 +1,273 @@
+#!/usr/bin/env bats
+# minirund's Engine API (issue 12): the system endpoints, version
+# negotiation, Docker-shaped errors with the right status codes, the
+# loopback TCP listener and its token, container records (create, inspect,
+# list with filters, rename, rm) and events. A real minirund with private
+# roots, driven by the real docker client and curl.
+
+load helpers
+load daemon-helpers
+
+setup_file() { daemon_setup_file; }
+teardown_file() { daemon_teardown_file; }
+
+@test "_ping answers GET and HEAD with OK and the API version" {
+	api GET /_ping
+	assert_api 200
+	assert_equal "$body" OK
+	run curl -sI --unix-socket "$DMN_DIR/d.sock" http://d/_ping
+	assert_status 0
+	assert_match "$output" "HTTP/1.1 200"
+	assert_match "$output" "Api-Version: 1.41"
+	assert_match "$output" "Ostype: linux"
+}
+
+@test "/version: API 1.41, oldest 1.24; the docker client negotiates down to it" {
+	api GET /version
+	assert_api 200
+	assert_equal "$(jq -r .ApiVersion <<<"$body")" 1.41
+	assert_equal "$(jq -r .MinAPIVersion <<<"$body")" 1.24
+	assert_equal "$(jq -r .Os <<<"$body")" linux
+	run dk version --format '{{.Server.APIVersion}} {{.Client.APIVersion}}'
+	assert_status 0
+	assert_equal "$output" "1.41 1.41"
+}
+
+@test "version prefixes: /v1.41 and /v1.24 work, a newer or older one is a 400 naming it" {
+	api GET /v1.41/version
+	assert_api 200
+	api GET /v1.24/containers/json
+	assert_api 200
+	api GET /v1.52/version
+	assert_api 400 "client version 1.52 is too new. Maximum supported API version is 1.41"
+	api GET /v1.12/version
+	assert_api 400 "client version 1.12 is too old. Minimum supported API version is 1.24"
+}
+
+@test "/info: docker info shows minirund's counts and drivers" {
+	run dk info --format '{{.Images}} {{.Driver}} {{.CgroupDriver}} {{.OSType}} {{.ServerVersion}}'
+	assert_status 0
+	assert_match "$output" "^1 overlay2 cgroupfs linux [0-9]"
+	api GET /info
+	assert_equal "$(jq -r .DockerRootDir <<<"$body")" "$DMN_DIR/data"
+}
+
+@test "an unknown path is a 404, a known path with another method a 405, both as JSON" {
+	api GET /nothing/here
+	assert_api 404 '{"message":"page not found"}'
+	api PUT /containers/json
+	assert_api 405 "method PUT is not allowed on /containers/json"
+	assert_equal "$(jq -r .message <<<"$body")" "method PUT is not allowed on /containers/json"
+}
+
+@test "what minirund does not have answers with a clear error, never a silent success" {
+	api POST /build
+	assert_api 501 "building images"
+	api GET /swarm
+	assert_api 501 "swarm"
+	api POST /networks/create -d '{"Name":"x"}'
+	assert_api 501 "networks"
+	api POST '/images/create?fromImage=alpine&tag=latest'
+	assert_api 501 "pulling alpine from a registry is not supported yet"
+	run dk network create mynet
+	assert_status 1
+	assert_contains "$output" "minirund does not support networks"
+}
+
+create() { # create BODY [QUERY]
+	api POST "/containers/create${2:-}" -H 'Content-Type: application/json' -d "$1"
+}
+
+@test "create: malformed JSON is a 400 with the line and column" {
+	create '{"Image": "busybox",'
+	assert_api 400 "malformed JSON body"
+	assert_contains "$body" "line 1"
+	create ''
+	assert_api 400 "needs a JSON body"
+}
+
+@test "create: an unknown field is a 400 naming it" {
+	create '{"Image":"busybox","Bogus":1}'
+	assert_api 400 '"Bogus: unknown field"'
+	create '{"Image":"busybox","HostConfig":{"Memry":5}}'
+	assert_api 400 "HostConfig.Memry: unknown field"
+}
+
+@test "create: a wrong type is a 400 naming the field and what it got" {
+	create '{"Image":"busybox","HostConfig":{"Memory":"1g"}}'
+	assert_api 400 'HostConfig.Memory: expected an integer, got string \"1g\"'
+	create '{"Image":"busybox","Env":"A=1"}'
+	assert_api 400 "Env: expected an array of strings"
+	create '{"Image":"busybox","Env":["A=1",2]}'
+	assert_api 400 "Env[1]: expected a string"
+	create '{"Image":"busybox","Tty":"yes"}'
+	assert_api 400 "Tty: expected a boolean"
+	create '[1,2]'
+	assert_api 400 "must be a JSON object"
+}
+
+@test "create: bad values are 400s (restart policy, conflicts, memory, capabilities, unsupported fields)" {
+	create '{"Image":"busybox","HostConfig":{"RestartPolicy":{"Name":"sometimes"}}}'
+	assert_api 400 'invalid restart policy \"sometimes\"'
+	create '{"Image":"busybox","HostConfig":{"RestartPolicy":{"Name":"always","MaximumRetryCount":3}}}'
+	assert_api 400 "maximum retry count cannot be used with restart policy 'always'"
+	create '{"Image":"busybox","HostConfig":{"AutoRemove":true,"RestartPolicy":{"Name":"always"}}}'
+	assert_api 400 "AutoRemove"
+	create '{"Image":"busybox","HostConfig":{"Memory":1000}}'
+	assert_api 400 "minimum memory limit allowed is 6MB"
+	create '{"Image":"busybox","HostConfig":{"CapAdd":["NET_FLY"]}}'
+	assert_api 400 'HostConfig.CapAdd: unknown capability: \"NET_FLY\"'
+	create '{"Image":"busybox","HostConfig":{"Devices":[{"PathOnHost":"/dev/kvm"}]}}'
+	assert_api 400 "HostConfig.Devices: not supported by minirund"
+	create '{"Image":"busybox","HostConfig":{"SecurityOpt":["seccomp=/tmp/p.json"]}}'
+	assert_api 400 "seccomp=unconfined"
+	create '{"Image":"busybox","HostConfig":{"Binds":["relative:/x"]}}'
+	assert_api 501 "named volumes are not supported yet"
+	create '{"Image":"busybox","HostConfig":{"Sysctls":{"kernel.panic":"1"}}}'
+	assert_api 400 "kernel.panic: not allowed in a container"
+	create '{"Image":"busybox","HostConfig":{"NetworkMode":"mynet"}}'
+	assert_api 501 "NetworkMode"
+}
+
+@test "create: a body over 1 MiB is a 413" {
+	head -c 2000000 /dev/zero | tr '\0' ' ' >"$DMN_DIR/big.json"
+	create @"$DMN_DIR/big.json"
+	assert_api 413 "request body too large"
+	# and the daemon still answers
+	api GET /_ping
+	assert_api 200
+}
+
+@test "unknown ids: 404 No such container / No such image / No such exec instance" {
+	api GET /containers/nope/json
+	assert_api 404 "No such container: nope"
+	api POST /containers/nope/start
+	assert_api 404 "No such container: nope"
+	api DELETE /containers/nope
+	assert_api 404 "No such container: nope"
+	api GET /images/nope:1/json
+	assert_api 404 "No such image: nope:1"
+	create '{"Image":"nope:1"}'
+	assert_api 404 "No such image: nope:1"
+	api GET /exec/0123/json
+	assert_api 404 "No such exec instance: 0123"
+	run dk inspect nope
+	assert_status 1
+	assert_contains "$output" "No such object: nope"
+}
+
+@test "create and inspect: the image's config merged in (Env, Cmd, WorkingDir, Labels), names, conflicts" {
+	run dk create --name rec1 -e FOO=bar -l team=a -w /tmp busybox
+	assert_status 0
+	id=$output
+	assert_match "$id" '^[0-9a-f]{64}$'
+	run dk inspect -f '{{.Name}} {{.State.Status}} {{json .Config.Cmd}} {{.Config.WorkingDir}} {{index .Config.Labels "team"}} {{index .Config.Labels "org.minirun.test"}}' rec1
+	assert_equal "$output" '/rec1 created ["sh"] /tmp a busybox'
+	run dk inspect -f '{{json .Config.Env}}' rec1
+	assert_equal "$output" '["PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin","FOO=bar"]'
+	# found by name, id and id prefix
+	run dk inspect -f '{{.Id}}' "${id:0:10}"
+	assert_equal "$output" "$id"
+	run dk create --name rec1 busybox
+	assert_status 1
+	assert_contains "$output" 'The container name "/rec1" is already in use'
+	create '{"Image":"busybox"}' '?name=bad/name'
+	assert_api 400 "Invalid container name (bad/name)"
+	dk rm rec1 >/dev/null
+}
+
+@test "ps -a with filters: status, label, name, id; rename; rm" {
+	dk create --name f-one -l tier=web busybox >/dev/null
+	dk create --name f-two -l tier=db busybox >/dev/null
+	run dk ps -a --filter label=tier=web --format '{{.Names}}'
+	assert_equal "$output" f-one
+	run dk ps -a --filter name=f-t --format '{{.Names}}'
+	assert_equal "$output" f-two
+	run dk ps -a --filter status=created --filter label=tier --format '{{.Names}}'
+	assert_line_count "$output" 2
+	run dk ps --format '{{.Names}}'
+	assert_equal "$output" ""
+	id=$(dk inspect -f '{{.Id}}' f-two)
+	run dk ps -a --filter "id=${id:0:12}" --format '{{.Names}}'
+	assert_equal "$output" f-two
+	run dk ps -a --filter bogus=1
+	assert_status 1
+	assert_contains "$output" "invalid filter 'bogus'"
+	run dk rename f-one f-two
+	assert_status 1
+	assert_contains "$output" "already in use"
+	dk rename f-one f-three
+	run dk inspect -f '{{.Name}}' f-three
+	assert_equal "$output" /f-three
+	dk rm f-two f-three >/dev/null
+	run dk ps -aq
+	assert_equal "$output" ""
+}
+
+@test "records survive a restart of minirund (SIGTERM and kill -9)" {
+	dk create --name keep1 -e K=1 busybox >/dev/null
+	daemon_stop
+	daemon_start
+	run dk inspect -f '{{.Name}} {{json .Config.Env}}' keep1
+	assert_equal "$output" '/keep1 ["PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin","K=1"]'
+	dk rename keep1 keep2
+	daemon_kill9
+	daemon_start
+	run dk inspect -f '{{.Name}}' keep2
+	assert_equal "$output" /keep2
+	dk rm keep2 >/dev/null
+}
+
+@test "events: create, rename, destroy with since and until; filters" {
+	t0=$(date +%s.%N)
+	dk create --name ev1 -l k=v busybox >/dev/null
+	dk rename ev1 ev2
+	dk rm ev2 >/dev/null
+	t1=$(( $(date +%s) + 1 ))
+	run dk events --since "$t0" --until "$t1" --filter type=container --format '{{.Action}} {{.Actor.Attributes.name}}'
+	assert_status 0
+	assert_equal "$output" "create ev1
+rename ev2
+destroy ev2"
+	run dk events --since "$t0" --until "$t1" --filter event=rename --format '{{.Actor.Attributes.oldName}}'
+	assert_equal "$output" /ev1
+	run dk events --since "$t0" --until "$t1" --filter label=k=v --format '{{.Action}}'
+	assert_line_count "$output" 3
+}
+
+@test "system df: images, containers and their sizes" {
+	run dk system df --format '{{.Type}} {{.TotalCount}}'
+	assert_status 0
+	assert_contains "$output" "Images 1"
+	assert_contains "$output" "Containers 0"
+}
+
+@test "the TCP listener is loopback only and wants the token for anything but GET" {
+	local port tok=$DMN_DIR/token
+	printf 'a-token-of-enough-length\n' >"$tok"
+	chmod 600 "$tok"
+	run "$MINIRUND" --host "unix://$DMN_DIR/t.sock" --data-root "$DMN_DIR/t-data" --exec-root "$DMN_DIR/t-exec" \
+		--tcp 10.1.2.3:2375 --token-file "$tok" --runtime "$MINIRUN"
+	assert_status 1
+	assert_contains "$output" "only loopback addresses"
+	run "$MINIRUND" --host "unix://$DMN_DIR/t.sock" --tcp 127.0.0.1:0
+	assert_status 2
+	assert_contains "$output" "--tcp needs --token-file"
+	port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+	"$MINIRUND" --host "unix://$DMN_DIR/t.sock" --data-root "$DMN_DIR/t-data" --exec-root "$DMN_DIR/t-exec" \
+		--tcp "127.0.0.1:$port" --token-file "$tok" --runtime "$MINIRUN" 2>>"$DMN_DIR/t.log" &
+	local pid=$!
+	for i in $(seq 50); do curl -sf "http://127.0.0.1:$port/_ping" >/dev/null && break; sleep 0.1; done
+	run curl -s "http://127.0.0.1:$port/containers/json"
+	assert_equal "$output" "[]"
+	run curl -s -w ' %{http_code}' -X POST "http://127.0.0.1:$port/images/prune"
+	assert_contains "$output" "needs the token"
+	assert_contains "$output" " 401"
+	run curl -s -w ' %{http_code}' -X POST -H 'Authorization: Bearer wrong-token-of-length' "http://127.0.0.1:$port/images/prune"
+	assert_contains "$output" " 401"
+	run curl -s -w ' %{http_code}' -X POST -H 'Authorization: Bearer a-token-of-enough-length' "http://127.0.0.1:$port/images/prune"
+	assert_contains "$output" " 200"
+	kill -TERM "$pid"
+	wait "$pid"
+	rm -rf "$DMN_DIR/t-data" "$DMN_DIR/t-exec"
+}
