@@ -194,7 +194,15 @@ int64_t mrd_parse_time(const char *s)
 		if (sscanf(p + 1, "%2d:%2d", &h, &m) == 2)
 			off = (*p == '+' ? 1 : -1) * (int64_t)(h * 3600 + m * 60);
 	}
+	if (tm.tm_year < 1 || tm.tm_year > 9999 || tm.tm_mon < 1 || tm.tm_mon > 12 || tm.tm_mday < 1 ||
+	    tm.tm_mday > 31 || tm.tm_hour > 23 || tm.tm_min > 59 || tm.tm_sec > 60 || tm.tm_hour < 0 ||
+	    tm.tm_min < 0 || tm.tm_sec < 0)
+		return 0;
 	tm.tm_year -= 1900;
 	tm.tm_mon -= 1;
-	return ((int64_t)timegm(&tm) - off) * 1000000000 + ns;
+	/* years past 2262 do not fit int64 nanoseconds */
+	int64_t secs = (int64_t)timegm(&tm) - off;
+	if (secs > INT64_MAX / 1000000000 - 1 || secs < INT64_MIN / 1000000000 + 1)
+		return 0;
+	return secs * 1000000000 + ns;
 }

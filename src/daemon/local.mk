@@ -47,3 +47,25 @@ SCRIPT_TESTS += tests/integration/daemon-api.bats tests/integration/daemon-image
 EXTRA_DIST += tests/integration/daemon-helpers.bash tests/daemon/mkimage.sh tests/daemon/mkarchive.py
 AM_TESTS_ENVIRONMENT += export MINIRUND='$(abs_top_builddir)/minirund'; \
 	export MINIRUN_SHIM='$(abs_top_builddir)/minirun-shim';
+EXTRA_DIST += tests/fuzz/fuzz-request.c tests/fuzz/fuzz-tar.c
+
+if FUZZING
+noinst_PROGRAMS += tests/fuzz/fuzz-request tests/fuzz/fuzz-tar
+tests_fuzz_fuzz_request_SOURCES = tests/fuzz/fuzz-request.c
+tests_fuzz_fuzz_request_CFLAGS = $(MRD_CFLAGS) $(FUZZ_FLAGS)
+tests_fuzz_fuzz_request_CPPFLAGS = $(MRD_CPPFLAGS)
+tests_fuzz_fuzz_request_LDFLAGS = $(FUZZ_FLAGS)
+tests_fuzz_fuzz_request_LDADD = src/daemon/libminirund.a $(TEST_LIB) $(MRD_LIBS)
+tests_fuzz_fuzz_tar_SOURCES = tests/fuzz/fuzz-tar.c
+tests_fuzz_fuzz_tar_CFLAGS = $(MRD_CFLAGS) $(FUZZ_FLAGS)
+tests_fuzz_fuzz_tar_CPPFLAGS = $(MRD_CPPFLAGS)
+tests_fuzz_fuzz_tar_LDFLAGS = $(FUZZ_FLAGS)
+tests_fuzz_fuzz_tar_LDADD = src/daemon/libminirund.a $(TEST_LIB) $(MRD_LIBS)
+endif
+
+check_PROGRAMS += tests/unit/test-daemon
+TESTS += tests/unit/test-daemon
+tests_unit_test_daemon_SOURCES = tests/unit/test-daemon.c tests/unit/tap.h
+tests_unit_test_daemon_CFLAGS = $(MRD_CFLAGS)
+tests_unit_test_daemon_CPPFLAGS = $(MRD_CPPFLAGS)
+tests_unit_test_daemon_LDADD = src/daemon/libminirund.a $(TEST_LIB) $(MRD_LIBS)

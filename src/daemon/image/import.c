@@ -57,7 +57,6 @@ static void changes_free(struct changes *c)
  * for /bin/sh -c (shell form). */
 static int command_form(const char *arg, struct mr_json **out, struct mr_error **err)
 {
-	cleanup_free char *json = NULL;
 	yajl_gen g;
 
 	if (*arg == '[') {

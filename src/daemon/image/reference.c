@@ -104,9 +104,16 @@ int mrd_ref_join(const char *repo, const char *tag, char **out, struct mr_error 
 			if (!domain_ok(name, dlen))
 				return bad(err, repo, "bad registry host");
 			path = slash + 1;
-			if ((dlen == 9 && memcmp(name, "docker.io", 9) == 0) ||
-			    (dlen == 15 && memcmp(name, "index.docker.io", 15) == 0))
-				memmove(name, path, strlen(path) + 1), path = name;
+			/* docker.io is implied, unless what follows would then
+			 * read as a registry itself */
+			size_t rlen = strcspn(path, "/");
+			bool rest_is_host = path[rlen] == '/' && (memchr(path, '.', rlen) || memchr(path, ':', rlen) ||
+								  (rlen == 9 && memcmp(path, "localhost", 9) == 0));
+			if (!rest_is_host && ((dlen == 9 && memcmp(name, "docker.io", 9) == 0) ||
+					      (dlen == 15 && memcmp(name, "index.docker.io", 15) == 0))) {
+				memmove(name, path, strlen(path) + 1);
+				path = name;
+			}
 		}
 	}
 	for (const char *p = path;;) {

@@ -305,7 +305,6 @@ static void updated(void *data, const struct mr_json *reply, const struct mr_err
 static char *resources_request(const struct mrd_ctr *c)
 {
 	yajl_gen g = jw_new();
-	cleanup_free char *spec = NULL;
 	char *out = NULL;
 	size_t len;
 	const char *buf;

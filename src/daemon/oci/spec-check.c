@@ -206,9 +206,10 @@ int mrd_spec_check(const struct mrd_ctr_config *cfg, struct mr_error **err)
 	char **caps;
 	const char *net = cfg->network_mode;
 
-	if (mrd_spec_args(cfg, &args) == 0)
-		return mr_error_set(err, EINVAL, "no command specified");
+	n = mrd_spec_args(cfg, &args);
 	free(args);
+	if (n == 0)
+		return mr_error_set(err, EINVAL, "no command specified");
 	caps = mrd_spec_caps(cfg, &n, err);
 	if (caps == NULL)
 		return -1;
