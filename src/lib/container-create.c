@@ -43,6 +43,7 @@ struct create {
 	struct mr_cgroup *cg;
 	char *config_json; /* saved in the state dir: later verbs use it */
 	int *idmapped_trees; /* per mount, made here in the host's user namespace */
+	struct mr_mount_ids host_mounts; /* no mount namespace: what was below the rootfs before */
 	int sync[2];
 	int fifo_fd;
 	int pidfd;
@@ -104,8 +105,6 @@ static int check_runnable(const struct create *c, struct mr_error **err)
 		return mr_error_set(err, EINVAL, "config.json: process: required to create a container");
 	if (p->args_len == 0)
 		return mr_error_set(err, EINVAL, "config.json: process.args: must not be empty");
-	if (mr_config_namespace(c->cfg->linux, "mount") == NULL)
-		return mr_error_set(err, EINVAL, "config.json: linux.namespaces: a mount namespace is required");
 	if (p->has_terminal && p->terminal && c->o->console_socket == NULL && c->o->console_master == NULL)
 		return mr_error_set(err, EINVAL,
 				    "process.terminal is true: give --console-socket to receive the terminal "
@@ -461,6 +460,9 @@ static void undo(struct create *c)
 	}
 	if (c->pid_file_written)
 		unlink(c->o->pid_file);
+	/* the init is gone: what it mounted in our namespace goes too */
+	if (c->host_mounts.taken)
+		mr_mount_host_undo(c->rootfs, &c->host_mounts);
 	if (c->cg)
 		mr_cgroup_destroy(c->cg, NULL);
 	if (c->dir.dir_fd >= 0)
@@ -524,6 +526,8 @@ int mr_container_create(const struct mr_context *ctx, const struct mr_create_opt
 	}
 
 	/* 3. The init, and what it asks of us until it is ready. */
+	if (!mr_mount_own_namespace(c.cfg) && mr_mount_host_mark(c.rootfs, &c.host_mounts, err) < 0)
+		goto fail;
 	if (spawn_init(&c, err) < 0)
 		goto fail;
 	close(c.sync[1]);
@@ -556,6 +560,7 @@ out:
 		close(c.fifo_fd);
 	if (c.pidfd >= 0)
 		close(c.pidfd);
+	mr_mount_ids_clear(&c.host_mounts);
 	mr_config_free(c.cfg);
 	mr_record_free(c.rec);
 	mr_cgroup_free(c.cg);

@@ -278,7 +278,7 @@ _Noreturn void mr_init_main(const struct mr_init_args *a)
 	 * may turn read-only. */
 	if (p && make_cwd(a->rootfs, p->cwd, &err) < 0)
 		fail(a, err);
-	if (mr_mount_pivot(a->rootfs, a->no_pivot, &err) < 0 || mr_process_set_names(cfg, &err) < 0 ||
+	if (mr_mount_pivot(cfg, a->rootfs, a->no_pivot, &err) < 0 || mr_process_set_names(cfg, &err) < 0 ||
 	    (cfg->linux && mr_sysctl_apply(cfg->linux, &err) < 0) || mr_mount_finalize(cfg, &err) < 0)
 		fail(a, err);
 

@@ -4,6 +4,7 @@
 #define MINIRUN_MOUNT_INTERNAL_H
 
 #include <stdbool.h>
+#include <stdint.h>
 
 #include "spec/oci-model.gen.h"
 #include "util/error.h"
@@ -12,6 +13,12 @@ struct mr_cgroup;
 
 /* mount(2) with the target given as the fd `dst_fd` ("/proc/self/fd/N"). */
 int mr_mount_at(const char *source, int dst_fd, const char *type, unsigned long flags, const char *data);
+
+/* The id of the mount `fd` is on (statx STATX_MNT_ID). -1 with errno. */
+int mr_mount_id(int fd, uint64_t *id);
+
+/* chroot into `rootfs` and chdir("/") (no mount namespace of its own). */
+int mr_mount_chroot(const char *rootfs, struct mr_error **err);
 
 /* Remount the bind mount at `fd` with the per-mount `flags` (MS_RDONLY,
  * MS_NOSUID, ...), keeping the flags the kernel locks. -1 with errno. */
@@ -31,9 +38,6 @@ int mr_mount_copy_up(int from, int to, struct mr_error **err);
  * binds of cg's when cg_pending (the init is not in it yet). */
 int mr_mount_cgroup(const struct oci_config *cfg, const struct mr_cgroup *cg, bool cg_pending, const char *dest,
 		    int root_fd, int dst_fd, unsigned long flags, struct mr_error **err);
-
-/* The mount point holding `path` (malloc'ed) and whether it is shared. */
-int mr_mountinfo_parent(const char *path, char **mount_point, bool *shared, struct mr_error **err);
 
 /* Bind m->source on dst_fd through an idmapped mount (mounts[].uidMappings/
  * gidMappings, or linux.uidMappings/gidMappings for a bare "idmap"). */

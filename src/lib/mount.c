@@ -39,6 +39,7 @@
 #include "mount-internal.h"
 #include "mount-options.h"
 #include "util/cleanup.h"
+#include "util/mountinfo.h"
 #include "util/path.h"
 #include "util/syscalls.h"
 
@@ -91,12 +92,16 @@ int mr_mount_remount_bind(int fd, unsigned long flags)
 	return mr_mount_at(NULL, fd, NULL, flags | have, NULL);
 }
 
-static int mount_id(int fd, uint64_t *id)
+int mr_mount_id(int fd, uint64_t *id)
 {
 	struct statx stx;
 
-	if (statx(fd, "", AT_EMPTY_PATH, STATX_MNT_ID, &stx) < 0 || !(stx.stx_mask & STATX_MNT_ID))
+	if (statx(fd, "", AT_EMPTY_PATH, STATX_MNT_ID, &stx) < 0)
 		return -1;
+	if (!(stx.stx_mask & STATX_MNT_ID)) {
+		errno = ENOSYS;
+		return -1;
+	}
 	*id = stx.stx_mnt_id;
 	return 0;
 }
@@ -108,7 +113,7 @@ int mr_mount_reopen(int root_fd, const char *dest, int old_fd, struct mr_error *
 
 	if (fd < 0)
 		return -1;
-	if (mount_id(old_fd, &before) == 0 && mount_id(fd, &after) == 0 && before == after) {
+	if (mr_mount_id(old_fd, &before) == 0 && mr_mount_id(fd, &after) == 0 && before == after) {
 		close(fd);
 		return mr_error_set(err, EAGAIN, "%s changed while it was being mounted on", dest);
 	}
@@ -548,6 +553,8 @@ int mr_mount_prepare_rootfs(const struct oci_config *cfg, const char *rootfs, st
 	unsigned long prop;
 	bool shared = false;
 
+	if (!mr_mount_own_namespace(cfg))
+		return 0;
 	if (rootfs_propagation(cfg, &prop, err) < 0)
 		return -1;
 	/* Our copy of the host's mount table shares peer groups with it: first
@@ -562,7 +569,7 @@ int mr_mount_prepare_rootfs(const struct oci_config *cfg, const char *rootfs, st
 	/* pivot_root(2) refuses a new root whose parent mount is shared, and a
 	 * bind below a shared mount would propagate to its peers: make that
 	 * mount private (the new root gets rootfsPropagation after pivot). */
-	if (mr_mountinfo_parent(rootfs, &parent, &shared, err) < 0)
+	if (mr_mountinfo_holder(rootfs, &parent, &shared, err) < 0)
 		return -1;
 	if (shared && mount(NULL, parent, NULL, MS_PRIVATE, NULL) < 0)
 		return mr_error_sys(err, errno, "make %s (the mount holding the rootfs) private", parent);
@@ -571,11 +578,16 @@ int mr_mount_prepare_rootfs(const struct oci_config *cfg, const char *rootfs, st
 	return 0;
 }
 
-int mr_mount_pivot(const char *rootfs, bool no_pivot, struct mr_error **err)
+int mr_mount_pivot(const struct oci_config *cfg, const char *rootfs, bool no_pivot, struct mr_error **err)
 {
 	cleanup_close int old_root = -1;
-	cleanup_close int new_root = open(rootfs, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	cleanup_close int new_root = -1;
 
+	/* In the runtime's mount namespace: pivot_root or MS_MOVE would
+	 * change the host's root. */
+	if (!mr_mount_own_namespace(cfg))
+		return mr_mount_chroot(rootfs, err);
+	new_root = open(rootfs, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (new_root < 0)
 		return mr_error_sys(err, errno, "open rootfs %s", rootfs);
 	if (fchdir(new_root) < 0)

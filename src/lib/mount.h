@@ -8,15 +8,24 @@
 #define MINIRUN_MOUNT_H
 
 #include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
 
 #include "spec/oci-model.gen.h"
 #include "util/error.h"
 
 struct mr_cgroup;
 
+/* linux.namespaces lists a mount namespace. Without one the container
+ * runs in the runtime's (config-linux.md: "MUST inherit"): the init
+ * chroots instead of pivot_root, and its mounts land in the runtime's
+ * mount table (mount-host.c). */
+bool mr_mount_own_namespace(const struct oci_config *cfg);
+
 /* Before any mount: make the propagation of / in our namespace
  * linux.rootfsPropagation (default rslave, so nothing we mount leaks to the
- * host), then bind the rootfs onto itself so it is a mount point. */
+ * host), then bind the rootfs onto itself so it is a mount point. Nothing
+ * without a mount namespace of its own (that would change the host's). */
 int mr_mount_prepare_rootfs(const struct oci_config *cfg, const char *rootfs, struct mr_error **err);
 
 /* config.json mounts, in order, below `rootfs` (host path, already a mount
@@ -42,8 +51,22 @@ int mr_mount_idmapped_prepare(const struct oci_config *cfg, const char *bundle, 
 int mr_dev_setup(const struct oci_config *cfg, const char *rootfs, bool in_userns, struct mr_error **err);
 
 /* Make `rootfs` the new / : pivot_root (no_pivot: MS_MOVE + chroot, for a
- * rootfs on ramfs/initramfs), then chdir("/"). */
-int mr_mount_pivot(const char *rootfs, bool no_pivot, struct mr_error **err);
+ * rootfs on ramfs/initramfs), then chdir("/"); without a mount namespace
+ * of its own, mr_mount_chroot. */
+int mr_mount_pivot(const struct oci_config *cfg, const char *rootfs, bool no_pivot, struct mr_error **err);
+
+/* For a create without a mount namespace: the ids of the mounts below
+ * `rootfs` (a real path) in our mount table before the init mounts there;
+ * mr_mount_host_undo detaches every mount below it that is not one of them
+ * (what a failed create left on the host). */
+struct mr_mount_ids {
+	uint64_t *ids;
+	size_t n;
+	bool taken; /* mr_mount_host_mark succeeded: undo does nothing otherwise */
+};
+int mr_mount_host_mark(const char *rootfs, struct mr_mount_ids *ids, struct mr_error **err);
+void mr_mount_host_undo(const char *rootfs, const struct mr_mount_ids *ids);
+void mr_mount_ids_clear(struct mr_mount_ids *ids);
 
 /* Look up maskedPaths and readonlyPaths in `rootfs` once, so that the
  * dentries and inodes mr_mount_finalize will mount over exist already:
