@@ -235,7 +235,7 @@ _Noreturn void mr_init_main(const struct mr_init_args *a)
 		fail(a, err);
 	}
 	if (mr_mount_prepare_rootfs(cfg, a->rootfs, &err) < 0 ||
-	    mr_mount_all(cfg, a->rootfs, a->idmapped_trees, a->cg, a->cgroup_pending, &err) < 0)
+	    mr_mount_all(cfg, a->rootfs, a->sources, a->cg, a->cgroup_pending, &err) < 0)
 		fail(a, err);
 	/* /dev before the hooks, as runc (and before we enter the cgroup: its
 	 * nodes stay charged to the runtime, like the mounts). */

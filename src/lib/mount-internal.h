@@ -39,10 +39,18 @@ int mr_mount_copy_up(int from, int to, struct mr_error **err);
 int mr_mount_cgroup(const struct oci_config *cfg, const struct mr_cgroup *cg, bool cg_pending, const char *dest,
 		    int root_fd, int dst_fd, unsigned long flags, struct mr_error **err);
 
-/* Bind m->source on dst_fd through an idmapped mount (mounts[].uidMappings/
+/* A detached, idmapped copy of m->source's mount (tree) (mounts[].uidMappings/
  * gidMappings, or linux.uidMappings/gidMappings for a bare "idmap"). */
+int mr_mount_idmapped_tree(const struct oci_config *cfg, const struct oci_mount *m, bool recursive, bool ridmap,
+			   struct mr_error **err);
+
+/* Bind m->source on dst_fd through an idmapped mount: `prepared` (a tree
+ * from mr_mount_sources_prepare, consumed) or one made now. */
 int mr_mount_idmapped_bind(const struct oci_config *cfg, const struct oci_mount *m, bool recursive, bool ridmap,
-			   int prepared /* a tree from mr_mount_idmapped_prepare, or -1 */,
-			   int dst_fd, struct mr_error **err);
+			   int prepared, int dst_fd, struct mr_error **err);
+
+/* move_mount the detached mount `tree` onto dst_fd; errors say "attach
+ * WHAT SOURCE". */
+int mr_mount_attach_tree(int tree, int dst_fd, const char *what, const char *source, struct mr_error **err);
 
 #endif

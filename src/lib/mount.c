@@ -330,15 +330,22 @@ static int parse_options(const struct oci_mount *m, struct mount_opts *o)
 }
 
 /* A bind mount; `dst_fd` is the destination, `*mounted` gets the new mount
- * when something had to be applied to it (-1 otherwise). */
-static int mount_bind(const struct oci_config *cfg, const struct oci_mount *m, const struct mount_opts *o,
-		      int idmapped_tree, int root_fd, int dst_fd, int *mounted, struct mr_error **err)
+ * when something had to be applied to it (-1 otherwise). `tree` is the
+ * source opened by the runtime (mount-source.c), consumed, or -1. */
+static int mount_bind(const struct oci_config *cfg, const struct oci_mount *m, const struct mount_opts *o, int tree,
+		      int root_fd, int dst_fd, int *mounted, struct mr_error **err)
 {
 	unsigned long rec = o->flags & MS_REC;
 	bool idmapped = o->idmap || o->ridmap || m->uid_mappings_len || m->gid_mappings_len;
 
 	if (idmapped) {
-		if (mr_mount_idmapped_bind(cfg, m, rec != 0, o->ridmap, idmapped_tree, dst_fd, err) < 0)
+		if (mr_mount_idmapped_bind(cfg, m, rec != 0, o->ridmap, tree, dst_fd, err) < 0)
+			return -1;
+	} else if (tree >= 0) {
+		int r = mr_mount_attach_tree(tree, dst_fd, "bind source", m->source, err);
+
+		close(tree);
+		if (r < 0)
 			return -1;
 	} else if (mr_mount_at(m->source, dst_fd, NULL, MS_BIND | rec, NULL) < 0) {
 		return mr_error_sys(err, errno, "bind %s", m->source);
@@ -428,10 +435,11 @@ static bool ordinary_directory(int root_fd, const char *dest)
 	return ok;
 }
 
-static int mount_one(const struct oci_config *cfg, const struct oci_mount *m, int idmapped_tree, int root_fd,
+static int mount_one(const struct oci_config *cfg, const struct oci_mount *m, int source_tree, int root_fd,
 		     const struct mr_cgroup *cg, bool cg_pending, struct mr_error **err)
 {
 	struct mount_opts o = { 0 }, fs_opts;
+	cleanup_close int tree = source_tree; /* until mount_bind takes it */
 	cleanup_close int dst_fd = -1;
 	cleanup_close int mounted = -1;
 	cleanup_close int copy_from = -1;
@@ -451,7 +459,7 @@ static int mount_one(const struct oci_config *cfg, const struct oci_mount *m, in
 			mr_error_set(err, EINVAL, "bind mount without a source");
 			goto out;
 		}
-		if (stat(m->source, &st) < 0) {
+		if ((tree >= 0 ? fstat(tree, &st) : stat(m->source, &st)) < 0) {
 			mr_error_sys(err, errno, "bind source %s", m->source);
 			goto out;
 		}
@@ -491,9 +499,10 @@ static int mount_one(const struct oci_config *cfg, const struct oci_mount *m, in
 	fs_opts = o;
 	if (copy_from >= 0)
 		fs_opts.flags &= ~MS_RDONLY;
-	if (bind)
-		ret = mount_bind(cfg, m, &o, idmapped_tree, root_fd, dst_fd, &mounted, err);
-	else if (strcmp(m->type, "cgroup") == 0)
+	if (bind) {
+		ret = mount_bind(cfg, m, &o, tree, root_fd, dst_fd, &mounted, err);
+		tree = -1;
+	} else if (strcmp(m->type, "cgroup") == 0)
 		ret = mr_mount_cgroup(cfg, cg, cg_pending, m->destination, root_fd, dst_fd, o.flags, err);
 	else
 		ret = mount_fs(m, &fs_opts, root_fd, dst_fd, &mounted, err);
@@ -509,8 +518,8 @@ out:
 	return ret;
 }
 
-int mr_mount_all(const struct oci_config *cfg, const char *rootfs, int *idmapped_trees, const struct mr_cgroup *cg,
-		 bool cg_pending, struct mr_error **err)
+int mr_mount_all(const struct oci_config *cfg, const char *rootfs, struct mr_mount_sources *sources,
+		 const struct mr_cgroup *cg, bool cg_pending, struct mr_error **err)
 {
 	cleanup_close int root_fd = open(rootfs, O_PATH | O_DIRECTORY | O_CLOEXEC);
 
@@ -522,10 +531,7 @@ int mr_mount_all(const struct oci_config *cfg, const char *rootfs, int *idmapped
 		if (m->destination == NULL)
 			return mr_error_set(err, EINVAL, "mounts[%zu]: no destination", i);
 		/* a prepared tree is consumed (closed) by its mount */
-		int tree = idmapped_trees ? idmapped_trees[i] : -1;
-		if (idmapped_trees)
-			idmapped_trees[i] = -1;
-		if (mount_one(cfg, m, tree, root_fd, cg, cg_pending, err) < 0)
+		if (mount_one(cfg, m, mr_mount_sources_take(sources, i), root_fd, cg, cg_pending, err) < 0)
 			return mr_error_prefix(err, "mounts[%zu] (%s)", i, m->destination);
 	}
 	return 0;

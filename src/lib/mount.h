@@ -28,20 +28,29 @@ bool mr_mount_own_namespace(const struct oci_config *cfg);
  * without a mount namespace of its own (that would change the host's). */
 int mr_mount_prepare_rootfs(const struct oci_config *cfg, const char *rootfs, struct mr_error **err);
 
-/* config.json mounts, in order, below `rootfs` (host path, already a mount
- * point). Creates missing destinations (dirs, or files for file binds). A
- * mount of type cgroup shows the hierarchies `cg` knows of (NULL: read
- * them from /proc/self/mountinfo); with `cg_pending` (the init is not in
- * cg yet) it binds cg's directories. */
-int mr_mount_all(const struct oci_config *cfg, const char *rootfs, int *idmapped_trees, const struct mr_cgroup *cg,
-		 bool cg_pending, struct mr_error **err);
+/* What the runtime opens on the host side, before the clone, for the init
+ * to attach (mount-source.c): per mounts[i], a detached mount of its bind
+ * source (open_tree OPEN_TREE_CLONE) when the container has a user
+ * namespace, and of every idmapped bind (the kernel lets only the host's
+ * user namespace idmap a host filesystem); -1 for the others. */
+struct mr_mount_sources {
+	int *mounts;
+	size_t n_mounts;
+};
+int mr_mount_sources_prepare(const struct oci_config *cfg, const char *bundle, struct mr_mount_sources *s,
+			     struct mr_error **err);
+/* Hand over the fd for mounts[i] (-1 if none): the caller closes it. */
+int mr_mount_sources_take(struct mr_mount_sources *s, size_t i);
+void mr_mount_sources_close(struct mr_mount_sources *s);
 
-/* Idmapped mounts (mounts[].uidMappings/gidMappings, "idmap", "ridmap"),
- * made by the parent: the kernel lets only the host's user namespace idmap
- * a host filesystem, and the init may be in the container's already.
- * fds[i] (cfg->mounts_len entries) gets a detached idmapped tree for
- * mounts[i], or -1; mr_mount_all attaches and closes them. */
-int mr_mount_idmapped_prepare(const struct oci_config *cfg, const char *bundle, int *fds, struct mr_error **err);
+/* config.json mounts, in order, below `rootfs` (host path, already a mount
+ * point). Creates missing destinations (dirs, or files for file binds).
+ * Binds with a tree in `sources` (or NULL) attach it. A mount of type
+ * cgroup shows the hierarchies `cg` knows of (NULL: read them from
+ * /proc/self/mountinfo); with `cg_pending` (the init is not in cg yet) it
+ * binds cg's directories. */
+int mr_mount_all(const struct oci_config *cfg, const char *rootfs, struct mr_mount_sources *sources,
+		 const struct mr_cgroup *cg, bool cg_pending, struct mr_error **err);
 
 /* /dev: the default devices (null zero full random urandom tty), the
  * symlinks (fd stdin stdout stderr ptmx->pts/ptmx, core), then
