@@ -239,7 +239,7 @@ _Noreturn void mr_init_main(const struct mr_init_args *a)
 		fail(a, err);
 	/* /dev before the hooks, as runc (and before we enter the cgroup: its
 	 * nodes stay charged to the runtime, like the mounts). */
-	if (mr_dev_setup(cfg, a->rootfs, a->new_userns || userns_path != NULL, &err) < 0)
+	if (mr_dev_setup(cfg, a->rootfs, a->new_userns || userns_path != NULL, a->sources, &err) < 0)
 		fail(a, err);
 	/* Out of the cgroup still: look up the paths to mask, so that their
 	 * dentries and inodes are charged to the runtime as well. */

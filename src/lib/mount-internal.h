@@ -53,4 +53,10 @@ int mr_mount_idmapped_bind(const struct oci_config *cfg, const struct oci_mount 
  * WHAT SOURCE". */
 int mr_mount_attach_tree(int tree, int dst_fd, const char *what, const char *source, struct mr_error **err);
 
+/* For a container with a user namespace: its linux.devices made as nodes
+ * by the runtime (mode, and the host ids its uid and gid map to), fds[i] a
+ * detached bind of each (-1 for fifos), as crun does. fds has
+ * linux.devices_len entries. */
+int mr_dev_prepare(const struct oci_config *cfg, int *fds, struct mr_error **err);
+
 #endif

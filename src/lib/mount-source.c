@@ -16,7 +16,10 @@
  *
  * Without a user namespace the init is host root and binds the path itself
  * (mount(2) MS_BIND), which sees the mounts it made before (a source below
- * an earlier mount's destination). */
+ * an earlier mount's destination).
+ *
+ * The linux.devices of a user-namespaced container are made here too, as
+ * nodes of the runtime's own (dev.c, mr_dev_prepare). */
 #include "mount.h"
 
 #include <errno.h>
@@ -71,18 +74,37 @@ static int prepare_one(const struct oci_config *cfg, const struct oci_mount *mou
 	return source_tree(m.source, recursive, err);
 }
 
+/* linux.devices: made in dev.c. */
+static int prepare_devices(const struct oci_config *cfg, struct mr_mount_sources *s, struct mr_error **err)
+{
+	size_t n = cfg->linux ? cfg->linux->devices_len : 0;
+
+	if (n == 0 || mr_config_namespace(cfg->linux, "user") == NULL)
+		return 0;
+	s->devices = malloc(n * sizeof(*s->devices));
+	if (s->devices == NULL)
+		return mr_error_set(err, ENOMEM, "out of memory");
+	s->n_devices = n;
+	return mr_dev_prepare(cfg, s->devices, err);
+}
+
 int mr_mount_sources_prepare(const struct oci_config *cfg, const char *bundle, struct mr_mount_sources *s,
 			     struct mr_error **err)
 {
 	bool in_userns = mr_config_namespace(cfg->linux, "user") != NULL;
 
-	s->mounts = NULL;
-	s->n_mounts = 0;
+	*s = (struct mr_mount_sources){ 0 };
+	if (prepare_devices(cfg, s, err) < 0) {
+		mr_mount_sources_close(s);
+		return -1;
+	}
 	if (cfg->mounts_len == 0)
 		return 0;
 	s->mounts = malloc(cfg->mounts_len * sizeof(*s->mounts));
-	if (s->mounts == NULL)
+	if (s->mounts == NULL) {
+		mr_mount_sources_close(s);
 		return mr_error_set(err, ENOMEM, "out of memory");
+	}
 	s->n_mounts = cfg->mounts_len;
 	for (size_t i = 0; i < s->n_mounts; i++)
 		s->mounts[i] = -1;
@@ -100,23 +122,39 @@ int mr_mount_sources_prepare(const struct oci_config *cfg, const char *bundle, s
 	return 0;
 }
 
-int mr_mount_sources_take(struct mr_mount_sources *s, size_t i)
+static int take(int *fds, size_t n, size_t i)
 {
 	int fd;
 
-	if (s == NULL || i >= s->n_mounts)
+	if (fds == NULL || i >= n)
 		return -1;
-	fd = s->mounts[i];
-	s->mounts[i] = -1;
+	fd = fds[i];
+	fds[i] = -1;
 	return fd;
+}
+
+int mr_mount_sources_take(struct mr_mount_sources *s, size_t i)
+{
+	return s ? take(s->mounts, s->n_mounts, i) : -1;
+}
+
+int mr_mount_sources_take_device(struct mr_mount_sources *s, size_t i)
+{
+	return s ? take(s->devices, s->n_devices, i) : -1;
+}
+
+static void close_all(int **fds, size_t *n)
+{
+	for (size_t i = 0; i < *n; i++)
+		if ((*fds)[i] >= 0)
+			close((*fds)[i]);
+	free(*fds);
+	*fds = NULL;
+	*n = 0;
 }
 
 void mr_mount_sources_close(struct mr_mount_sources *s)
 {
-	for (size_t i = 0; i < s->n_mounts; i++)
-		if (s->mounts[i] >= 0)
-			close(s->mounts[i]);
-	free(s->mounts);
-	s->mounts = NULL;
-	s->n_mounts = 0;
+	close_all(&s->mounts, &s->n_mounts);
+	close_all(&s->devices, &s->n_devices);
 }

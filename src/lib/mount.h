@@ -32,15 +32,21 @@ int mr_mount_prepare_rootfs(const struct oci_config *cfg, const char *rootfs, st
  * to attach (mount-source.c): per mounts[i], a detached mount of its bind
  * source (open_tree OPEN_TREE_CLONE) when the container has a user
  * namespace, and of every idmapped bind (the kernel lets only the host's
- * user namespace idmap a host filesystem); -1 for the others. */
+ * user namespace idmap a host filesystem); per linux.devices[i], in a user
+ * namespace, a detached bind of the node the runtime made for it (dev.c);
+ * -1 for the others. */
 struct mr_mount_sources {
 	int *mounts;
 	size_t n_mounts;
+	int *devices;
+	size_t n_devices;
 };
 int mr_mount_sources_prepare(const struct oci_config *cfg, const char *bundle, struct mr_mount_sources *s,
 			     struct mr_error **err);
-/* Hand over the fd for mounts[i] (-1 if none): the caller closes it. */
+/* Hand over the fd for mounts[i], or linux.devices[i] (-1 if none): the
+ * caller closes it. */
 int mr_mount_sources_take(struct mr_mount_sources *s, size_t i);
+int mr_mount_sources_take_device(struct mr_mount_sources *s, size_t i);
 void mr_mount_sources_close(struct mr_mount_sources *s);
 
 /* config.json mounts, in order, below `rootfs` (host path, already a mount
@@ -54,10 +60,12 @@ int mr_mount_all(const struct oci_config *cfg, const char *rootfs, struct mr_mou
 
 /* /dev: the default devices (null zero full random urandom tty), the
  * symlinks (fd stdin stdout stderr ptmx->pts/ptmx, core), then
- * linux.devices; mknod, or a bind from the host when in a user namespace
- * (mknod is not allowed there). Only when /dev is not bind-mounted from the
+ * linux.devices; mknod, or in a user namespace (mknod is not allowed there)
+ * a bind: of the host's node for a default device, of the node in
+ * `sources` for linux.devices. Only when /dev is not bind-mounted from the
  * host. */
-int mr_dev_setup(const struct oci_config *cfg, const char *rootfs, bool in_userns, struct mr_error **err);
+int mr_dev_setup(const struct oci_config *cfg, const char *rootfs, bool in_userns, struct mr_mount_sources *sources,
+		 struct mr_error **err);
 
 /* Make `rootfs` the new / : pivot_root (no_pivot: MS_MOVE + chroot, for a
  * rootfs on ramfs/initramfs), then chdir("/"); without a mount namespace
