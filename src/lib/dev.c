@@ -92,7 +92,7 @@ static int bind_node(int dir_fd, const char *name, const struct dev_node *d, int
 {
 	cleanup_close int fd = openat(dir_fd, name, O_CREAT | O_EXCL | O_WRONLY | O_NOFOLLOW | O_CLOEXEC, 0);
 	cleanup_close int node = tree;
-	char target[32];
+	char target[MR_PATH_FD_SIZE];
 
 	if (fd < 0)
 		return mr_error_sys(err, errno, "%s: create", d->path);

@@ -82,7 +82,7 @@ static void hierarchies_free(struct hierarchy *h, size_t n)
  * we mount anything (mountinfo changes under a reader). */
 static int host_hierarchies(struct hierarchy **out, size_t *n, struct mr_error **err)
 {
-	struct mr_mountinfo_reader r;
+	cleanup_mountinfo struct mr_mountinfo_reader r = { 0 };
 	struct mr_mountinfo mi;
 	struct hierarchy *h = NULL;
 	size_t len = 0;
@@ -113,12 +113,10 @@ static int host_hierarchies(struct hierarchy **out, size_t *n, struct mr_error *
 		if (!h[len - 1].name || !h[len - 1].fstype || !h[len - 1].controllers)
 			goto oom;
 	}
-	mr_mountinfo_close(&r);
 	*out = h;
 	*n = len;
 	return 0;
 oom:
-	mr_mountinfo_close(&r);
 	hierarchies_free(h, len);
 	return mr_error_sys(err, ENOMEM, "host cgroup hierarchies");
 }
@@ -249,13 +247,16 @@ out:
 	return ret;
 }
 
-int mr_mount_cgroup(const struct oci_config *cfg, const struct mr_cgroup *cg, bool cg_pending, const char *dest,
-		    int root_fd, int dst_fd, unsigned long flags, struct mr_error **err)
+int mr_mount_cgroup(struct mr_mount_ctx *c, struct mr_error **err)
 {
+	const struct mr_cgroup *cg = c->cg;
+	bool cg_pending = c->cg_pending;
+	const char *dest = c->m->destination;
+	int root_fd = c->root_fd, dst_fd = c->dst_fd;
+	unsigned long flags = c->opts.flags & ~(MS_BIND | MS_REC | MS_REMOUNT);
+	bool cgroupns = mr_config_namespace(c->cfg->linux, "cgroup") != NULL;
 	struct statfs sfs;
-	bool cgroupns = mr_config_namespace(cfg->linux, "cgroup") != NULL;
 
-	flags &= ~(MS_BIND | MS_REC | MS_REMOUNT);
 	if (statfs(CGROUP_ROOT, &sfs) < 0)
 		return mr_error_sys(err, errno, "statfs " CGROUP_ROOT);
 	if (sfs.f_type == CGROUP2_SUPER_MAGIC) {

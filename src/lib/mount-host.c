@@ -51,7 +51,7 @@ void mr_mount_ids_clear(struct mr_mount_ids *ids)
 
 int mr_mount_host_mark(const char *rootfs, struct mr_mount_ids *ids, struct mr_error **err)
 {
-	struct mr_mountinfo_reader r;
+	cleanup_mountinfo struct mr_mountinfo_reader r = { 0 };
 	struct mr_mountinfo mi;
 
 	mr_mount_ids_clear(ids);
@@ -64,14 +64,12 @@ int mr_mount_host_mark(const char *rootfs, struct mr_mount_ids *ids, struct mr_e
 			continue;
 		grown = realloc(ids->ids, (ids->n + 1) * sizeof(*grown));
 		if (grown == NULL) {
-			mr_mountinfo_close(&r);
 			mr_mount_ids_clear(ids);
 			return mr_error_set(err, ENOMEM, "out of memory");
 		}
 		ids->ids = grown;
 		ids->ids[ids->n++] = mi.id;
 	}
-	mr_mountinfo_close(&r);
 	ids->taken = true;
 	return 0;
 }
@@ -89,7 +87,7 @@ static bool marked(const struct mr_mount_ids *ids, uint64_t id)
 static void detach(const char *path, uint64_t id)
 {
 	cleanup_close int fd = open(path, O_PATH | O_NOFOLLOW | O_CLOEXEC);
-	char target[32];
+	char target[MR_PATH_FD_SIZE];
 	uint64_t now;
 
 	if (fd < 0 || mr_mount_id(fd, &now) < 0 || now != id)
@@ -99,7 +97,7 @@ static void detach(const char *path, uint64_t id)
 
 void mr_mount_host_undo(const char *rootfs, const struct mr_mount_ids *ids)
 {
-	struct mr_mountinfo_reader r;
+	cleanup_mountinfo struct mr_mountinfo_reader r = { 0 };
 	struct mr_mountinfo mi;
 	struct {
 		uint64_t id;

@@ -5,6 +5,7 @@
 
 #include <stdbool.h>
 #include <stdint.h>
+#include <sys/mount.h>
 
 #include "spec/oci-model.gen.h"
 #include "util/error.h"
@@ -32,12 +33,50 @@ int mr_mount_reopen(int root_fd, const char *dest, int old_fd, struct mr_error *
  * keeping modes, owners, times and symlinks (tmpcopyup). */
 int mr_mount_copy_up(int from, int to, struct mr_error **err);
 
+/* mounts[i].options sorted by what they do. */
+struct mr_mount_opts {
+	unsigned long flags; /* mount(2) MS_* */
+	unsigned long *propagation; /* in order, applied after the mount */
+	size_t n_propagation;
+	struct mount_attr rattr; /* rro, rnosuid, ... (mount_setattr, AT_RECURSIVE) */
+	bool has_rattr;
+	char *data; /* everything else, joined with "," */
+	bool tmpcopyup, idmap, ridmap;
+};
+
+struct mr_mount_ctx;
+
+/* A kind of mount (mount.c's table): how it is made, and what is
+ * particular to it. */
+struct mr_mount_type {
+	const char *name; /* mounts[].type */
+	int (*mount)(struct mr_mount_ctx *c, struct mr_error **err);
+	const char *fallback; /* a new instance refused (EPERM): bind this host path */
+	bool ordinary_dir; /* only on a directory (or a missing one), never a symlink */
+	bool copyup; /* tmpcopyup allowed */
+};
+
+/* One mounts[] entry on its way to its destination: what a type's mount
+ * function gets. The fds are closed by mount.c once it is done. */
+struct mr_mount_ctx {
+	const struct oci_config *cfg;
+	const struct oci_mount *m;
+	struct mr_mount_opts opts;
+	const struct mr_mount_type *type;
+	int root_fd; /* the rootfs */
+	int dst_fd; /* m->destination, resolved (and made) inside it */
+	int tree; /* the source opened by the runtime (mount-source.c), or -1: taken (set -1) by who uses it */
+	int copy_from; /* tmpcopyup: the directory the new tmpfs hides, or -1 */
+	int mounted; /* the new mount, when the type's function reopened it; else -1 */
+	const struct mr_cgroup *cg; /* the container's, for a cgroup mount */
+	bool cg_pending; /* the init is not in cg yet */
+};
+
 /* type "cgroup": on a cgroup v2 host a cgroup2 mount; on a v1 (hybrid) host
  * a tmpfs with one mount per host hierarchy (and "unified"). Without a
  * cgroup namespace, binds of our own cgroup in each hierarchy instead; and
  * binds of cg's when cg_pending (the init is not in it yet). */
-int mr_mount_cgroup(const struct oci_config *cfg, const struct mr_cgroup *cg, bool cg_pending, const char *dest,
-		    int root_fd, int dst_fd, unsigned long flags, struct mr_error **err);
+int mr_mount_cgroup(struct mr_mount_ctx *c, struct mr_error **err);
 
 /* A detached, idmapped copy of m->source's mount (tree) (mounts[].uidMappings/
  * gidMappings, or linux.uidMappings/gidMappings for a bare "idmap"). */

@@ -35,13 +35,6 @@
 #include "util/cleanup.h"
 #include "util/syscalls.h"
 
-int mr_mount_attach_tree(int tree, int dst_fd, const char *what, const char *source, struct mr_error **err)
-{
-	if (move_mount(tree, "", dst_fd, "", MOVE_MOUNT_F_EMPTY_PATH | MOVE_MOUNT_T_EMPTY_PATH) < 0)
-		return mr_error_sys(err, errno, "attach %s %s", what, source);
-	return 0;
-}
-
 /* A detached copy of the mount (tree) at `path`, symlinks followed as a
  * bind follows them. */
 static int source_tree(const char *path, bool recursive, struct mr_error **err)
@@ -120,27 +113,6 @@ int mr_mount_sources_prepare(const struct oci_config *cfg, const char *bundle, s
 		return -1;
 	}
 	return 0;
-}
-
-static int take(int *fds, size_t n, size_t i)
-{
-	int fd;
-
-	if (fds == NULL || i >= n)
-		return -1;
-	fd = fds[i];
-	fds[i] = -1;
-	return fd;
-}
-
-int mr_mount_sources_take(struct mr_mount_sources *s, size_t i)
-{
-	return s ? take(s->mounts, s->n_mounts, i) : -1;
-}
-
-int mr_mount_sources_take_device(struct mr_mount_sources *s, size_t i)
-{
-	return s ? take(s->devices, s->n_devices, i) : -1;
 }
 
 static void close_all(int **fds, size_t *n)

@@ -45,8 +45,22 @@ int mr_mount_sources_prepare(const struct oci_config *cfg, const char *bundle, s
 			     struct mr_error **err);
 /* Hand over the fd for mounts[i], or linux.devices[i] (-1 if none): the
  * caller closes it. */
-int mr_mount_sources_take(struct mr_mount_sources *s, size_t i);
-int mr_mount_sources_take_device(struct mr_mount_sources *s, size_t i);
+static inline int mr_mount_sources_take_(int *fds, size_t n, size_t i)
+{
+	int fd = fds && i < n ? fds[i] : -1;
+
+	if (fd >= 0)
+		fds[i] = -1;
+	return fd;
+}
+static inline int mr_mount_sources_take(struct mr_mount_sources *s, size_t i)
+{
+	return s ? mr_mount_sources_take_(s->mounts, s->n_mounts, i) : -1;
+}
+static inline int mr_mount_sources_take_device(struct mr_mount_sources *s, size_t i)
+{
+	return s ? mr_mount_sources_take_(s->devices, s->n_devices, i) : -1;
+}
 void mr_mount_sources_close(struct mr_mount_sources *s);
 
 /* config.json mounts, in order, below `rootfs` (host path, already a mount

@@ -5,6 +5,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "util/cleanup.h"
+
 /* \ooo -> the byte (only the escapes the kernel writes: \000 to \377). */
 static void unescape(char *s)
 {
@@ -110,18 +112,17 @@ bool mr_mountinfo_path_under(const char *path, const char *prefix)
 
 int mr_mountinfo_holder(const char *path, char **mount_point, bool *shared, struct mr_error **err)
 {
-	char *real = realpath(path, NULL);
-	struct mr_mountinfo_reader r;
+	cleanup_free char *real = realpath(path, NULL);
+	cleanup_mountinfo struct mr_mountinfo_reader r = { 0 };
 	struct mr_mountinfo mi;
 	size_t best = 0;
-	int ret = -1;
 
 	*mount_point = NULL;
 	*shared = false;
 	if (real == NULL)
 		return mr_error_sys(err, errno, "%s", path);
 	if (mr_mountinfo_open(&r, err) < 0)
-		goto out;
+		return -1;
 	while (mr_mountinfo_next(&r, &mi)) {
 		size_t len;
 
@@ -133,19 +134,12 @@ int mr_mountinfo_holder(const char *path, char **mount_point, bool *shared, stru
 			continue;
 		free(*mount_point);
 		*mount_point = strdup(mi.mount_point);
-		if (*mount_point == NULL) {
-			mr_error_sys(err, ENOMEM, "mountinfo");
-			goto out;
-		}
+		if (*mount_point == NULL)
+			return mr_error_sys(err, ENOMEM, "mountinfo");
 		best = len;
 		*shared = strstr(mi.optional, "shared:") != NULL;
 	}
 	if (*mount_point == NULL)
-		mr_error_set(err, ENOENT, "no mount holds %s", real);
-	else
-		ret = 0;
-out:
-	mr_mountinfo_close(&r);
-	free(real);
-	return ret;
+		return mr_error_set(err, ENOENT, "no mount holds %s", real);
+	return 0;
 }

@@ -41,6 +41,9 @@ bool mr_mountinfo_next(struct mr_mountinfo_reader *r, struct mr_mountinfo *mi);
 
 void mr_mountinfo_close(struct mr_mountinfo_reader *r);
 
+/* A reader closed when it goes out of scope (initialize it with {0}). */
+#define cleanup_mountinfo __attribute__((cleanup(mr_mountinfo_close)))
+
 /* Split one mountinfo line (without or with its "\n") in place; false when
  * it is not one. */
 bool mr_mountinfo_parse(char *line, struct mr_mountinfo *mi);
