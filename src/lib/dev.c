@@ -5,10 +5,11 @@
  * CAP_MKNOD over the init namespace): the default devices are the host's,
  * bind-mounted onto empty files, as runc does; the linux.devices, which the
  * host may not have and whose mode and owner are the config's, are made by
- * the runtime before the clone, as crun does, in a tmpfs of its own that is
- * never attached anywhere (fsopen + fsmount), owned by the host ids that the
- * container's user namespace maps the config's uid and gid to, and handed
- * to the init as detached binds of each node (mr_dev_prepare). The init's
+ * the runtime before the clone, as crun does, in a tmpfs of its own that
+ * only a short-lived private mount namespace ever shows, owned by the host
+ * ids that the container's user namespace maps the config's uid and gid
+ * to, and handed to the init as detached binds of each node
+ * (mr_dev_prepare). The init's
  * part runs before pivot_root, so host paths (/dev/null, /proc/kcore) are
  * the host's. */
 #include "mount.h"
@@ -31,6 +32,7 @@
 #include "spec/config.h"
 #include "util/cleanup.h"
 #include "util/path.h"
+#include "util/syscalls.h"
 
 struct dev_node {
 	const char *path;
@@ -330,23 +332,15 @@ static unsigned host_id(unsigned id, const struct oci_id_mapping *m, size_t n, c
 	return overflow_id(overflow_file);
 }
 
-/* A tmpfs of the runtime's own, attached nowhere: no host path, no mount
- * in any mount table; it lives as long as a bind of one of its nodes. */
-static int private_tmpfs(struct mr_error **err)
-{
-	cleanup_close int fs = fsopen("tmpfs", FSOPEN_CLOEXEC);
-	int mnt;
-
-	if (fs < 0 || fsconfig(fs, FSCONFIG_SET_STRING, "mode", "0700", 0) < 0 ||
-	    fsconfig(fs, FSCONFIG_CMD_CREATE, NULL, NULL, 0) < 0 || (mnt = fsmount(fs, FSMOUNT_CLOEXEC, 0)) < 0)
-		return mr_error_sys(err, errno, "make a tmpfs for the device nodes");
-	return mnt;
-}
+/* The maps that give the host ids of the container's uids and gids. */
+struct id_maps {
+	const struct oci_id_mapping *uids, *gids;
+	size_t n_uids, n_gids;
+};
 
 /* linux.devices[i] as a node in `dir`, owned by the host ids of its uid
- * and gid; returns a detached bind of it. */
-static int prepare_node(int dir, size_t i, const struct dev_node *d, const struct oci_id_mapping *uids, size_t n_uids,
-			const struct oci_id_mapping *gids, size_t n_gids, struct mr_error **err)
+ * and gid; returns a detached bind of it (-1 with *err). */
+static int prepare_node(int dir, size_t i, const struct dev_node *d, const struct id_maps *maps, struct mr_error **err)
 {
 	char name[32];
 	int tree;
@@ -354,14 +348,92 @@ static int prepare_node(int dir, size_t i, const struct dev_node *d, const struc
 	snprintf(name, sizeof(name), "%zu", i);
 	if (mknodat(dir, name, d->type | d->mode, makedev(d->major, d->minor)) < 0)
 		return mr_error_sys(err, errno, "%s: mknod", d->path);
-	if (fchownat(dir, name, host_id(d->uid, uids, n_uids, "/proc/sys/kernel/overflowuid"),
-		     host_id(d->gid, gids, n_gids, "/proc/sys/kernel/overflowgid"), AT_SYMLINK_NOFOLLOW) < 0 ||
+	if (fchownat(dir, name, host_id(d->uid, maps->uids, maps->n_uids, "/proc/sys/kernel/overflowuid"),
+		     host_id(d->gid, maps->gids, maps->n_gids, "/proc/sys/kernel/overflowgid"), AT_SYMLINK_NOFOLLOW) < 0 ||
 	    fchmodat(dir, name, d->mode, 0) < 0)
 		return mr_error_sys(err, errno, "%s: chown and chmod", d->path);
 	tree = open_tree(dir, name, OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC);
 	if (tree < 0)
 		return mr_error_sys(err, errno, "%s: open_tree", d->path);
 	return tree;
+}
+
+/* In the child: a tmpfs of its own, attached over "/" of its private
+ * mount namespace (older kernels, 6.1 among them, let open_tree clone only
+ * mounts of the caller's namespace: EINVAL for a detached one), the nodes,
+ * their binds. -1 with *err (what it made is closed). */
+static int make_nodes(const struct oci_linux *l, const struct id_maps *maps, int *fds, struct mr_error **err)
+{
+	cleanup_close int fs = -1;
+	cleanup_close int dir = -1;
+
+	if (mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) < 0 || (fs = fsopen("tmpfs", FSOPEN_CLOEXEC)) < 0 ||
+	    fsconfig(fs, FSCONFIG_SET_STRING, "mode", "0700", 0) < 0 ||
+	    fsconfig(fs, FSCONFIG_CMD_CREATE, NULL, NULL, 0) < 0 || (dir = fsmount(fs, FSMOUNT_CLOEXEC, 0)) < 0 ||
+	    move_mount(dir, "", AT_FDCWD, "/", MOVE_MOUNT_F_EMPTY_PATH) < 0)
+		return mr_error_sys(err, errno, "make a tmpfs for the device nodes");
+	for (size_t i = 0; i < l->devices_len; i++) {
+		struct dev_node d;
+
+		if (config_device(&l->devices[i], &d, err) < 0 ||
+		    (d.type != S_IFIFO && (fds[i] = prepare_node(dir, i, &d, maps, err)) < 0)) {
+			for (size_t k = 0; k < i; k++)
+				if (fds[k] >= 0)
+					close(fds[k]);
+			return mr_error_prefix(err, "linux.devices[%zu]", i);
+		}
+	}
+	return 0;
+}
+
+/* The nodes are made by a child that shares our fd table (CLONE_FILES)
+ * in a mount namespace of its own (CLONE_NEWNS): nothing it mounts reaches
+ * ours or the host's, and the binds it makes land in our fd table. It
+ * reports the fd numbers, or its error, through a pipe; its namespace dies
+ * with it, the binds keep their tmpfs. */
+static int make_nodes_in_child(const struct oci_linux *l, const struct id_maps *maps, int *fds, struct mr_error **err)
+{
+	struct mr_clone_args args = { .flags = CLONE_FILES | CLONE_NEWNS, .exit_signal = SIGCHLD };
+	size_t size = l->devices_len * sizeof(int);
+	char msg[1024];
+	int report[2], status = 0;
+	ssize_t n;
+	pid_t pid;
+
+	if (pipe2(report, O_CLOEXEC) < 0)
+		return mr_error_sys(err, errno, "devices: pipe");
+	pid = mr_clone3(&args);
+	if (pid == 0) {
+		struct mr_error *e = NULL;
+		int code = 0;
+
+		/* (nothing to close here: the fd table is the parent's) */
+		if (make_nodes(l, maps, fds, &e) < 0) {
+			code = e && e->errnum > 0 && e->errnum < 256 ? e->errnum : EIO;
+			if (write(report[1], e && e->msg ? e->msg : "failed", strlen(e && e->msg ? e->msg : "failed")) < 0)
+				code = EIO;
+		} else if (write(report[1], fds, size) != (ssize_t)size) {
+			code = EIO;
+		}
+		_exit(code);
+	}
+	if (pid < 0) {
+		close(report[0]);
+		close(report[1]);
+		return mr_error_sys(err, errno, "devices: clone a child to make the nodes");
+	}
+	while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
+		;
+	close(report[1]);
+	n = read(report[0], status == 0 ? (void *)fds : (void *)msg, status == 0 ? size : sizeof(msg) - 1);
+	close(report[0]);
+	if (status == 0 && n == (ssize_t)size)
+		return 0;
+	for (size_t i = 0; status == 0 && i < l->devices_len; i++)
+		fds[i] = -1;
+	msg[n > 0 && status != 0 ? n : 0] = '\0';
+	return mr_error_set(err, WIFEXITED(status) ? WEXITSTATUS(status) : EIO, "%s",
+			    msg[0] ? msg : "the child making the nodes failed");
 }
 
 int mr_dev_prepare(const struct oci_config *cfg, int *fds, struct mr_error **err)
@@ -371,42 +443,18 @@ int mr_dev_prepare(const struct oci_config *cfg, int *fds, struct mr_error **err
 	struct oci_id_mapping *uids = l ? l->uid_mappings : NULL, *gids = l ? l->gid_mappings : NULL;
 	size_t n_uids = l ? l->uid_mappings_len : 0, n_gids = l ? l->gid_mappings_len : 0;
 	bool joined = user && user->path;
-	cleanup_close int dir = -1;
-	int ret = -1;
+	int ret;
 
 	for (size_t i = 0; l && i < l->devices_len; i++)
 		fds[i] = -1;
 	if (user == NULL || l->devices_len == 0 || dev_is_bound(cfg))
 		return 0;
 	if (joined && joined_maps(user->path, &uids, &n_uids, &gids, &n_gids, err) < 0)
-		return -1;
-	dir = private_tmpfs(err);
-	for (size_t i = 0; dir >= 0 && i < l->devices_len; i++) {
-		struct dev_node d;
-
-		if (config_device(&l->devices[i], &d, err) < 0) {
-			mr_error_prefix(err, "linux.devices[%zu]", i);
-			goto out;
-		}
-		if (d.type == S_IFIFO)
-			continue; /* the init may make a fifo itself */
-		fds[i] = prepare_node(dir, i, &d, uids, n_uids, gids, n_gids, err);
-		if (fds[i] < 0) {
-			mr_error_prefix(err, "linux.devices[%zu]", i);
-			goto out;
-		}
-	}
-	ret = dir >= 0 ? 0 : -1;
-out:
-	if (ret < 0) {
-		mr_error_prefix(err, "devices");
-		for (size_t i = 0; i < l->devices_len; i++)
-			if (fds[i] >= 0)
-				close(fds[i]), fds[i] = -1;
-	}
+		return mr_error_prefix(err, "devices");
+	ret = make_nodes_in_child(l, &(struct id_maps){ uids, gids, n_uids, n_gids }, fds, err);
 	if (joined) {
 		free(uids);
 		free(gids);
 	}
-	return ret;
+	return ret < 0 ? mr_error_prefix(err, "devices") : 0;
 }

@@ -196,12 +196,17 @@ no_host_node() {
 	assert_contains "$output" null-ok
 }
 
+# in_other_userns PID: PID's user namespace is not ours (its unshare is done).
+in_other_userns() {
+	[ "$(readlink "/proc/$1/ns/user")" != "$(readlink /proc/self/ns/user)" ]
+}
+
 @test "devices: in a user namespace joined by path linux.devices get their owner through that namespace's maps" {
 	no_host_node || skip "the host has a node $NO_HOST_DEV"
 	local b=$MR_TMP/b holder
 	iso_bg env -C / unshare --user sleep 600 </dev/null >/dev/null 2>&1 3>&-
 	holder=$(tail -n 1 "$MR_TMP/.iso-bg")
-	wait_for 10 test "$(readlink "/proc/$holder/ns/user")" != "$(readlink /proc/self/ns/user)"
+	wait_for 10 in_other_userns "$holder"
 	echo "0 200000 65536" >"/proc/$holder/uid_map"
 	echo "0 300000 65536" >"/proc/$holder/gid_map"
 	iso_bundle "$b" "$(dev_stat_script /dev/nohost)"
