@@ -69,3 +69,12 @@ tests_unit_test_daemon_SOURCES = tests/unit/test-daemon.c tests/unit/tap.h
 tests_unit_test_daemon_CFLAGS = $(MRD_CFLAGS)
 tests_unit_test_daemon_CPPFLAGS = $(MRD_CPPFLAGS)
 tests_unit_test_daemon_LDADD = src/daemon/libminirund.a $(TEST_LIB) $(MRD_LIBS)
+
+# ---- man page
+man_MANS += man/minirund.8
+EXTRA_DIST += man/minirund.8.md
+man/minirund.8: $(top_srcdir)/man/minirund.8.md
+	$(AM_V_GEN)$(MKDIR_P) man && \
+	if test -n "$(GO_MD2MAN)"; then $(GO_MD2MAN) -in $< -out $@; \
+	else echo "go-md2man is needed to build man pages (apt-get install go-md2man)" >&2; exit 1; fi
+CLEANFILES += man/minirund.8
