@@ -47,7 +47,7 @@ SCRIPT_TESTS += tests/integration/daemon-api.bats tests/integration/daemon-image
 EXTRA_DIST += tests/integration/daemon-helpers.bash tests/daemon/mkimage.sh tests/daemon/mkarchive.py
 AM_TESTS_ENVIRONMENT += export MINIRUND='$(abs_top_builddir)/minirund'; \
 	export MINIRUN_SHIM='$(abs_top_builddir)/minirun-shim';
-EXTRA_DIST += tests/fuzz/fuzz-request.c tests/fuzz/fuzz-tar.c
+EXTRA_DIST += tests/fuzz/fuzz-request.c tests/fuzz/fuzz-tar.c bench/daemon.sh
 
 if FUZZING
 noinst_PROGRAMS += tests/fuzz/fuzz-request tests/fuzz/fuzz-tar
