@@ -9,7 +9,7 @@ PKGS="
   go-md2man bats jq python3-jsonschema golang-github-opencontainers-specs-dev
   busybox-static clang libclang-rt-14-dev valgrind hyperfine runc crun strace
   qemu-system-x86 linux-image-amd64 xz-utils
-  libmicrohttpd-dev libsqlite3-dev libarchive-dev nettle-dev sqlite3
+  libmicrohttpd-dev libsqlite3-dev nettle-dev zlib1g-dev liblzma-dev libzstd-dev libbz2-dev sqlite3
   python3-docker skopeo
 "
 missing=""

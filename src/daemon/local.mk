@@ -1,9 +1,9 @@
 # minirund: the container manager and its Docker Engine API (src/daemon/).
 # Included from Makefile.am.
 
-MRD_CFLAGS = $(AM_CFLAGS) $(MHD_CFLAGS) $(SQLITE_CFLAGS) $(ARCHIVE_CFLAGS) $(NETTLE_CFLAGS)
+MRD_CFLAGS = $(AM_CFLAGS) $(MHD_CFLAGS) $(SQLITE_CFLAGS) $(UNZIP_CFLAGS) $(NETTLE_CFLAGS)
 MRD_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/src/daemon
-MRD_LIBS = $(MHD_LIBS) $(SQLITE_LIBS) $(ARCHIVE_LIBS) $(NETTLE_LIBS)
+MRD_LIBS = $(MHD_LIBS) $(SQLITE_LIBS) $(UNZIP_LIBS) $(NETTLE_LIBS)
 
 # Everything but main.c, as a library the tests and fuzzers link too.
 noinst_LIBRARIES += src/daemon/libminirund.a
@@ -17,7 +17,7 @@ src_daemon_libminirund_a_SOURCES = \
 	src/daemon/http/request.c src/daemon/http/request.h src/daemon/http/response.c \
 	src/daemon/http/upgrade.c src/daemon/http/router.c src/daemon/http/router.h \
 	src/daemon/store/store.h src/daemon/store/internal.h src/daemon/store/db.c src/daemon/store/images.c \
-	src/daemon/image/digest.c src/daemon/image/digest.h src/daemon/image/tar.c src/daemon/image/tar.h \
+	src/daemon/image/digest.c src/daemon/image/digest.h src/daemon/image/decompress.c src/daemon/image/decompress.h src/daemon/image/tar.c src/daemon/image/tar.h \
 	src/daemon/image/extract.c src/daemon/image/extract.h src/daemon/image/layers.c src/daemon/image/layers.h \
 	src/daemon/image/layer-tar.c src/daemon/image/tar-write.c src/daemon/image/tar-write.h \
 	src/daemon/image/images.c src/daemon/image/images.h src/daemon/image/reference.c \

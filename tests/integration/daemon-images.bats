@@ -67,11 +67,19 @@ archive() { # archive OUT NAME SPEC-JSON
 	dk rmi skopeo/bb:oci skopeo/bb:docker >/dev/null
 }
 
-@test "a compressed archive loads too (docker load < image.tar.gz)" {
-	gzip -c "$DMN_DIR/busybox.tar" >"$DMN_DIR/bb.tar.gz"
-	run dk load -i "$DMN_DIR/bb.tar.gz"
-	assert_status 0
-	assert_contains "$output" "Loaded image: busybox:latest"
+@test "a compressed archive loads too: gzip, xz, zstd, bzip2; a truncated one is refused" {
+	local z
+	for z in gzip xz zstd bzip2; do
+		command -v $z >/dev/null || continue
+		$z -c "$DMN_DIR/busybox.tar" >"$DMN_DIR/bb.tar.$z"
+		run dk load -i "$DMN_DIR/bb.tar.$z"
+		assert_status 0
+		assert_contains "$output" "Loaded image: busybox:latest"
+	done
+	head -c 300000 "$DMN_DIR/bb.tar.gzip" >"$DMN_DIR/cut.tar.gz"
+	run dk load -i "$DMN_DIR/cut.tar.gz"
+	assert_status 1
+	assert_contains "$output" "corrupt or truncated compressed data"
 }
 
 @test "docker save gives back the layer byte for byte; save | load is the same image" {

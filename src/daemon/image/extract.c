@@ -1,6 +1,5 @@
 #include "image/extract.h"
 
-#include <archive.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdlib.h>
@@ -10,42 +9,32 @@
 #include <sys/xattr.h>
 #include <unistd.h>
 
+#include "image/decompress.h"
 #include "image/tar.h"
 #include "util/cleanup.h"
 
 /* ---- the source: decompressed by libarchive, digested as it goes */
 
 struct source {
-	struct archive *a;
+	struct mrd_unzip *z;
 	struct sha256_ctx sha;
 };
 
 static ssize_t source_read(void *ctx, void *buf, size_t n)
 {
 	struct source *s = ctx;
-	la_ssize_t r = archive_read_data(s->a, buf, n);
-	if (r < 0) {
-		errno = EIO;
-		return -1;
-	}
-	sha256_update(&s->sha, (size_t)r, buf);
+	ssize_t r = mrd_unzip_read(s->z, buf, n);
+	if (r > 0)
+		sha256_update(&s->sha, (size_t)r, buf);
 	return r;
 }
 
 static int source_open(struct source *s, int fd, struct mr_error **err)
 {
-	struct archive_entry *ae;
-
 	sha256_init(&s->sha);
-	s->a = archive_read_new();
-	if (s->a == NULL)
-		return mr_error_set(err, ENOMEM, "out of memory");
-	archive_read_support_filter_all(s->a);
-	archive_read_support_format_raw(s->a);
-	archive_read_support_format_empty(s->a);
-	if (archive_read_open_fd(s->a, fd, 65536) != ARCHIVE_OK || archive_read_next_header(s->a, &ae) != ARCHIVE_OK)
-		return mr_error_set(err, EINVAL, "cannot read the archive: %s",
-				    archive_error_string(s->a) ? archive_error_string(s->a) : "empty or unreadable");
+	s->z = mrd_unzip_open(fd);
+	if (s->z == NULL)
+		return mr_error_set(err, ENOMEM, "cannot read the archive: out of memory");
 	return 0;
 }
 
@@ -526,8 +515,7 @@ int mrd_extract(int in_fd, int root_fd, const struct mrd_extract_opts *opts, str
 	ret = 0;
 out:
 	mrd_tar_free(x.tar);
-	if (src.a != NULL)
-		archive_read_free(src.a);
+	mrd_unzip_close(src.z);
 	for (size_t i = 0; i < x.nfiles; i++)
 		free(x.paths[i]);
 	free(x.paths);

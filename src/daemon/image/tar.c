@@ -83,7 +83,8 @@ static int read_full(struct mrd_tar *t, void *buf, size_t n, bool raw, struct mr
 	while (got < n) {
 		ssize_t r = t->read(t->ctx, (char *)buf + got, n - got);
 		if (r < 0)
-			return mr_error_sys(err, errno, "tar: read");
+			return errno == EIO ? mr_error_set(err, EIO, "corrupt or truncated compressed data")
+					    : mr_error_sys(err, errno, "tar: read");
 		if (r == 0)
 			return mr_error_set(err, EINVAL, "tar: unexpected end of the archive");
 		got += (size_t)r;
