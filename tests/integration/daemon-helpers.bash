@@ -52,12 +52,25 @@ daemon_stop() {
 	pid=$(cat "$DMN_DIR/minirund.pid" 2>/dev/null) || return 0
 	kill -TERM "$pid" 2>/dev/null || return 0
 	for i in $(seq 100); do
-		kill -0 "$pid" 2>/dev/null || { rm -f "$DMN_DIR/minirund.pid"; return 0; }
+		if ! kill -0 "$pid" 2>/dev/null; then
+			rm -f "$DMN_DIR/minirund.pid"
+			daemon_log_clean
+			return
+		fi
 		sleep 0.1
 	done
 	echo "# minirund did not stop on SIGTERM" >&3
 	kill -KILL "$pid"
 	return 1
+}
+
+# The sanitizer builds (CI) report leaks and errors in minirund's log.
+daemon_log_clean() {
+	if grep -q -E 'Sanitizer|runtime error:' "$DMN_DIR/minirund.log" 2>/dev/null; then
+		echo "# minirund's log has a sanitizer report:" >&3
+		grep -A 30 -E 'Sanitizer|runtime error:' "$DMN_DIR/minirund.log" | sed 's/^/# /' >&3
+		return 1
+	fi
 }
 
 daemon_kill9() {
