@@ -43,7 +43,11 @@ minirund_CPPFLAGS = $(MRD_CPPFLAGS)
 minirund_LDADD = src/daemon/libminirund.a src/lib/libminirun.a $(LIBS_ALL) $(MRD_LIBS)
 
 # ---- tests
-SCRIPT_TESTS += tests/integration/daemon-api.bats tests/integration/daemon-images.bats
+SCRIPT_TESTS += tests/integration/daemon-api.bats tests/integration/daemon-images.bats tests/daemon/docker-py.py
+tests/daemon/.dirstamp:
+	$(AM_V_at)$(MKDIR_P) $(@D) && touch $@
+check_DATA += tests/daemon/.dirstamp
+CLEANFILES += tests/daemon/.dirstamp
 EXTRA_DIST += tests/integration/daemon-helpers.bash tests/daemon/mkimage.sh tests/daemon/mkarchive.py
 AM_TESTS_ENVIRONMENT += export MINIRUND='$(abs_top_builddir)/minirund'; \
 	export MINIRUN_SHIM='$(abs_top_builddir)/minirun-shim';
