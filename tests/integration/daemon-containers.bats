@@ -1,0 +1,216 @@
+#!/usr/bin/env bats
+# minirund's containers (issue 12), real busybox containers through
+# minirun-shim: run --rm and exit codes, stdin, tty, -d with logs -f, exec
+# (with and without a tty), stats, top, pause, stop, rm; restart policies;
+# limits in the container's cgroup; read-only rootfs; bind mounts; the
+# overlay's upperdir holding the writes and the image untouched; diff.
+
+load helpers
+load daemon-helpers
+
+setup_file() { daemon_setup_file; }
+teardown_file() { daemon_teardown_file; }
+setup() { need_shim; }
+
+# cg_file ID FILE: the container's cgroup file (v2 unified, or the v1
+# hierarchy that has it), from its init's /proc/PID/cgroup.
+cg_file() {
+	local pid line rel ctl
+	pid=$(dk inspect -f '{{.State.Pid}}' "$1")
+	while IFS=: read -r _ ctl rel; do
+		if [ -z "$ctl" ] && [ -f "/sys/fs/cgroup$rel/$2" ]; then
+			echo "/sys/fs/cgroup$rel/$2"
+			return
+		fi
+		for d in /sys/fs/cgroup/*; do
+			[ -f "$d$rel/$2" ] && [[ ,$(basename "$d"), == *,${2%%.*},* ]] && { echo "$d$rel/$2"; return; }
+		done
+	done <"/proc/$pid/cgroup"
+	return 1
+}
+
+wait_for() { # wait_for SECONDS COMMAND...: until it succeeds
+	local n=$(($1 * 10))
+	shift
+	for i in $(seq $n); do "$@" && return 0; sleep 0.1; done
+	"$@"
+}
+
+@test "run --rm: output, exit codes (0, 3, 137), a missing command is 127, the container is gone" {
+	run dk run --rm busybox echo hello
+	assert_status 0
+	assert_equal "$output" hello
+	run dk run --rm busybox sh -c 'exit 3'
+	assert_status 3
+	run dk run --rm busybox sh -c 'kill -9 $$'
+	assert_status 137
+	run dk run --rm busybox /no/such/program
+	assert_status 127
+	assert_contains "$output" "/no/such/program"
+	run dk ps -aq
+	assert_equal "$output" ""
+}
+
+@test "run: stdout and stderr kept apart, stdin with -i, a tty with -t" {
+	run --separate-stderr dk run --rm busybox sh -c 'echo out; echo err >&2'
+	assert_equal "$output" out
+	assert_equal "$stderr" err
+	run sh -c "printf 'line one\nline two\n' | $DOCKER run --rm -i busybox sh -c 'cat; echo done'"
+	assert_equal "$output" "line one
+line two
+done"
+	run dk run --rm -t busybox sh -c 'tty; echo $TERM'
+	assert_match "$output" "/dev/pts/0"
+	assert_contains "$output" xterm
+}
+
+@test "run -d, logs -f, exec with and without a tty, top, stats, pause, stop, rm" {
+	dk run -d --name life busybox sh -c 'i=0; while :; do echo tick $i; i=$((i+1)); sleep 0.2; done' >/dev/null
+	wait_for 10 sh -c "$DOCKER logs life | grep -q 'tick 2'"
+	run timeout 2 "$DOCKER" logs -f --tail 1 life
+	assert_match "$output" "tick [0-9]+"
+	[ "$(printf '%s\n' "$output" | wc -l)" -ge 2 ]
+	run dk exec life sh -c 'echo $((6*7)); exit 4'
+	assert_status 4
+	assert_equal "$output" 42
+	run dk exec -t life tty
+	assert_match "$output" "/dev/pts/"
+	run dk top life
+	assert_status 0
+	assert_contains "$output" "PID"
+	assert_contains "$output" "sleep"
+	run dk stats --no-stream --format '{{.Name}} {{.PIDs}}' life
+	assert_status 0
+	assert_match "$output" "^life [0-9]+"
+	dk pause life
+	run dk inspect -f '{{.State.Status}}' life
+	assert_equal "$output" paused
+	run dk exec life true
+	assert_status 1
+	assert_contains "$output" "is paused"
+	dk unpause life
+	dk stop -t 1 life
+	run dk inspect -f '{{.State.Status}} {{.State.ExitCode}}' life
+	assert_equal "$output" "exited 137"
+	run dk logs --tail 2 life
+	assert_line_count "$output" 2
+	dk rm life
+	run dk inspect life
+	assert_status 1
+}
+
+@test "logs: the multiplexed framing without a tty, raw with one; timestamps; since" {
+	dk run --name lg busybox sh -c 'echo a; echo b >&2' >/dev/null
+	api GET '/containers/lg/logs?stdout=1&stderr=1'
+	# stream 1 header, "a\n", stream 2 header, "b\n"
+	run sh -c "curl -s --unix-socket $DMN_DIR/d.sock 'http://d/containers/lg/logs?stdout=1&stderr=1' | od -An -tx1 | tr -d ' \n'"
+	assert_equal "$output" "010000000000000261 0a020000000000000262 0a"
+	run dk logs -t lg
+	assert_match "$output" "^20[0-9][0-9]-[0-9][0-9]-[0-9][0-9]T[0-9:.]+Z a"
+	dk rm lg >/dev/null
+	dk run -t --name lgt busybox echo x >/dev/null
+	run sh -c "curl -s --unix-socket $DMN_DIR/d.sock 'http://d/containers/lgt/logs?stdout=1' | od -An -c | tr -s ' '"
+	assert_equal "$output" " x \r \n"
+	dk rm lgt >/dev/null
+}
+
+@test "restart policies: on-failure:2, always; none after docker stop" {
+	dk run -d --name rf --restart on-failure:2 busybox sh -c 'exit 1' >/dev/null
+	wait_for 20 sh -c "[ \"\$($DOCKER inspect -f '{{.State.Status}} {{.RestartCount}}' rf)\" = 'exited 2' ]"
+	dk run -d --name ra --restart always busybox sh -c 'sleep 0.3; exit 0' >/dev/null
+	wait_for 20 sh -c "[ \"\$($DOCKER inspect -f '{{.RestartCount}}' ra)\" -ge 2 ]"
+	dk stop -t 1 ra >/dev/null
+	c=$(dk inspect -f '{{.RestartCount}}' ra)
+	sleep 1
+	run dk inspect -f '{{.State.Status}} {{.RestartCount}}' ra
+	assert_equal "$output" "exited $c"
+	dk rm rf ra >/dev/null
+}
+
+@test "resource limits are in the container's cgroup: memory, pids, cpu" {
+	dk run -d --name lim -m 64m --pids-limit 33 --cpus 0.5 busybox sleep 30 >/dev/null
+	if f=$(cg_file lim memory.max); then
+		assert_equal "$(cat "$f")" 67108864
+	else
+		assert_equal "$(cat "$(cg_file lim memory.limit_in_bytes)")" 67108864
+	fi
+	assert_equal "$(cat "$(cg_file lim pids.max)")" 33
+	if f=$(cg_file lim cpu.max); then
+		assert_equal "$(cat "$f")" "50000 100000"
+	else
+		assert_equal "$(cat "$(cg_file lim cpu.cfs_quota_us)")" 50000
+	fi
+	dk update -m 96m --memory-swap 200m lim
+	if f=$(cg_file lim memory.max); then
+		assert_equal "$(cat "$f")" 100663296
+	else
+		assert_equal "$(cat "$(cg_file lim memory.limit_in_bytes)")" 100663296
+	fi
+	run dk inspect -f '{{.HostConfig.Memory}}' lim
+	assert_equal "$output" 100663296
+	dk rm -f lim >/dev/null
+}
+
+@test "read-only rootfs; bind mounts (rw and ro); tmpfs" {
+	mkdir -p "$DMN_DIR/vol"
+	echo host-file >"$DMN_DIR/vol/f"
+	run dk run --rm --read-only busybox touch /x
+	assert_status 1
+	assert_contains "$output" "Read-only file system"
+	run dk run --rm --read-only --tmpfs /scratch busybox sh -c 'echo ok >/scratch/y && cat /scratch/y'
+	assert_equal "$output" ok
+	run dk run --rm -v "$DMN_DIR/vol:/data" busybox sh -c 'cat /data/f; echo from-ctr >/data/g'
+	assert_equal "$output" host-file
+	assert_equal "$(cat "$DMN_DIR/vol/g")" from-ctr
+	run dk run --rm -v "$DMN_DIR/vol:/data:ro" busybox sh -c 'echo x >/data/h'
+	assert_status 1
+	[ ! -e "$DMN_DIR/vol/h" ]
+}
+
+@test "the overlay: the upperdir holds the container's writes, the image is untouched; diff" {
+	dk run --name ov busybox sh -c 'echo new >/tmp/new; rm /etc/group; echo changed >/etc/passwd' >/dev/null
+	upper=$(dk inspect -f '{{.GraphDriver.Data.UpperDir}}' ov)
+	assert_equal "$(cat "$upper/tmp/new")" new
+	run stat -c '%F %t:%T' "$upper/etc/group"
+	assert_equal "$output" "character special file 0:0"
+	layer=$(dk image inspect -f '{{index .RootFS.Layers 0}}' busybox)
+	grep -q '^root:' "$DMN_DIR/data/layers/${layer#sha256:}/diff/etc/passwd"
+	[ -f "$DMN_DIR/data/layers/${layer#sha256:}/diff/etc/group" ]
+	run dk diff ov
+	assert_contains "$output" "A /tmp/new"
+	assert_contains "$output" "D /etc/group"
+	assert_contains "$output" "C /etc/passwd"
+	# not mounted once it exited; gone at rm
+	rootfs=$DMN_DIR/exec/containers/$(dk inspect -f '{{.Id}}' ov)/rootfs
+	run grep -c " $rootfs " /proc/self/mounts
+	assert_equal "$output" 0
+	dk rm ov >/dev/null
+	[ ! -e "$upper" ]
+}
+
+@test "wait: not-running, next-exit, removed (docker run --rm's)" {
+	dk create --name w1 busybox sh -c 'sleep 0.5; exit 7' >/dev/null
+	dk start w1
+	run dk wait w1
+	assert_equal "$output" 7
+	api POST '/containers/w1/wait?condition=bogus'
+	assert_api 400 "condition"
+	dk rm w1 >/dev/null
+}
+
+@test "kill with a signal; stop of a stopped container is a 304; rm of a running one needs -f" {
+	dk run -d --name k1 busybox sh -c 'trap "exit 42" USR1; while :; do sleep 0.1; done' >/dev/null
+	sleep 0.5
+	dk kill -s USR1 k1
+	wait_for 10 sh -c "[ \"\$($DOCKER inspect -f '{{.State.Status}}' k1)\" = exited ]"
+	assert_equal "$(dk inspect -f '{{.State.ExitCode}}' k1)" 42
+	api POST /containers/k1/stop
+	assert_api 304
+	dk start k1
+	run dk rm k1
+	assert_status 1
+	assert_contains "$output" "cannot remove a running container"
+	dk rm -f k1
+	run dk ps -aq
+	assert_equal "$output" ""
+}
