@@ -104,7 +104,7 @@ done"
 	api GET '/containers/lg/logs?stdout=1&stderr=1'
 	# stream 1 header, "a\n", stream 2 header, "b\n"
 	run sh -c "curl -s --unix-socket $DMN_DIR/d.sock 'http://d/containers/lg/logs?stdout=1&stderr=1' | od -An -tx1 | tr -d ' \n'"
-	assert_equal "$output" "010000000000000261 0a020000000000000262 0a"
+	assert_equal "$output" "0100000000000002610a0200000000000002620a"
 	run dk logs -t lg
 	assert_match "$output" "^20[0-9][0-9]-[0-9][0-9]-[0-9][0-9]T[0-9:.]+Z a"
 	dk rm lg >/dev/null
