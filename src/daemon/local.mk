@@ -29,6 +29,7 @@ src_daemon_libminirund_a_SOURCES = \
 	src/daemon/manager/ctr-create.c src/daemon/manager/ctr-inspect.c src/daemon/manager/ctr-run.c \
 	src/daemon/manager/ctr-bundle.c src/daemon/image/overlay.c src/daemon/image/overlay.h \
 	src/daemon/manager/ctr-ops.c src/daemon/manager/ctr-reconcile.c src/daemon/manager/attach.c src/daemon/manager/attach.h \
+	src/daemon/manager/bridge.c src/daemon/manager/bridge.h \
 	src/daemon/manager/exec.c src/daemon/manager/exec.h src/daemon/manager/stats.c src/daemon/manager/stats.h \
 	src/daemon/manager/events.c src/daemon/manager/events.h src/daemon/manager/logs.c src/daemon/manager/logs.h \
 	src/daemon/shim/client.c src/daemon/shim/client.h \

@@ -10,6 +10,9 @@
 #include "manager/ctrs.h"
 #include "util/json.h"
 
+struct mrd_shim_call;
+struct mrd_bridge;
+
 struct mrd_exec {
 	char id[65];
 	struct mrd_ctr *c; /* NULL once its container is gone */
@@ -25,7 +28,10 @@ struct mrd_exec {
 	int pid;
 	int console_h, console_w;
 	char *detach_keys;
-	struct mrd_exec_session *session;
+	int64_t ended_at;
+	struct mrd_bridge *b; /* while it runs */
+	struct mrd_shim_call *wait_call;
+	int refs;
 	struct mrd_exec *next;      /* in the daemon's list */
 	struct mrd_exec *next_ctr;  /* in the container's list */
 };

@@ -8,6 +8,7 @@ struct mrd_ctrs {
 	struct mrd_daemon *d;
 	struct mrd_ctr *list;
 	size_t count;
+	struct mrd_exec *execs; /* every exec instance (exec.c) */
 };
 
 void mrd_ctrs_link(struct mrd_ctrs *cs, struct mrd_ctr *c);

@@ -131,7 +131,7 @@ static bool has_cap(const char *cap, void *data)
 	return false;
 }
 
-static bool no_new_privs(const struct mrd_ctr_config *c)
+bool mrd_spec_no_new_privs(const struct mrd_ctr_config *c)
 {
 	bool on = false;
 	for (size_t i = 0; i < c->security_opt.n; i++) {
@@ -242,7 +242,7 @@ static void process(yajl_gen g, const struct mrd_spec_input *in, char **caps)
 		jw_arr_end(g);
 	}
 	jw_obj_end(g);
-	jw_bool(g, "noNewPrivileges", no_new_privs(c));
+	jw_bool(g, "noNewPrivileges", mrd_spec_no_new_privs(c));
 	if (c->oom_score_adj != 0)
 		jw_int(g, "oomScoreAdj", c->oom_score_adj);
 	rlimits(g, c);

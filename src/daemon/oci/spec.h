@@ -38,6 +38,9 @@ char **mrd_spec_caps(const struct mrd_ctr_config *cfg, size_t *n, struct mr_erro
 /* linux.resources alone (an update of a running container). */
 void mrd_spec_resources_write(yajl_gen g, const struct mrd_ctr_config *cfg);
 
+/* --security-opt no-new-privileges. */
+bool mrd_spec_no_new_privs(const struct mrd_ctr_config *cfg);
+
 /* The args: Entrypoint + Cmd. */
 size_t mrd_spec_args(const struct mrd_ctr_config *cfg, const char ***out);
 

@@ -276,3 +276,131 @@ int mrd_shim_read_state(const char *state_dir, struct mrd_shim_state *st, struct
 	mr_json_free(j);
 	return 0;
 }
+
+/* ---- stream messages */
+
+static const char b64[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+
+static int b64_val(char c)
+{
+	const char *p = c ? strchr(b64, c) : NULL;
+	return p ? (int)(p - b64) : -1;
+}
+
+static char *b64_decode(const char *in, size_t len, size_t *out_len)
+{
+	char *out = malloc(len / 4 * 3 + 3);
+	size_t o = 0;
+	unsigned acc = 0;
+	int bits = 0;
+
+	if (out == NULL)
+		return NULL;
+	for (size_t i = 0; i < len; i++) {
+		if (in[i] == '=')
+			break;
+		int v = b64_val(in[i]);
+		if (v < 0) {
+			free(out);
+			return NULL;
+		}
+		acc = (acc << 6) | (unsigned)v;
+		bits += 6;
+		if (bits >= 8) {
+			bits -= 8;
+			out[o++] = (char)((acc >> bits) & 0xff);
+		}
+	}
+	*out_len = o;
+	return out;
+}
+
+static bool utf8_text(const char *p, size_t n)
+{
+	for (size_t i = 0; i < n;) {
+		unsigned char c = (unsigned char)p[i];
+		size_t k = c < 0x80 ? 1 : (c >= 0xc2 && c <= 0xdf) ? 2 : (c >= 0xe0 && c <= 0xef) ? 3 : (c >= 0xf0 && c <= 0xf4) ? 4 : 0;
+		if (k == 0 || c == 0 || i + k > n)
+			return false;
+		for (size_t j = 1; j < k; j++)
+			if (((unsigned char)p[i + j] & 0xc0) != 0x80)
+				return false;
+		i += k;
+	}
+	return true;
+}
+
+int mrd_shim_msg_output(const struct mr_json *msg, int *stream, char **bytes, size_t *len)
+{
+	const struct mr_json *s = mr_json_get(msg, "stream"), *d = mr_json_get(msg, "data"), *d64 = mr_json_get(msg, "data64");
+
+	if (s == NULL || s->kind != MR_JSON_STRING)
+		return 0;
+	if (strcmp(s->text, "stdout") == 0)
+		*stream = 1;
+	else if (strcmp(s->text, "stderr") == 0)
+		*stream = 2;
+	else
+		return -1;
+	if (d != NULL && d->kind == MR_JSON_STRING) {
+		*bytes = malloc(d->len + 1);
+		if (*bytes == NULL)
+			return -1;
+		memcpy(*bytes, d->text, d->len);
+		*len = d->len;
+		return 1;
+	}
+	if (d64 != NULL && d64->kind == MR_JSON_STRING) {
+		*bytes = b64_decode(d64->text, d64->len, len);
+		return *bytes ? 1 : -1;
+	}
+	return -1;
+}
+
+bool mrd_shim_msg_end(const struct mr_json *msg)
+{
+	const struct mr_json *eof = mr_json_get(msg, "eof");
+	return mr_json_get(msg, "exit") != NULL || mr_json_get(msg, "exitCode") != NULL ||
+	       (eof != NULL && eof->kind == MR_JSON_BOOL && eof->boolean);
+}
+
+char *mrd_shim_stdin_line(const char *bytes, size_t len)
+{
+	yajl_gen g = jw_new();
+	size_t n;
+	const char *buf;
+	char *out;
+
+	jw_obj(g, NULL);
+	jw_str(g, "op", "stdin");
+	if (utf8_text(bytes, len)) {
+		jw_strn(g, "data", bytes, len);
+	} else {
+		char *enc = malloc((len + 2) / 3 * 4 + 1);
+		size_t o = 0;
+		for (size_t i = 0; enc && i < len; i += 3) {
+			unsigned v = (unsigned char)bytes[i] << 16;
+			if (i + 1 < len)
+				v |= (unsigned char)bytes[i + 1] << 8;
+			if (i + 2 < len)
+				v |= (unsigned char)bytes[i + 2];
+			enc[o++] = b64[(v >> 18) & 63];
+			enc[o++] = b64[(v >> 12) & 63];
+			enc[o++] = i + 1 < len ? b64[(v >> 6) & 63] : '=';
+			enc[o++] = i + 2 < len ? b64[v & 63] : '=';
+		}
+		if (enc != NULL)
+			jw_strn(g, "data64", enc, o);
+		free(enc);
+	}
+	jw_obj_end(g);
+	buf = jw_buf(g, &n);
+	out = strndup(buf, n);
+	yajl_gen_free(g);
+	return out;
+}
+
+const char *mrd_shim_stdin_eof_line(void)
+{
+	return "{\"op\":\"stdin\",\"eof\":true}";
+}

@@ -53,3 +53,17 @@ struct mrd_shim_state {
 int mrd_shim_read_state(const char *state_dir, struct mrd_shim_state *st, struct mr_error **err);
 
 #endif
+
+/* ---- the stream messages of attach and exec (one place for the wire
+ * form of schemas/shim-protocol.json) */
+
+/* Output: {"stream": "stdout"|"stderr", "data": TEXT} or "data64": BASE64.
+ * Returns 1 with *stream (1, 2) and the bytes (malloc'ed), 0 when msg is
+ * not output, -1 when it is malformed. */
+int mrd_shim_msg_output(const struct mr_json *msg, int *stream, char **bytes, size_t *len);
+/* The message ending a stream: {"exit": ...} or {"eof": true}. */
+bool mrd_shim_msg_end(const struct mr_json *msg);
+/* Stdin for the process: {"op": "stdin", "data"|"data64": ...} (malloc'ed line). */
+char *mrd_shim_stdin_line(const char *bytes, size_t len);
+/* {"op": "stdin", "eof": true}: the process' stdin is closed. */
+const char *mrd_shim_stdin_eof_line(void);
