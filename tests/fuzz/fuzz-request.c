@@ -70,20 +70,6 @@ static void route(const char *s)
 	mrd_route_match_clear(&m);
 }
 
-static char *record(const struct mrd_ctr_config *c)
-{
-	yajl_gen g = jw_new();
-	size_t len;
-	const char *buf;
-	char *out;
-
-	mrd_ctr_config_write_record(g, c);
-	buf = jw_buf(g, &len);
-	out = strndup(buf, len);
-	yajl_gen_free(g);
-	return out;
-}
-
 static void create_body(const char *s, size_t len)
 {
 	struct mr_error *err = NULL;
@@ -102,12 +88,12 @@ static void create_body(const char *s, size_t len)
 		return;
 	}
 	/* the record reads back to itself */
-	r1 = record(c);
+	r1 = mrd_ctr_config_record(c);
 	again = mr_json_parse(r1, strlen(r1), NULL);
 	c2 = again ? mrd_ctr_config_parse(again, NULL) : NULL;
 	if (c2 == NULL)
 		abort();
-	r2 = record(c2);
+	r2 = mrd_ctr_config_record(c2);
 	if (strcmp(r1, r2) != 0)
 		abort();
 	if (mrd_spec_check(c, &err) < 0)

@@ -91,19 +91,6 @@ static struct mrd_ctr_config *parse(const char *json, struct mr_error **err)
 	return c;
 }
 
-static char *record(const struct mrd_ctr_config *c)
-{
-	yajl_gen g = jw_new();
-	size_t len;
-	const char *buf;
-	char *out;
-	mrd_ctr_config_write_record(g, c);
-	buf = jw_buf(g, &len);
-	out = strndup(buf, len);
-	yajl_gen_free(g);
-	return out;
-}
-
 static void test_config(void)
 {
 	struct mr_error *err = NULL;
@@ -121,9 +108,9 @@ static void test_config(void)
 	ok(c->res.memory == 67108864 && c->res.nano_cpus == 500000000 && c->res.pids_limit == 20, "resources");
 	ok(strcmp(c->restart_name, "on-failure") == 0 && c->restart_max == 3, "restart policy");
 	ok(strcmp(mrd_kvs_get(&c->labels, "k"), "v") == 0, "labels");
-	char *r1 = record(c);
+	char *r1 = mrd_ctr_config_record(c);
 	struct mrd_ctr_config *c2 = parse(r1, &err);
-	char *r2 = c2 ? record(c2) : NULL;
+	char *r2 = c2 ? mrd_ctr_config_record(c2) : NULL;
 	ok(r2 != NULL && strcmp(r1, r2) == 0, "the record reads back to itself");
 	const char *u = "{\"Memory\":134217728,\"CpuShares\":0}";
 	struct mr_json *upd = mr_json_parse(u, strlen(u), NULL);

@@ -90,28 +90,20 @@ static int stop_timeout(struct mrd_req *req, int64_t *t)
 	return 0;
 }
 
+/* stop and restart: the same timeout, another verb */
 static void stop(struct mrd_req *req)
 {
 	struct mrd_ctr *c = mrd_api_find_ctr(req);
+	bool again = strstr(mrd_req_path(req), "/restart") != NULL;
 	struct pending *p;
 	int64_t t;
 
-	if (c == NULL || stop_timeout(req, &t) < 0)
+	if (c == NULL || stop_timeout(req, &t) < 0 || (p = pending_new(req)) == NULL)
 		return;
-	if ((p = pending_new(req)) != NULL)
-		mrd_ctr_stop(c, t, pending_done, p);
-}
-
-static void restart(struct mrd_req *req)
-{
-	struct mrd_ctr *c = mrd_api_find_ctr(req);
-	struct pending *p;
-	int64_t t;
-
-	if (c == NULL || stop_timeout(req, &t) < 0)
-		return;
-	if ((p = pending_new(req)) != NULL)
+	if (again)
 		mrd_ctr_restart(c, t, pending_done, p);
+	else
+		mrd_ctr_stop(c, t, pending_done, p);
 }
 
 static void kill_ctr(struct mrd_req *req)
@@ -464,7 +456,7 @@ static void stats(struct mrd_req *req)
 static const struct mrd_route routes[] = {
 	{"POST", "/containers/{id}/start", MRD_BODY_JSON, start},
 	{"POST", "/containers/{id}/stop", MRD_BODY_NONE, stop},
-	{"POST", "/containers/{id}/restart", MRD_BODY_NONE, restart},
+	{"POST", "/containers/{id}/restart", MRD_BODY_NONE, stop},
 	{"POST", "/containers/{id}/kill", MRD_BODY_NONE, kill_ctr},
 	{"POST", "/containers/{id}/pause", MRD_BODY_NONE, pause_ctr},
 	{"POST", "/containers/{id}/unpause", MRD_BODY_NONE, pause_ctr},

@@ -114,29 +114,10 @@ void mrd_attach_detach_all(struct mrd_ctr *c)
 	}
 }
 
-struct resize_op {
-	mrd_done_fn done;
-	void *data;
-};
-
-static void resized(void *data, const struct mr_json *reply, const struct mr_error *err)
-{
-	struct resize_op *r = data;
-	r->done(r->data, err);
-	free(r);
-}
-
 void mrd_ctr_resize(struct mrd_ctr *c, int rows, int cols, mrd_done_fn done, void *data)
 {
-	struct resize_op *r = calloc(1, sizeof(*r));
 	char req[96];
 
-	if (r == NULL) {
-		done(data, NULL);
-		return;
-	}
-	r->done = done;
-	r->data = data;
 	snprintf(req, sizeof(req), "{\"op\":\"resize\",\"rows\":%d,\"cols\":%d}", rows, cols);
-	mrd_ctr_shim_request(c, req, resized, r);
+	mrd_ctr_shim_do(c, req, done, data);
 }

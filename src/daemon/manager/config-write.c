@@ -324,3 +324,17 @@ void mrd_ctr_config_write_updates(yajl_gen g, const struct mrd_ctr_config *c)
 	write_restart(g, c);
 	jw_obj_end(g);
 }
+
+char *mrd_ctr_config_record(const struct mrd_ctr_config *c)
+{
+	yajl_gen g = jw_new();
+	size_t len;
+	const char *buf;
+	char *out;
+
+	mrd_ctr_config_write_record(g, c);
+	buf = jw_buf(g, &len);
+	out = strndup(buf, len);
+	yajl_gen_free(g);
+	return out;
+}

@@ -92,6 +92,8 @@ void mrd_ctr_config_write_host(yajl_gen g, const char *key, const struct mrd_ctr
 
 /* The record's form: the create body (Config members, HostConfig). */
 void mrd_ctr_config_write_record(yajl_gen g, const struct mrd_ctr_config *cfg);
+/* The same as a string (malloc'ed). */
+char *mrd_ctr_config_record(const struct mrd_ctr_config *cfg);
 
 /* What update can change (resources, RestartPolicy): the state row's
  * "updates", read back with mrd_ctr_config_update. */

@@ -269,20 +269,6 @@ int mrd_ctr_remove_files(struct mrd_ctr *c, struct mr_error **err)
 	return mrd_remove_tree(AT_FDCWD, data, err);
 }
 
-static char *record_of(const struct mrd_ctr_config *cfg)
-{
-	yajl_gen g = jw_new();
-	size_t len;
-	const char *buf;
-	char *out;
-
-	mrd_ctr_config_write_record(g, cfg);
-	buf = jw_buf(g, &len);
-	out = strndup(buf, len);
-	yajl_gen_free(g);
-	return out;
-}
-
 struct mrd_ctr *mrd_ctrs_create(struct mrd_ctrs *cs, const struct mr_json *body, const char *name,
 				char ***warnings, size_t *nwarnings, struct mr_error **err)
 {
@@ -330,7 +316,7 @@ struct mrd_ctr *mrd_ctrs_create(struct mrd_ctrs *cs, const struct mr_json *body,
 	snprintf(c->image_id, sizeof(c->image_id), "%s", img->id);
 	c->created = mrd_now_real_ns();
 	c->status = MRD_CREATED;
-	c->record = record_of(c->cfg);
+	c->record = mrd_ctr_config_record(c->cfg);
 	if (c->record == NULL || mrd_ctr_make_dirs(c, err) < 0 || mrd_ctr_write_etc_files(c, err) < 0)
 		goto undo;
 	struct mrd_ctr_row row = {c->id, c->created, c->image_id, c->record};

@@ -17,24 +17,6 @@
 #include "util/cleanup.h"
 #include "util/signals.h"
 
-static void fail(mrd_done_fn done, void *data, int errnum, const char *fmt, ...) __attribute__((format(printf, 4, 5)));
-static void fail(mrd_done_fn done, void *data, int errnum, const char *fmt, ...)
-{
-	struct mr_error *err = NULL;
-	char *msg = NULL;
-	va_list ap;
-
-	va_start(ap, fmt);
-	if (vasprintf(&msg, fmt, ap) < 0)
-		msg = NULL;
-	va_end(ap);
-	mr_error_set(&err, errnum, "%s", msg ? msg : "out of memory");
-	free(msg);
-	if (done != NULL)
-		done(data, err);
-	mr_error_free(err);
-}
-
 /* A request with one integer argument: {"op": OP, "signal": N}. */
 static char *request_kill(int sig)
 {
@@ -89,7 +71,7 @@ static void send_signal(struct mrd_ctr *c, int sig, mrd_done_fn done, void *data
 
 	if (k == NULL || req == NULL) {
 		free(k);
-		fail(done, data, ENOMEM, "out of memory");
+		mrd_done_error(done, data, ENOMEM, "out of memory");
 		return;
 	}
 	*k = (struct kill_op){c, sig, done, data};
@@ -107,7 +89,7 @@ void mrd_ctr_kill(struct mrd_ctr *c, int sig, mrd_done_fn done, void *data)
 	struct mr_error *e = NULL;
 
 	if (rt == NULL || !(c->status == MRD_RUNNING || c->status == MRD_PAUSED) || rt->deleting) {
-		fail(done, data, EBUSY, "Container %s is not running", c->id);
+		mrd_done_error(done, data, EBUSY, "Container %s is not running", c->id);
 		return;
 	}
 	/* a container a user killed is not restarted by its policy */
@@ -146,7 +128,7 @@ void mrd_ctr_stop(struct mrd_ctr *c, int64_t timeout, mrd_done_fn done, void *da
 	struct mr_error *e = NULL;
 
 	if (rt == NULL) {
-		fail(done, data, ENOMEM, "out of memory");
+		mrd_done_error(done, data, ENOMEM, "out of memory");
 		return;
 	}
 	if (c->status == MRD_RESTARTING) {
@@ -161,7 +143,7 @@ void mrd_ctr_stop(struct mrd_ctr *c, int64_t timeout, mrd_done_fn done, void *da
 		return;
 	}
 	if (!(c->status == MRD_RUNNING || c->status == MRD_PAUSED) || rt->deleting) {
-		fail(done, data, EALREADY, "container %s is not running", c->id);
+		mrd_done_error(done, data, EALREADY, "container %s is not running", c->id);
 		return;
 	}
 	if (timeout < 0)
@@ -220,7 +202,7 @@ void mrd_ctr_restart(struct mrd_ctr *c, int64_t timeout, mrd_done_fn done, void 
 	struct restart_op *r = calloc(1, sizeof(*r));
 
 	if (r == NULL) {
-		fail(done, data, ENOMEM, "out of memory");
+		mrd_done_error(done, data, ENOMEM, "out of memory");
 		return;
 	}
 	*r = (struct restart_op){c, done, data};
@@ -260,17 +242,17 @@ void mrd_ctr_pause(struct mrd_ctr *c, bool pause, mrd_done_fn done, void *data)
 	struct pause_op *p;
 
 	if (pause && c->status != MRD_RUNNING) {
-		fail(done, data, EBUSY, c->status == MRD_PAUSED ? "Container %s is already paused" : "Container %s is not running",
+		mrd_done_error(done, data, EBUSY, c->status == MRD_PAUSED ? "Container %s is already paused" : "Container %s is not running",
 		     c->id);
 		return;
 	}
 	if (!pause && c->status != MRD_PAUSED) {
-		fail(done, data, EBUSY, "Container %s is not paused", c->id);
+		mrd_done_error(done, data, EBUSY, "Container %s is not paused", c->id);
 		return;
 	}
 	p = calloc(1, sizeof(*p));
 	if (p == NULL) {
-		fail(done, data, ENOMEM, "out of memory");
+		mrd_done_error(done, data, ENOMEM, "out of memory");
 		return;
 	}
 	*p = (struct pause_op){c, pause, done, data};
@@ -343,7 +325,7 @@ void mrd_ctr_update(struct mrd_ctr *c, const struct mr_json *body, mrd_done_fn d
 	if (u == NULL || req == NULL) {
 		free(u);
 		free(req);
-		fail(done, data, ENOMEM, "out of memory");
+		mrd_done_error(done, data, ENOMEM, "out of memory");
 		return;
 	}
 	*u = (struct update_op){.c = c, .done = done, .data = data};
@@ -378,16 +360,16 @@ void mrd_ctr_remove(struct mrd_ctr *c, bool force, bool volumes, mrd_done_fn don
 
 	(void)volumes; /* no anonymous volumes yet: binds are the host's */
 	if (rt == NULL) {
-		fail(done, data, ENOMEM, "out of memory");
+		mrd_done_error(done, data, ENOMEM, "out of memory");
 		return;
 	}
 	if (rt->remove_after_exit) {
-		fail(done, data, EBUSY, "removal of container %s is already in progress", c->id);
+		mrd_done_error(done, data, EBUSY, "removal of container %s is already in progress", c->id);
 		return;
 	}
 	if (mrd_ctr_running(c) || rt->starting) {
 		if (!force) {
-			fail(done, data, EBUSY,
+			mrd_done_error(done, data, EBUSY,
 			     "You cannot remove a %s container %s. Stop the container before attempting removal or force remove",
 			     mrd_status_name(c->status), c->id);
 			return;

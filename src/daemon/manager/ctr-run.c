@@ -73,9 +73,7 @@ char *mrd_ctr_shim_socket(const struct mrd_ctr *c)
 	return mrd_ctr_exec_path(c, "shim/shim.sock");
 }
 
-static void call_done(void (*done)(void *, const struct mr_error *), void *data, int errnum, const char *fmt, ...)
-	__attribute__((format(printf, 4, 5)));
-static void call_done(void (*done)(void *, const struct mr_error *), void *data, int errnum, const char *fmt, ...)
+void mrd_done_error(mrd_done_fn done, void *data, int errnum, const char *fmt, ...)
 {
 	struct mr_error *err = NULL;
 	char *msg = NULL;
@@ -83,10 +81,6 @@ static void call_done(void (*done)(void *, const struct mr_error *), void *data,
 
 	if (done == NULL)
 		return;
-	if (fmt == NULL) {
-		done(data, NULL);
-		return;
-	}
 	va_start(ap, fmt);
 	if (vasprintf(&msg, fmt, ap) < 0)
 		msg = NULL;
@@ -301,13 +295,13 @@ void mrd_ctr_start(struct mrd_ctr *c, mrd_done_fn done, void *data)
 	struct mr_error *err = NULL;
 
 	if (rt == NULL)
-		return call_done(done, data, ENOMEM, "out of memory");
+		return mrd_done_error(done, data, ENOMEM, "out of memory");
 	if (c->status == MRD_RUNNING || c->status == MRD_PAUSED || rt->starting)
-		return call_done(done, data, EALREADY, "container %s is already running", c->id);
+		return mrd_done_error(done, data, EALREADY, "container %s is already running", c->id);
 	if (c->status == MRD_REMOVING || rt->remove_after_exit)
-		return call_done(done, data, EBUSY, "container %s is marked for removal and cannot be started", c->id);
+		return mrd_done_error(done, data, EBUSY, "container %s is marked for removal and cannot be started", c->id);
 	if (rt->deleting)
-		return call_done(done, data, EBUSY, "container %s is stopping: try again", c->id);
+		return mrd_done_error(done, data, EBUSY, "container %s is stopping: try again", c->id);
 	mrd_timer_cancel(rt->restart_timer);
 	rt->restart_timer = NULL;
 	rt->starting = true;
@@ -570,4 +564,30 @@ void mrd_ctrs_shutdown(struct mrd_ctrs *cs)
 		mrd_attach_detach_all(c);
 		mrd_exec_forget_all(c);
 	}
+}
+
+struct shim_do {
+	mrd_done_fn done;
+	void *data;
+};
+
+static void shim_done(void *data, const struct mr_json *reply, const struct mr_error *err)
+{
+	struct shim_do *d = data;
+	if (d->done != NULL)
+		d->done(d->data, err);
+	free(d);
+}
+
+void mrd_ctr_shim_do(struct mrd_ctr *c, const char *request, mrd_done_fn done, void *data)
+{
+	struct shim_do *d = calloc(1, sizeof(*d));
+
+	if (d == NULL) {
+		mrd_done_error(done, data, ENOMEM, "out of memory");
+		return;
+	}
+	d->done = done;
+	d->data = data;
+	mrd_ctr_shim_request(c, request, shim_done, d);
 }

@@ -398,32 +398,16 @@ int mrd_exec_start(struct mrd_exec *x, struct mrd_conn *client, const char *extr
 	return 0;
 }
 
-struct resize_op {
-	mrd_done_fn done;
-	void *data;
-};
-
-static void resized(void *data, const struct mr_json *reply, const struct mr_error *err)
-{
-	struct resize_op *r = data;
-	r->done(r->data, err);
-	free(r);
-}
-
 void mrd_exec_resize(struct mrd_exec *x, int rows, int cols, mrd_done_fn done, void *data)
 {
-	struct resize_op *r = calloc(1, sizeof(*r));
 	char req[160];
 
-	if (r == NULL || x->c == NULL) {
-		free(r);
-		done(data, NULL);
+	if (x->c == NULL) {
+		mrd_done_error(done, data, ENOENT, "the container of exec %s is gone", x->id);
 		return;
 	}
-	r->done = done;
-	r->data = data;
 	snprintf(req, sizeof(req), "{\"op\":\"resize\",\"exec\":\"%s\",\"rows\":%d,\"cols\":%d}", x->id, rows, cols);
-	mrd_ctr_shim_request(x->c, req, resized, r);
+	mrd_ctr_shim_do(x->c, req, done, data);
 }
 
 void mrd_exec_container_exited(struct mrd_ctr *c)

@@ -60,6 +60,11 @@ void mrd_ctr_rt_free(struct mrd_ctr *c);
 char *mrd_ctr_shim_dir(const struct mrd_ctr *c);
 char *mrd_ctr_shim_socket(const struct mrd_ctr *c);
 
+/* done(data, an error made of the message); done may be NULL. */
+void mrd_done_error(mrd_done_fn done, void *data, int errnum, const char *fmt, ...) __attribute__((format(printf, 4, 5)));
+/* A request whose answer only matters as success or error. */
+void mrd_ctr_shim_do(struct mrd_ctr *c, const char *request, mrd_done_fn done, void *data);
+
 /* One request to the container's shim; done(data, reply, err) with the
  * "ok" response (NULL with err otherwise). */
 typedef void (*mrd_shim_reply_fn)(void *data, const struct mr_json *reply, const struct mr_error *err);
