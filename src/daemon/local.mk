@@ -44,7 +44,7 @@ minirund_CPPFLAGS = $(MRD_CPPFLAGS)
 minirund_LDADD = src/daemon/libminirund.a src/lib/libminirun.a $(LIBS_ALL) $(MRD_LIBS)
 
 # ---- tests
-SCRIPT_TESTS += tests/integration/daemon-api.bats tests/integration/daemon-images.bats tests/integration/daemon-containers.bats tests/daemon/docker-py.py
+SCRIPT_TESTS += tests/integration/daemon-api.bats tests/integration/daemon-images.bats tests/integration/daemon-containers.bats tests/integration/daemon-restart.bats tests/daemon/docker-py.py
 tests/daemon/.dirstamp:
 	$(AM_V_at)$(MKDIR_P) $(@D) && touch $@
 check_DATA += tests/daemon/.dirstamp
