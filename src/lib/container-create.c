@@ -202,126 +202,187 @@ static const char *cgroups_path(const struct oci_config *cfg, const char *id, ch
 	return path;
 }
 
-/* Clone the init; in the child, become it. */
-static int spawn_init(struct create *c, struct mr_error **err)
-{
-	const struct oci_namespace *pidns = mr_config_namespace(c->cfg->linux, "pid");
-	const struct oci_namespace *user = mr_config_namespace(c->cfg->linux, "user");
-	cleanup_close int saved_pidns = -1, saved_timens = -1, cgfd = -1;
-	struct mr_clone_args args = { 0 };
-	bool unshare_cgroupns = false;
-	uint64_t new_ns = clone_flags(c->cfg);
-	int pidfd = -1, late_ns = 0;
+/* What spawn_init sets up around the clone and undoes after it. */
+struct spawn {
+	struct mr_clone_args args;
+	int saved_pidns, saved_timens, cgfd; /* -1: none */
+	int late_ns; /* CLONE_NEW* the init makes after joining a user namespace by path */
+	bool unshare_cgroupns;
+};
 
-	if (c->cfg->mounts_len) {
-		c->idmapped_trees = calloc(c->cfg->mounts_len, sizeof(int));
-		if (c->idmapped_trees == NULL)
-			return mr_error_set(err, ENOMEM, "out of memory");
-		if (mr_mount_idmapped_prepare(c->cfg, c->bundle, c->idmapped_trees, err) < 0) {
-			free(c->idmapped_trees);
-			c->idmapped_trees = NULL;
-			return -1;
-		}
+/* The idmapped mounts' trees, made here in the host's user namespace. */
+static int prepare_idmapped(struct create *c, struct mr_error **err)
+{
+	if (c->cfg->mounts_len == 0)
+		return 0;
+	c->idmapped_trees = calloc(c->cfg->mounts_len, sizeof(int));
+	if (c->idmapped_trees == NULL)
+		return mr_error_set(err, ENOMEM, "out of memory");
+	if (mr_mount_idmapped_prepare(c->cfg, c->bundle, c->idmapped_trees, err) < 0) {
+		free(c->idmapped_trees);
+		c->idmapped_trees = NULL;
+		return -1;
 	}
-	/* Joining a pid namespace applies to children only: join it here,
-	 * clone, come back. */
-	if (pidns && pidns->path) {
-		saved_pidns = open("/proc/self/ns/pid", O_RDONLY | O_CLOEXEC);
-		if (saved_pidns < 0)
-			return mr_error_sys(err, errno, "open /proc/self/ns/pid");
-		if (mr_ns_join(c->cfg->linux, (size_t)(pidns - c->cfg->linux->namespaces), CLONE_NEWPID, err) < 0)
-			return -1;
-	}
-	/* Joining a user namespace by path: namespaces clone3 made would be
-	 * owned by ours. The init makes them once it has joined it (init.c),
-	 * and forks into a new pid or time namespace, which only its children
-	 * enter. Only then: the common case keeps its single clone. */
-	if (user && user->path) {
-		late_ns = (int)new_ns;
-		new_ns = 0;
-		c->init_forks = (late_ns & (CLONE_NEWPID | CLONE_NEWTIME)) != 0;
-	}
-	args.flags = new_ns | CLONE_PIDFD;
-	/* v2: born in its cgroup. Everything the init then makes is charged to
-	 * the container: its mounts, tmpfs inodes and dentries (~60 KiB that
-	 * live as long as the container), the pages it copies on write. With a
-	 * memory limit that is the runtime's memory counted against the
-	 * container, so it enters its cgroup later, as on v1; at the price of
-	 * an RCU grace period in the cgroup.procs write (some ms of wall time,
-	 * no CPU) that CLONE_INTO_CGROUP does not pay. */
-	cgfd = mr_cgroup_fd(c->cg);
-	if (cgfd >= 0 && memory_limited(c->cfg)) {
-		close(cgfd);
-		cgfd = -1;
-	}
-	if (cgfd >= 0) {
-		args.flags |= CLONE_INTO_CGROUP;
-		args.cgroup = (uint64_t)cgfd;
-	} else {
-		/* v1, or a memory limit: the init enters its cgroups after its
-		 * mounts (serve_init); a cgroup namespace made now would be
-		 * rooted at ours. It unshares one once it is in place (as runc
-		 * does). */
-		c->cgroup_pending = true;
-		if (args.flags & CLONE_NEWCGROUP) {
-			args.flags &= ~(uint64_t)CLONE_NEWCGROUP;
-			unshare_cgroupns = true;
-		}
-		/* the same after joining a user namespace by path: the init
-		 * makes it once in its cgroup, inside the joined namespace */
-		if (late_ns & CLONE_NEWCGROUP) {
-			late_ns &= ~CLONE_NEWCGROUP;
-			unshare_cgroupns = true;
-		}
-	}
-	/* Time namespace offsets can only be set before any process enters
-	 * the namespace: make it for our children (unshare), write them, and
-	 * let clone put the init in it. */
-	if (args.flags & CLONE_NEWTIME) {
-		saved_timens = open("/proc/self/ns/time", O_RDONLY | O_CLOEXEC);
-		if (saved_timens < 0 || unshare(CLONE_NEWTIME) < 0)
-			return mr_error_sys(err, errno, "linux.namespaces (time): unshare");
-		if (mr_ns_write_time_offsets(c->cfg->linux->time_offsets, err) < 0)
-			return -1;
-		args.flags &= ~(uint64_t)CLONE_NEWTIME;
-	}
-	args.pidfd = (uint64_t)(uintptr_t)&pidfd;
-	args.exit_signal = SIGCHLD;
-	c->pid = mr_clone3(&args);
-	if (c->pid == 0) {
-		struct mr_init_args ia = {
-			.cfg = c->cfg,
-			.rootfs = c->rootfs,
-			.bundle = c->bundle,
-			.idmapped_trees = c->idmapped_trees,
-			.sync_fd = c->sync[1],
-			.fifo_fd = c->fifo_fd,
-			.preserve_fds = c->o->preserve_fds,
-			.new_userns = (args.flags & CLONE_NEWUSER) != 0,
-			.no_pivot = c->o->no_pivot,
-			.no_new_keyring = c->o->no_new_keyring,
-			.unshare_cgroupns = unshare_cgroupns,
-			.late_ns_flags = late_ns,
-			.cg = c->cg,
-			.cgroup_pending = c->cgroup_pending,
-		};
-		close(c->sync[0]);
-		mr_init_main(&ia);
-	}
-	if (saved_pidns >= 0 && setns(saved_pidns, CLONE_NEWPID) < 0 && c->pid > 0)
-		return mr_error_sys(err, errno, "cannot return to the runtime's pid namespace");
-	if (saved_timens >= 0 && setns(saved_timens, CLONE_NEWTIME) < 0 && c->pid > 0)
-		return mr_error_sys(err, errno, "cannot return to the runtime's time namespace");
-	/* the init has its own copies of the idmapped trees now */
+	return 0;
+}
+
+static void release_idmapped(struct create *c)
+{
 	for (size_t i = 0; c->idmapped_trees && i < c->cfg->mounts_len; i++)
 		if (c->idmapped_trees[i] >= 0)
 			close(c->idmapped_trees[i]);
 	free(c->idmapped_trees);
 	c->idmapped_trees = NULL;
-	if (c->pid < 0)
-		return mr_error_sys(err, errno, "clone3 (namespaces: 0x%llx)", (unsigned long long)args.flags);
-	c->pidfd = pidfd;
+}
+
+/* The namespaces: joining a pid namespace applies to children only, so
+ * join it here, clone, come back. Joining a user namespace by path:
+ * namespaces clone3 made would be owned by ours. The init makes them once
+ * it has joined it (init.c), and forks into a new pid or time namespace,
+ * which only its children enter. Only then: the common case keeps its
+ * single clone. */
+static int plan_namespaces(struct create *c, struct spawn *s, struct mr_error **err)
+{
+	const struct oci_namespace *pidns = mr_config_namespace(c->cfg->linux, "pid");
+	const struct oci_namespace *user = mr_config_namespace(c->cfg->linux, "user");
+	uint64_t new_ns = clone_flags(c->cfg);
+
+	if (pidns && pidns->path) {
+		s->saved_pidns = open("/proc/self/ns/pid", O_RDONLY | O_CLOEXEC);
+		if (s->saved_pidns < 0)
+			return mr_error_sys(err, errno, "open /proc/self/ns/pid");
+		if (mr_ns_join(c->cfg->linux, (size_t)(pidns - c->cfg->linux->namespaces), CLONE_NEWPID, err) < 0)
+			return -1;
+	}
+	if (user && user->path) {
+		s->late_ns = (int)new_ns;
+		new_ns = 0;
+		c->init_forks = (s->late_ns & (CLONE_NEWPID | CLONE_NEWTIME)) != 0;
+	}
+	s->args.flags = new_ns | CLONE_PIDFD;
 	return 0;
+}
+
+/* v2: born in its cgroup. Everything the init then makes is charged to
+ * the container: its mounts, tmpfs inodes and dentries (~60 KiB that live
+ * as long as the container), the pages it copies on write. With a memory
+ * limit that is the runtime's memory counted against the container, so it
+ * enters its cgroup later, as on v1; at the price of an RCU grace period in
+ * the cgroup.procs write (some ms of wall time, no CPU) that
+ * CLONE_INTO_CGROUP does not pay. */
+static void plan_cgroup(struct create *c, struct spawn *s)
+{
+	s->cgfd = mr_cgroup_fd(c->cg);
+	if (s->cgfd >= 0 && memory_limited(c->cfg)) {
+		close(s->cgfd);
+		s->cgfd = -1;
+	}
+	if (s->cgfd >= 0) {
+		s->args.flags |= CLONE_INTO_CGROUP;
+		s->args.cgroup = (uint64_t)s->cgfd;
+		return;
+	}
+	/* v1, or a memory limit: the init enters its cgroups after its mounts
+	 * (serve_init); a cgroup namespace made now would be rooted at ours.
+	 * It unshares one once it is in place (as runc does); after joining a
+	 * user namespace by path too, inside the joined namespace. */
+	c->cgroup_pending = true;
+	if (s->args.flags & CLONE_NEWCGROUP) {
+		s->args.flags &= ~(uint64_t)CLONE_NEWCGROUP;
+		s->unshare_cgroupns = true;
+	}
+	if (s->late_ns & CLONE_NEWCGROUP) {
+		s->late_ns &= ~CLONE_NEWCGROUP;
+		s->unshare_cgroupns = true;
+	}
+}
+
+/* Time namespace offsets can only be set before any process enters the
+ * namespace: make it for our children (unshare), write them, and let clone
+ * put the init in it. */
+static int plan_timens(struct create *c, struct spawn *s, struct mr_error **err)
+{
+	if (!(s->args.flags & CLONE_NEWTIME))
+		return 0;
+	s->saved_timens = open("/proc/self/ns/time", O_RDONLY | O_CLOEXEC);
+	if (s->saved_timens < 0 || unshare(CLONE_NEWTIME) < 0)
+		return mr_error_sys(err, errno, "linux.namespaces (time): unshare");
+	if (mr_ns_write_time_offsets(c->cfg->linux->time_offsets, err) < 0)
+		return -1;
+	s->args.flags &= ~(uint64_t)CLONE_NEWTIME;
+	return 0;
+}
+
+/* In the child: become the init. */
+static _Noreturn void become_init(struct create *c, const struct spawn *s)
+{
+	struct mr_init_args ia = {
+		.cfg = c->cfg,
+		.rootfs = c->rootfs,
+		.bundle = c->bundle,
+		.idmapped_trees = c->idmapped_trees,
+		.sync_fd = c->sync[1],
+		.fifo_fd = c->fifo_fd,
+		.preserve_fds = c->o->preserve_fds,
+		.new_userns = (s->args.flags & CLONE_NEWUSER) != 0,
+		.no_pivot = c->o->no_pivot,
+		.no_new_keyring = c->o->no_new_keyring,
+		.unshare_cgroupns = s->unshare_cgroupns,
+		.late_ns_flags = s->late_ns,
+		.cg = c->cg,
+		.cgroup_pending = c->cgroup_pending,
+	};
+	close(c->sync[0]);
+	mr_init_main(&ia);
+}
+
+/* Back in our own pid and time namespaces (the init's are set). */
+static int restore_namespaces(struct create *c, struct spawn *s, struct mr_error **err)
+{
+	int ret = 0;
+
+	if (s->saved_pidns >= 0 && setns(s->saved_pidns, CLONE_NEWPID) < 0 && c->pid > 0)
+		ret = mr_error_sys(err, errno, "cannot return to the runtime's pid namespace");
+	if (s->saved_timens >= 0 && setns(s->saved_timens, CLONE_NEWTIME) < 0 && c->pid > 0 && ret == 0)
+		ret = mr_error_sys(err, errno, "cannot return to the runtime's time namespace");
+	return ret;
+}
+
+/* Clone the init; in the child, become it. */
+static int spawn_init(struct create *c, struct mr_error **err)
+{
+	struct spawn s = { .saved_pidns = -1, .saved_timens = -1, .cgfd = -1 };
+	int pidfd = -1, ret = -1;
+
+	if (prepare_idmapped(c, err) < 0)
+		return -1;
+	if (plan_namespaces(c, &s, err) < 0)
+		goto out;
+	plan_cgroup(c, &s);
+	if (plan_timens(c, &s, err) < 0)
+		goto out;
+	s.args.pidfd = (uint64_t)(uintptr_t)&pidfd;
+	s.args.exit_signal = SIGCHLD;
+	c->pid = mr_clone3(&s.args);
+	if (c->pid == 0)
+		become_init(c, &s);
+	if (c->pid < 0)
+		mr_error_sys(err, errno, "clone3 (namespaces: 0x%llx)", (unsigned long long)s.args.flags);
+	else
+		c->pidfd = pidfd;
+	ret = c->pid < 0 ? -1 : 0;
+out:
+	if (restore_namespaces(c, &s, err) < 0)
+		ret = -1;
+	/* the init has its own copies of the idmapped trees now */
+	release_idmapped(c);
+	if (s.saved_pidns >= 0)
+		close(s.saved_pidns);
+	if (s.saved_timens >= 0)
+		close(s.saved_timens);
+	if (s.cgfd >= 0)
+		close(s.cgfd);
+	return ret;
 }
 
 /* The init forked the real one into its new pid or time namespace (init.c

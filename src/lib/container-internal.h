@@ -22,7 +22,4 @@ void mr_container_unload(struct mr_loaded *l);
  * (pid and start time): "container not running" otherwise. */
 int mr_container_open_init(const struct mr_record *r, struct mr_error **err);
 
-/* The OCI state JSON that hooks get on stdin (compact). */
-char *mr_record_state_json(const struct mr_record *r, enum mr_status s, struct mr_error **err);
-
 #endif

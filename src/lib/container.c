@@ -1,4 +1,5 @@
-/* start, state, kill, delete, list, run. create is in container-create.c. */
+/* start, state, kill, delete, list. create is in container-create.c, run in
+ * container-run.c. */
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -22,18 +23,6 @@
 #include "terminal.h"
 #include "util/cleanup.h"
 #include "util/syscalls.h"
-
-char *mr_record_state_json(const struct mr_record *r, enum mr_status s, struct mr_error **err)
-{
-	struct oci_state *st = mr_state_public(r, s, err);
-	char *json;
-
-	if (st == NULL)
-		return NULL;
-	json = mr_model_to_string(&mr_type_oci_state, st, false, err);
-	oci_state_free(st);
-	return json;
-}
 
 int mr_container_load(const struct mr_context *ctx, const char *id, struct mr_loaded *l, struct mr_error **err)
 {
@@ -347,164 +336,36 @@ int mr_container_delete(const struct mr_context *ctx, const char *id, bool force
 	return ret;
 }
 
-static int append(char **buf, size_t *len, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
-
-static int append(char **buf, size_t *len, const char *fmt, ...)
+struct oci_state **mr_container_list(const struct mr_context *ctx, size_t *count, struct mr_error **err)
 {
-	va_list ap;
-	char *piece = NULL, *grown;
-	int n;
-
-	va_start(ap, fmt);
-	n = vasprintf(&piece, fmt, ap);
-	va_end(ap);
-	if (n < 0)
-		return -1;
-	grown = realloc(*buf, *len + n + 1);
-	if (grown == NULL) {
-		free(piece);
-		return -1;
-	}
-	memcpy(grown + *len, piece, n + 1);
-	*buf = grown;
-	*len += n;
-	free(piece);
-	return 0;
-}
-
-char *mr_container_list(const struct mr_context *ctx, enum mr_list_format f, struct mr_error **err)
-{
-	size_t n = 0, len = 0;
+	size_t n = 0;
 	char **ids = mr_state_list(ctx->root, &n, err);
-	char *out = NULL;
-	bool first = true;
+	struct oci_state **states;
 
+	*count = 0;
 	if (ids == NULL)
 		return NULL;
-	if (f == MR_LIST_TABLE)
-		append(&out, &len, "%-12s %-8s %-10s %-40s %-32s %s\n", "ID", "PID", "STATUS", "BUNDLE", "CREATED",
-		       "OWNER");
-	else if (f == MR_LIST_JSON)
-		append(&out, &len, "[");
-	for (size_t i = 0; i < n; i++) {
+	states = calloc(n + 1, sizeof(*states));
+	for (size_t i = 0; states && i < n; i++) {
 		struct mr_loaded l;
 		if (mr_container_load(ctx, ids[i], &l, NULL) < 0)
 			continue; /* deleted meanwhile, or half-created */
-		if (f == MR_LIST_QUIET) {
-			append(&out, &len, "%s\n", ids[i]);
-		} else if (f == MR_LIST_TABLE) {
-			append(&out, &len, "%-12s %-8d %-10s %-40s %-32s %s\n", ids[i],
-			       l.status == MR_STATUS_STOPPED ? 0 : l.rec->pid, mr_status_name(l.status), l.rec->bundle,
-			       l.rec->created ? l.rec->created : "", l.rec->owner ? l.rec->owner : "");
-		} else {
-			struct oci_state *st = mr_state_public(l.rec, l.status, NULL);
-			char *json = st ? mr_model_to_string(&mr_type_oci_state, st, false, NULL) : NULL;
-			if (json)
-				append(&out, &len, "%s%s", first ? "" : ",", json);
-			first = false;
-			free(json);
-			oci_state_free(st);
-		}
+		states[*count] = mr_state_public(l.rec, l.status, NULL);
+		if (states[*count])
+			(*count)++;
 		mr_container_unload(&l);
 	}
-	if (f == MR_LIST_JSON)
-		append(&out, &len, "]\n");
 	for (size_t i = 0; i < n; i++)
 		free(ids[i]);
 	free(ids);
-	if (out == NULL && f != MR_LIST_QUIET)
+	if (states == NULL)
 		mr_error_set(err, ENOMEM, "out of memory");
-	if (out == NULL && f == MR_LIST_QUIET)
-		out = strdup("");
-	return out;
+	return states;
 }
 
-int mr_wait_forwarding(pid_t pid, int *status)
+void mr_container_list_free(struct oci_state **states, size_t n)
 {
-	cleanup_close int pidfd = mr_pidfd_open(pid, 0);
-	cleanup_close int sigfd = -1;
-	struct pollfd pfd[2];
-	sigset_t all;
-
-	/* the caller blocked every signal; they queue here */
-	sigfillset(&all);
-	sigfd = signalfd(-1, &all, SFD_CLOEXEC | SFD_NONBLOCK);
-	if (pidfd < 0 || sigfd < 0)
-		return -1;
-	pfd[0] = (struct pollfd){ .fd = sigfd, .events = POLLIN };
-	pfd[1] = (struct pollfd){ .fd = pidfd, .events = POLLIN };
-	for (;;) {
-		int ws;
-		pid_t p;
-
-		/* reap the orphans we inherit as a subreaper, too */
-		while ((p = waitpid(-1, &ws, WNOHANG)) > 0) {
-			if (p == pid) {
-				*status = WIFEXITED(ws) ? WEXITSTATUS(ws) : 128 + WTERMSIG(ws);
-				return 0;
-			}
-		}
-		if (poll(pfd, 2, -1) < 0 && errno != EINTR)
-			return -1;
-		if (pfd[0].revents & POLLIN) {
-			struct signalfd_siginfo si;
-			while (read(sigfd, &si, sizeof(si)) == sizeof(si))
-				if (si.ssi_signo != SIGCHLD)
-					mr_pidfd_send_signal(pidfd, (int)si.ssi_signo, NULL, 0);
-		}
-	}
-}
-
-int mr_container_run(const struct mr_context *ctx, const struct mr_run_opts *o, int *status, struct mr_error **err)
-{
-	struct mr_create_opts co = o->create;
-	int master = -1, ret = -1;
-	sigset_t all, old;
-	pid_t pid;
-
-	*status = 1;
-	if (!o->detach && co.console_socket == NULL)
-		co.console_master = &master;
-	if (!o->detach && !o->no_subreaper)
-		prctl(PR_SET_CHILD_SUBREAPER, 1);
-	/* Block signals now, so none is lost between start and the wait; the
-	 * init resets its mask. */
-	sigfillset(&all);
-	sigdelset(&all, SIGSEGV);
-	sigdelset(&all, SIGBUS);
-	sigdelset(&all, SIGFPE);
-	sigdelset(&all, SIGILL);
-	if (!o->detach)
-		sigprocmask(SIG_BLOCK, &all, &old);
-	if (mr_container_create(ctx, &co, &pid, err) < 0)
-		goto out;
-	if (mr_container_start(ctx, co.id, err) < 0) {
-		mr_container_delete(ctx, co.id, true, NULL);
-		goto out;
-	}
-	if (o->detach) {
-		*status = 0;
-		ret = 0;
-		goto out;
-	}
-	if (master >= 0) {
-		struct mr_error *perr = NULL;
-		if (mr_terminal_proxy(master, &perr) < 0) {
-			mr_log_write(&ctx->log, "warning", perr->msg);
-			mr_error_free(perr);
-		}
-	}
-	if (mr_wait_forwarding(pid, status) < 0) {
-		mr_error_sys(err, errno, "run: wait");
-		goto out;
-	}
-	ret = 0;
-	if (!o->keep)
-		ret = mr_container_delete(ctx, co.id, true, err);
-out:
-	if (master >= 0)
-		close(master);
-	if (!o->detach)
-		sigprocmask(SIG_SETMASK, &old, NULL);
-	return ret;
+	for (size_t i = 0; states && i < n; i++)
+		oci_state_free(states[i]);
+	free(states);
 }

@@ -443,14 +443,7 @@ int mr_container_exec(const struct mr_context *ctx, const struct mr_exec_opts *o
 		ret = 0;
 		goto out;
 	}
-	if (master >= 0) {
-		struct mr_error *perr = NULL;
-		if (mr_terminal_proxy(master, &perr) < 0) {
-			mr_log_write(&ctx->log, "warning", perr->msg);
-			mr_error_free(perr);
-		}
-	}
-	ret = mr_wait_forwarding(pid, status);
+	ret = mr_foreground_wait(ctx, pid, master, status);
 	if (ret < 0)
 		mr_error_sys(err, errno, "exec: wait");
 out:

@@ -395,6 +395,19 @@ oom:
 	return NULL;
 }
 
+char *mr_record_state_json(const struct mr_record *r, enum mr_status s, struct mr_error **err)
+{
+	struct oci_state *st = mr_state_public(r, s, err);
+	char *json;
+
+	if (st == NULL)
+		return NULL;
+	json = mr_model_to_string(&mr_type_oci_state, st, false, err);
+	oci_state_free(st);
+	return json;
+}
+
+
 int mr_pid_file_write(const char *path, pid_t pid, struct mr_error **err)
 {
 	cleanup_free char *tmp = NULL;

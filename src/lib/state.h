@@ -75,6 +75,9 @@ const char *mr_status_name(enum mr_status s);
 /* The public OCI state (`minirun state`) for a record and its status. */
 struct oci_state *mr_state_public(const struct mr_record *r, enum mr_status s, struct mr_error **err);
 
+/* The same, compact, as a string: what hooks get on stdin. (malloc'ed) */
+char *mr_record_state_json(const struct mr_record *r, enum mr_status s, struct mr_error **err);
+
 /* --pid-file: the pid in decimal, no newline, replaced atomically. */
 int mr_pid_file_write(const char *path, pid_t pid, struct mr_error **err);
 
