@@ -37,9 +37,9 @@ static int run_run(struct mr_context *ctx, int argc, char **argv)
 			return r;
 	}
 	if (optind >= argc)
-		return mr_cli_failf(ctx, "run: missing the container id (usage: minirun run [options] CONTAINER-ID)");
+		return mr_cli_usage_error(ctx, &mr_cmd_run, "missing the container id");
 	if (optind + 1 < argc)
-		return mr_cli_failf(ctx, "run: unexpected argument \"%s\"", argv[optind + 1]);
+		return mr_cli_usage_error(ctx, &mr_cmd_run, "unexpected argument \"%s\"", argv[optind + 1]);
 	o.create.id = argv[optind];
 	if (mr_container_run(ctx, &o, &status, &err) < 0)
 		return mr_cli_fail(ctx, err);
@@ -99,10 +99,11 @@ static int run_list(struct mr_context *ctx, int argc, char **argv)
 		else if (strcmp(optarg, "json") == 0)
 			f = f == LIST_QUIET ? f : LIST_JSON;
 		else if (strcmp(optarg, "table") != 0)
-			return mr_cli_failf(ctx, "list: --format: unknown format \"%s\" (expected table or json)", optarg);
+			return mr_cli_usage_error(ctx, &mr_cmd_list, "--format: unknown format \"%s\" (expected table or json)",
+						  optarg);
 	}
 	if (optind < argc)
-		return mr_cli_failf(ctx, "list: unexpected argument \"%s\"", argv[optind]);
+		return mr_cli_usage_error(ctx, &mr_cmd_list, "unexpected argument \"%s\"", argv[optind]);
 	states = mr_container_list(ctx, &n, &err);
 	if (states == NULL)
 		return mr_cli_fail(ctx, err);

@@ -200,7 +200,8 @@ struct mr_record *mr_state_read(const struct mr_container_dir *d, struct mr_erro
 	if (r == NULL || mr_model_parse(&mr_type_mr_record, json, r, err) < 0) {
 		mr_json_free(json);
 		mr_record_free(r);
-		mr_error_set(err, ENOMEM, "out of memory");
+		if (r == NULL)
+			mr_error_set(err, ENOMEM, "out of memory");
 		mr_error_prefix(err, "%s/%s/%s", d->root, d->id, STATE_FILE);
 		return NULL;
 	}
