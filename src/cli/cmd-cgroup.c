@@ -81,7 +81,7 @@ static int ps_table(struct mr_context *ctx, const pid_t *pids, size_t n, char **
 	FILE *f;
 	pid_t child;
 
-	if (argv == NULL || pipe(fds) < 0)
+	if (argv == NULL || pipe2(fds, O_CLOEXEC) < 0)
 		return mr_cli_failf(ctx, "ps: out of memory");
 	argv[0] = "ps";
 	if (nargs == 0)

@@ -135,6 +135,7 @@ int main(int argc, char **argv)
 
 	if (cli.root == NULL)
 		cli.root = mr_state_default_root();
+	cli.debug_fault = getenv("MINIRUN_DEBUG_FAULT");
 	if (i >= argc) {
 		ret = mr_cli_failf(&cli, "no command given (see 'minirun --help')");
 	} else if (strcmp(argv[i], "help") == 0) {

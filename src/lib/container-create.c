@@ -18,6 +18,7 @@
 #include "container.h"
 #include "cgroup/cgroup.h"
 #include "container-internal.h"
+#include "debug-fault.h"
 #include "hooks.h"
 #include "init.h"
 #include "mount.h"
@@ -29,6 +30,8 @@
 #include "terminal.h"
 #include "util/cleanup.h"
 #include "util/id.h"
+#include "util/json.h"
+#include "util/preserve-fds.h"
 #include "util/log.h"
 #include "util/syscalls.h"
 
@@ -99,21 +102,20 @@ static uint64_t clone_flags(const struct oci_config *cfg)
 static int check_runnable(const struct create *c, struct mr_error **err)
 {
 	const struct oci_process *p = c->cfg->process;
+	bool terminal = p && p->has_terminal && p->terminal;
 
-	if (p == NULL)
-		return mr_error_set(err, EINVAL, "config.json: process: required to create a container");
-	if (p->args_len == 0)
+	/* no process is fine until start (config.md) */
+	if (p && p->args_len == 0)
 		return mr_error_set(err, EINVAL, "config.json: process.args: must not be empty");
 	if (mr_config_namespace(c->cfg->linux, "mount") == NULL)
 		return mr_error_set(err, EINVAL, "config.json: linux.namespaces: a mount namespace is required");
-	if (p->has_terminal && p->terminal && c->o->console_socket == NULL && c->o->console_master == NULL)
+	if (terminal && c->o->console_socket == NULL && c->o->console_master == NULL)
+		/* runc's words, and the hint crun's tests look for */
 		return mr_error_set(err, EINVAL,
-				    "process.terminal is true: give --console-socket to receive the terminal "
-				    "(or use run in the foreground)");
-	if (!(p->has_terminal && p->terminal) && c->o->console_socket != NULL)
+				    "cannot allocate tty if minirun will detach without setting console socket: "
+				    "use --console-socket when process.terminal is true (or run in the foreground)");
+	if (!terminal && c->o->console_socket != NULL)
 		return mr_error_set(err, EINVAL, "--console-socket given but process.terminal is false in config.json");
-	if (c->o->preserve_fds < 0)
-		return mr_error_set(err, EINVAL, "--preserve-fds: must not be negative");
 	return 0;
 }
 
@@ -159,6 +161,13 @@ static int make_record(struct create *c, struct mr_error **err)
 	c->rec->has_poststart_hooks = true;
 	c->rec->poststop_hooks = c->cfg->hooks && c->cfg->hooks->poststop_len;
 	c->rec->has_poststop_hooks = true;
+	c->rec->no_process = c->cfg->process == NULL;
+	c->rec->has_no_process = c->rec->no_process;
+	/* who is creating it: while we live and there is no pid, "creating" */
+	c->rec->creator_pid = getpid();
+	c->rec->has_creator_pid = true;
+	c->rec->creator_start_time = mr_proc_start_time(getpid(), &(bool){ false });
+	c->rec->has_creator_start_time = true;
 	if (!c->rec->oci_version || !c->rec->id || !c->rec->bundle || !c->rec->rootfs || !c->rec->created ||
 	    !c->rec->owner)
 		return mr_error_set(err, ENOMEM, "out of memory");
@@ -333,6 +342,10 @@ static _Noreturn void become_init(struct create *c, const struct spawn *s)
 		.cgroup_pending = c->cgroup_pending,
 	};
 	close(c->sync[0]);
+	/* the state directory's lock is the create's alone: a create that
+	 * dies releases it at once, whatever the init does */
+	close(c->dir.dir_fd);
+	close(c->dir.root_fd);
 	mr_init_main(&ia);
 }
 
@@ -449,7 +462,8 @@ static int serve_init(struct create *c, struct mr_error **err)
 			if (c->cgroup_pending && mr_cgroup_enter(c->cg, c->pid, err) < 0)
 				goto out;
 			c->cgroup_pending = false;
-			state = mr_record_state_json(c->rec, MR_STATUS_CREATING, err);
+			/* the status the spec gives these hooks' step, as crun */
+			state = mr_record_state_json(c->rec, MR_STATUS_CREATED, err);
 			if (state == NULL)
 				goto out;
 			if (h && (mr_hooks_run(h->prestart, h->prestart_len, "prestart", state, err) < 0 ||
@@ -524,90 +538,162 @@ static void undo(struct create *c)
 		unlink(c->o->pid_file);
 	if (c->cg)
 		mr_cgroup_destroy(c->cg, NULL);
-	if (c->dir.dir_fd >= 0)
+	if (c->dir.dir_fd >= 0 && mr_state_remove_files(&c->dir, NULL) == 0)
 		mr_state_remove(&c->dir, NULL);
+}
+
+/* The saved config names the cgroup that create used when the config left
+ * it to us (MINIRUN_CGROUP_PARENT or the default), so that delete --force
+ * finds it from the config alone when the record is lost. The running
+ * config is left as it was. */
+static int save_config_json(struct create *c, struct mr_error **err)
+{
+	struct oci_linux none = { 0 }, *l = c->cfg->linux ? c->cfg->linux : &none;
+	char *given = l->cgroups_path;
+
+	if (given == NULL || given[0] == '\0')
+		l->cgroups_path = (char *)mr_cgroup_path(c->cg);
+	c->cfg->linux = l;
+	c->config_json = mr_config_to_json(c->cfg, false, err);
+	l->cgroups_path = given;
+	if (l == &none)
+		c->cfg->linux = NULL;
+	return c->config_json ? 0 : -1;
+}
+
+/* What create writes must read back: the record (its annotations, above
+ * all) within MR_STATE_MAX_BYTES, with room for what is added later. */
+static int check_sizes(const struct create *c, struct mr_error **err)
+{
+	cleanup_free char *rec = mr_model_to_string(&mr_type_mr_record, c->rec, false, err);
+	size_t room = MR_STATE_MAX_BYTES - 64 * 1024;
+
+	if (rec == NULL)
+		return -1;
+	if (strlen(rec) > room)
+		return mr_error_set(err, EFBIG,
+				    "config.json: annotations: %zu bytes of state with them, more than the %zu "
+				    "minirun keeps for a container",
+				    strlen(rec), room);
+	if (strlen(c->config_json) > MR_JSON_MAX_BYTES)
+		return mr_error_set(err, EFBIG, "config.json: %zu bytes once saved, more than the %u minirun reads back",
+				    strlen(c->config_json), MR_JSON_MAX_BYTES);
+	return 0;
+}
+
+/* 1. Everything that can be wrong with the input, before any effect. */
+static int prepare(struct create *c, struct mr_error **err)
+{
+	cleanup_free char *default_path = NULL;
+	const struct mr_create_opts *o = c->o;
+
+	if (mr_id_validate(o->id, err) < 0 || mr_preserve_fds_check(o->preserve_fds, c->ctx->log.fd, err) < 0)
+		return -1;
+	if (c->ctx->systemd_cgroup)
+		return mr_error_set(err, ENOTSUP,
+				    "--systemd-cgroup: minirun has no systemd cgroup driver yet; use the cgroupfs "
+				    "driver (drop the flag)");
+	c->cfg = mr_config_load(o->bundle, err);
+	if (c->cfg == NULL || check_runnable(c, err) < 0 || resolve_paths(c, err) < 0)
+		return -1;
+	c->cg = mr_cgroup_open(cgroups_path(c->cfg, o->id, &default_path), o->id, err);
+	if (c->cg == NULL)
+		return mr_error_prefix(err, "config.json");
+	if (save_config_json(c, err) < 0 || make_record(c, err) < 0)
+		return -1;
+	/* where the cgroup will be, before it is: a create that dies after
+	 * making it leaves this for delete --force */
+	if ((c->rec->cgroup = mr_cgroup_describe(c->cg)) == NULL)
+		return mr_error_set(err, ENOMEM, "out of memory");
+	return check_sizes(c, err);
+}
+
+/* 2. The state dir (exclusive) with the first record, the saved config,
+ * the fifo start will open, the sync socket; the cgroup, with its limits,
+ * before any process is in it. */
+static int make_state(struct create *c, struct mr_error **err)
+{
+	const struct mr_context *ctx = c->ctx;
+
+	if (mr_state_create(ctx->root, c->o->id, c->rec, &c->dir, err) < 0)
+		return -1;
+	mr_fault_point(ctx, "create-dir");
+	if (mr_state_write_config(&c->dir, c->config_json, err) < 0)
+		return -1;
+	if (mkfifoat(c->dir.dir_fd, MR_FIFO_NAME, 0600) < 0)
+		return mr_error_sys(err, errno, "cannot make %s/%s/%s", ctx->root, c->o->id, MR_FIFO_NAME);
+	/* O_RDWR never blocks on a fifo; the init's read() then blocks until
+	 * start writes, and start's open fails (ENXIO) once the init is gone. */
+	c->fifo_fd = openat(c->dir.dir_fd, MR_FIFO_NAME, O_RDWR | O_CLOEXEC);
+	if (c->fifo_fd < 0 || socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, c->sync) < 0)
+		return mr_error_sys(err, errno, "cannot set up the init's channels");
+	mr_fault_point(ctx, "create-files");
+	if (mr_cgroup_create(c->cg, err) < 0 ||
+	    mr_cgroup_apply(c->cg, c->cfg->linux ? c->cfg->linux->resources : NULL, err) < 0)
+		return -1;
+	mr_fault_point(ctx, "create-cgroup");
+	free(c->rec->cgroup);
+	if ((c->rec->cgroup = mr_cgroup_describe(c->cg)) == NULL)
+		return mr_error_set(err, ENOMEM, "out of memory");
+	return 0;
+}
+
+/* 3. The init, and what it asks of us until it is ready. */
+static int make_init(struct create *c, struct mr_error **err)
+{
+	if (spawn_init(c, err) < 0)
+		return -1;
+	mr_fault_point(c->ctx, "create-init");
+	close(c->sync[1]);
+	c->sync[1] = -1;
+	close(c->fifo_fd);
+	c->fifo_fd = -1;
+	if (serve_init(c, err) < 0)
+		return -1;
+	mr_fault_point(c->ctx, "create-ready");
+	return 0;
+}
+
+/* 4. Record it (created: the record no longer names a create), let the
+ * other verbs at it (the lock), and let the init go: it waits for start
+ * from now on, and no longer dies with us. */
+static int record(struct create *c, struct mr_error **err)
+{
+	c->rec->has_creator_pid = c->rec->has_creator_start_time = false;
+	if (mr_state_write(&c->dir, c->rec, err) < 0)
+		return -1;
+	mr_state_unlock(&c->dir);
+	mr_fault_point(c->ctx, "create-state");
+	if (c->o->pid_file) {
+		if (mr_pid_file_write(c->o->pid_file, c->pid, err) < 0)
+			return -1;
+		c->pid_file_written = true;
+	}
+	mr_fault_point(c->ctx, "create-pid-file");
+	if (mr_sync_send(c->sync[0], MR_SYNC_GO, NULL, -1, err) < 0)
+		return -1;
+	mr_fault_point(c->ctx, "create-done");
+	return 0;
 }
 
 int mr_container_create(const struct mr_context *ctx, const struct mr_create_opts *o, pid_t *pid,
 			struct mr_error **err)
 {
-	cleanup_free char *default_path = NULL;
-	struct create c = { .ctx = ctx, .o = o, .sync = { -1, -1 }, .fifo_fd = -1, .pidfd = -1, .dir = { .dir_fd = -1 } };
+	struct create c = { .ctx = ctx, .o = o, .sync = { -1, -1 }, .fifo_fd = -1, .pidfd = -1 };
 	int ret = -1;
 
+	c.dir.dir_fd = c.dir.root_fd = -1;
 	if (o->console_master)
 		*o->console_master = -1;
-	/* 1. Everything that can be wrong with the input, before any effect. */
-	if (mr_id_validate(o->id, err) < 0)
-		return -1;
-	if (ctx->systemd_cgroup)
-		return mr_error_set(err, ENOTSUP,
-				    "--systemd-cgroup: minirun has no systemd cgroup driver yet; use the cgroupfs "
-				    "driver (drop the flag)");
-	c.cfg = mr_config_load(o->bundle, err);
-	if (c.cfg == NULL)
-		return -1;
-	if (check_runnable(&c, err) < 0 || resolve_paths(&c, err) < 0)
+	if (prepare(&c, err) < 0)
 		goto out;
-	c.config_json = mr_config_to_json(c.cfg, false, err);
-	if (c.config_json == NULL || make_record(&c, err) < 0)
+	if (make_state(&c, err) < 0 || make_init(&c, err) < 0 || record(&c, err) < 0) {
+		undo(&c);
 		goto out;
-	c.cg = mr_cgroup_open(cgroups_path(c.cfg, o->id, &default_path), o->id, err);
-	if (c.cg == NULL) {
-		mr_error_prefix(err, "config.json");
-		goto out;
-	}
-
-	/* 2. The state dir (exclusive), the fifo start will open, the sync socket. */
-	if (mr_state_create(ctx->root, o->id, &c.dir, err) < 0)
-		goto out;
-	if (mr_state_write_config(&c.dir, c.config_json, err) < 0)
-		goto fail;
-	if (mkfifoat(c.dir.dir_fd, MR_FIFO_NAME, 0600) < 0) {
-		mr_error_sys(err, errno, "cannot make %s/%s/%s", ctx->root, o->id, MR_FIFO_NAME);
-		goto fail;
-	}
-	/* O_RDWR never blocks on a fifo; the init's read() then blocks until
-	 * start writes, and start's open fails (ENXIO) once the init is gone. */
-	c.fifo_fd = openat(c.dir.dir_fd, MR_FIFO_NAME, O_RDWR | O_CLOEXEC);
-	if (c.fifo_fd < 0 || socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, c.sync) < 0) {
-		mr_error_sys(err, errno, "cannot set up the init's channels");
-		goto fail;
-	}
-
-	/* The cgroup, with its limits, before any process is in it. */
-	if (mr_cgroup_create(c.cg, err) < 0 ||
-	    mr_cgroup_apply(c.cg, c.cfg->linux ? c.cfg->linux->resources : NULL, err) < 0)
-		goto fail;
-	if ((c.rec->cgroup = mr_cgroup_describe(c.cg)) == NULL) {
-		mr_error_set(err, ENOMEM, "out of memory");
-		goto fail;
-	}
-
-	/* 3. The init, and what it asks of us until it is ready. */
-	if (spawn_init(&c, err) < 0)
-		goto fail;
-	close(c.sync[1]);
-	c.sync[1] = -1;
-	close(c.fifo_fd);
-	c.fifo_fd = -1;
-	if (serve_init(&c, err) < 0)
-		goto fail;
-
-	/* 4. Record it. */
-	if (mr_state_write(&c.dir, c.rec, err) < 0)
-		goto fail;
-	if (o->pid_file) {
-		if (mr_pid_file_write(o->pid_file, c.pid, err) < 0)
-			goto fail;
-		c.pid_file_written = true;
 	}
 	*pid = c.pid;
 	ret = 0;
 	mr_state_close(&c.dir);
-	goto out;
-fail:
-	undo(&c);
 out:
 	if (c.sync[0] >= 0)
 		close(c.sync[0]);

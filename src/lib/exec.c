@@ -33,6 +33,7 @@
 #include "terminal.h"
 #include "trampoline.h"
 #include "util/cleanup.h"
+#include "util/preserve-fds.h"
 #include "util/json.h"
 #include "util/signals.h"
 #include "util/syscalls.h"
@@ -339,7 +340,8 @@ int mr_container_exec(const struct mr_context *ctx, const struct mr_exec_opts *o
 	pid_t c1 = -1, pid = -1;
 
 	*status = 1;
-	if (mr_state_open(ctx->root, o->id, &dir, err) < 0)
+	if (mr_preserve_fds_check(o->preserve_fds, ctx->log.fd, err) < 0 ||
+	    mr_state_open(ctx->root, o->id, &dir, err) < 0)
 		return -1;
 	rec = mr_state_read(&dir, err);
 	if (rec == NULL)
