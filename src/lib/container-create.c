@@ -426,10 +426,83 @@ static int adopt_real_init(struct create *c, int pidfd, struct mr_error **err)
 	return mr_sync_send(c->sync[0], MR_SYNC_GO, NULL, -1, err);
 }
 
+/* prestart and createRuntime, for the init: it is in its cgroup first. */
+static int run_runtime_hooks(struct create *c, struct mr_error **err)
+{
+	const struct oci_hooks *h = c->cfg->hooks;
+	cleanup_free char *state = NULL;
+
+	/* Not born in its cgroup (spawn_init): into every hierarchy now that
+	 * the mounts and /dev are made. What the kernel allocated for them is
+	 * charged to us, not to the container's memory limit; the hooks, and
+	 * all that runs in the container, find the init in its cgroup. */
+	if (c->cgroup_pending && mr_cgroup_enter(c->cg, c->pid, err) < 0)
+		return -1;
+	c->cgroup_pending = false;
+	/* the status the spec gives these hooks' step, as crun */
+	state = mr_record_state_json(c->rec, MR_STATUS_CREATED, err);
+	if (state == NULL)
+		return -1;
+	if (h && (mr_hooks_run(h->prestart, h->prestart_len, "prestart", state, err) < 0 ||
+		  mr_hooks_run(h->create_runtime, h->create_runtime_len, "createRuntime", state, err) < 0))
+		return -1;
+	/* the state the hooks in the container get */
+	return mr_sync_send(c->sync[0], MR_SYNC_HOOKS_DONE, state, -1, err);
+}
+
+/* The pty master: to the console socket, or back to run. */
+static int take_console(struct create *c, int fd, struct mr_error **err)
+{
+	int r;
+
+	if (fd < 0)
+		return mr_error_set(err, EPROTO, "sync: console message without a terminal");
+	if (c->o->console_master) {
+		*c->o->console_master = fd;
+		return 0;
+	}
+	r = mr_terminal_send(c->o->console_socket, fd, err);
+	close(fd);
+	return r;
+}
+
+static int send_seccomp_listener(struct create *c, int fd, struct mr_error **err)
+{
+	cleanup_free char *state = mr_record_state_json(c->rec, MR_STATUS_CREATING, err);
+	int r = state ? mr_seccomp_send_listener(c->cfg->linux->seccomp, fd, state, err) : -1;
+
+	if (fd >= 0)
+		close(fd);
+	return r < 0 || fd < 0 ? -1 : 0;
+}
+
+/* One request of the init: 0 to wait for the next, 1 when it is ready. */
+static int answer(struct create *c, struct mr_sync_msg *msg, struct mr_error **err)
+{
+	switch (msg->type) {
+	case MR_SYNC_HOOKS_RUNTIME:
+		return run_runtime_hooks(c, err);
+	case MR_SYNC_CONSOLE:
+		return take_console(c, msg->fd, err);
+	case MR_SYNC_SECCOMP:
+		return send_seccomp_listener(c, msg->fd, err);
+	case MR_SYNC_PID:
+		return adopt_real_init(c, msg->fd, err);
+	case MR_SYNC_READY:
+		return 1;
+	case MR_SYNC_ERROR:
+		return mr_error_set(err, EINVAL, "%s", msg->data);
+	default:
+		if (msg->fd >= 0)
+			close(msg->fd);
+		return mr_error_set(err, EPROTO, "sync: unexpected message %u from the init", msg->type);
+	}
+}
+
 static int serve_init(struct create *c, struct mr_error **err)
 {
 	const struct oci_linux *l = c->cfg->linux;
-	const struct oci_hooks *h = c->cfg->hooks;
+	const struct oci_namespace *user = mr_config_namespace(l, "user");
 	struct mr_sync_msg *msg = malloc(sizeof(*msg));
 	bool zombie;
 	int ret = -1;
@@ -440,79 +513,17 @@ static int serve_init(struct create *c, struct mr_error **err)
 	c->rec->has_pid = true;
 	c->rec->pid_start_time = mr_proc_start_time(c->pid, &zombie);
 	c->rec->has_pid_start_time = true;
-	if (mr_config_namespace(c->cfg->linux, "user") && mr_config_namespace(c->cfg->linux, "user")->path == NULL) {
-		/* both maps before the init does anything that needs an id */
-		if (write_map(c->pid, "gid_map", l->gid_mappings, l->gid_mappings_len, err) < 0 ||
-		    write_map(c->pid, "uid_map", l->uid_mappings, l->uid_mappings_len, err) < 0)
-			goto out;
-	}
+	/* both maps before the init does anything that needs an id */
+	if (user && user->path == NULL &&
+	    (write_map(c->pid, "gid_map", l->gid_mappings, l->gid_mappings_len, err) < 0 ||
+	     write_map(c->pid, "uid_map", l->uid_mappings, l->uid_mappings_len, err) < 0))
+		goto out;
 	if (mr_sync_send(c->sync[0], MR_SYNC_GO, NULL, -1, err) < 0)
 		goto out;
-	for (;;) {
-		if (mr_sync_recv(c->sync[0], msg, err) < 0)
-			goto out;
-		switch (msg->type) {
-		case MR_SYNC_HOOKS_RUNTIME: {
-			cleanup_free char *state = NULL;
-			/* Not born in its cgroup (spawn_init): into every
-			 * hierarchy now that the mounts and /dev are made. What
-			 * the kernel allocated for them is charged to us, not to
-			 * the container's memory limit; the hooks, and all that
-			 * runs in the container, find the init in its cgroup. */
-			if (c->cgroup_pending && mr_cgroup_enter(c->cg, c->pid, err) < 0)
-				goto out;
-			c->cgroup_pending = false;
-			/* the status the spec gives these hooks' step, as crun */
-			state = mr_record_state_json(c->rec, MR_STATUS_CREATED, err);
-			if (state == NULL)
-				goto out;
-			if (h && (mr_hooks_run(h->prestart, h->prestart_len, "prestart", state, err) < 0 ||
-				  mr_hooks_run(h->create_runtime, h->create_runtime_len, "createRuntime", state, err) < 0))
-				goto out;
-			if (mr_sync_send(c->sync[0], MR_SYNC_HOOKS_DONE, state, -1, err) < 0)
-				goto out;
-			break;
-		}
-		case MR_SYNC_CONSOLE:
-			if (msg->fd < 0) {
-				mr_error_set(err, EPROTO, "sync: console message without a terminal");
-				goto out;
-			}
-			if (c->o->console_master) {
-				*c->o->console_master = msg->fd;
-			} else {
-				int r = mr_terminal_send(c->o->console_socket, msg->fd, err);
-				close(msg->fd);
-				if (r < 0)
-					goto out;
-			}
-			break;
-		case MR_SYNC_SECCOMP: {
-			cleanup_free char *state = mr_record_state_json(c->rec, MR_STATUS_CREATING, err);
-			int r = state ? mr_seccomp_send_listener(l->seccomp, msg->fd, state, err) : -1;
-			if (msg->fd >= 0)
-				close(msg->fd);
-			if (r < 0 || msg->fd < 0)
-				goto out;
-			break;
-		}
-		case MR_SYNC_PID:
-			if (adopt_real_init(c, msg->fd, err) < 0)
-				goto out;
-			break;
-		case MR_SYNC_READY:
-			ret = 0;
-			goto out;
-		case MR_SYNC_ERROR:
-			mr_error_set(err, EINVAL, "%s", msg->data);
-			goto out;
-		default:
-			if (msg->fd >= 0)
-				close(msg->fd);
-			mr_error_set(err, EPROTO, "sync: unexpected message %u from the init", msg->type);
-			goto out;
-		}
-	}
+	do {
+		ret = mr_sync_recv(c->sync[0], msg, err) < 0 ? -1 : answer(c, msg, err);
+	} while (ret == 0);
+	ret = ret > 0 ? 0 : -1;
 out:
 	free(msg);
 	return ret;

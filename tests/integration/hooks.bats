@@ -253,6 +253,32 @@ args_script() {
 	! grep -q MR_HOOK_ENV "$B/out/empty.env" || fail "env: [] inherited: $(cat "$B/out/empty.env")"
 }
 
+@test "while a prestart hook runs (it waits for the test), list, state, kill and delete of the creating container answer at once" {
+	bb_bundle "$B" sleep 1000
+	mkfifo "$B/out/release"
+	add_hook prestart "echo \$\$ >$B/out/hook.pid; read x <$B/out/release"
+	ct_track hw1
+	"$MINIRUN" --root "$MR_ROOT" create -b "$B" hw1 </dev/null >"$MR_TMP/hw1.out" 2>"$MR_TMP/hw1.err" 3>&- &
+	local cpid=$!
+	wait_for 10 test -s "$B/out/hook.pid"
+	# the hook blocks until released: a reader that waited for the
+	# create's lock would hang (timeout tells)
+	xrun timeout 20 "$MINIRUN" --root "$MR_ROOT" list
+	assert_status 0
+	assert_match "$output" $'\nhw1 +0 +creating '
+	xrun timeout 20 "$MINIRUN" --root "$MR_ROOT" state hw1
+	assert_status 0
+	assert_equal "$(jq -r .status <<<"$output")" creating
+	xrun timeout 20 "$MINIRUN" --root "$MR_ROOT" kill hw1
+	assert_status 1
+	xrun timeout 20 "$MINIRUN" --root "$MR_ROOT" delete hw1
+	assert_status 1
+	assert_contains "$stderr" "not stopped: creating"
+	timeout 10 sh -c 'echo go >"$1"' sh "$B/out/release"
+	wait "$cpid" || fail "create failed: $(cat "$MR_TMP/hw1.err")"
+	assert_equal "$(ct_status hw1)" created
+}
+
 @test "a hook that outlives its timeout is killed and create fails, naming the hook" {
 	bb_bundle "$B" true
 	# (the pid file is outside $MR_TMP, which create_fails checks for new files)
