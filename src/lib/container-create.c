@@ -45,7 +45,8 @@ struct create {
 	struct mr_record *rec;
 	struct mr_cgroup *cg;
 	char *config_json; /* saved in the state dir: later verbs use it */
-	int *idmapped_trees; /* per mount, made here in the host's user namespace */
+	struct mr_mount_sources sources; /* bind sources opened here, on the host side */
+	struct mr_mount_ids host_mounts; /* no mount namespace: what was below the rootfs before */
 	int sync[2];
 	int fifo_fd;
 	int pidfd;
@@ -107,8 +108,6 @@ static int check_runnable(const struct create *c, struct mr_error **err)
 	/* no process is fine until start (config.md) */
 	if (p && p->args_len == 0)
 		return mr_error_set(err, EINVAL, "config.json: process.args: must not be empty");
-	if (mr_config_namespace(c->cfg->linux, "mount") == NULL)
-		return mr_error_set(err, EINVAL, "config.json: linux.namespaces: a mount namespace is required");
 	if (terminal && c->o->console_socket == NULL && c->o->console_master == NULL)
 		/* runc's words, and the hint crun's tests look for */
 		return mr_error_set(err, EINVAL,
@@ -219,31 +218,6 @@ struct spawn {
 	bool unshare_cgroupns;
 };
 
-/* The idmapped mounts' trees, made here in the host's user namespace. */
-static int prepare_idmapped(struct create *c, struct mr_error **err)
-{
-	if (c->cfg->mounts_len == 0)
-		return 0;
-	c->idmapped_trees = calloc(c->cfg->mounts_len, sizeof(int));
-	if (c->idmapped_trees == NULL)
-		return mr_error_set(err, ENOMEM, "out of memory");
-	if (mr_mount_idmapped_prepare(c->cfg, c->bundle, c->idmapped_trees, err) < 0) {
-		free(c->idmapped_trees);
-		c->idmapped_trees = NULL;
-		return -1;
-	}
-	return 0;
-}
-
-static void release_idmapped(struct create *c)
-{
-	for (size_t i = 0; c->idmapped_trees && i < c->cfg->mounts_len; i++)
-		if (c->idmapped_trees[i] >= 0)
-			close(c->idmapped_trees[i]);
-	free(c->idmapped_trees);
-	c->idmapped_trees = NULL;
-}
-
 /* The namespaces: joining a pid namespace applies to children only, so
  * join it here, clone, come back. Joining a user namespace by path:
  * namespaces clone3 made would be owned by ours. The init makes them once
@@ -329,7 +303,7 @@ static _Noreturn void become_init(struct create *c, const struct spawn *s)
 		.cfg = c->cfg,
 		.rootfs = c->rootfs,
 		.bundle = c->bundle,
-		.idmapped_trees = c->idmapped_trees,
+		.sources = &c->sources,
 		.sync_fd = c->sync[1],
 		.fifo_fd = c->fifo_fd,
 		.preserve_fds = c->o->preserve_fds,
@@ -367,7 +341,7 @@ static int spawn_init(struct create *c, struct mr_error **err)
 	struct spawn s = { .saved_pidns = -1, .saved_timens = -1, .cgfd = -1 };
 	int pidfd = -1, ret = -1;
 
-	if (prepare_idmapped(c, err) < 0)
+	if (mr_mount_sources_prepare(c->cfg, c->bundle, &c->sources, err) < 0)
 		return -1;
 	if (plan_namespaces(c, &s, err) < 0)
 		goto out;
@@ -387,8 +361,8 @@ static int spawn_init(struct create *c, struct mr_error **err)
 out:
 	if (restore_namespaces(c, &s, err) < 0)
 		ret = -1;
-	/* the init has its own copies of the idmapped trees now */
-	release_idmapped(c);
+	/* the init has its own copies of the sources now */
+	mr_mount_sources_close(&c->sources);
 	if (s.saved_pidns >= 0)
 		close(s.saved_pidns);
 	if (s.saved_timens >= 0)
@@ -547,6 +521,9 @@ static void undo(struct create *c)
 	}
 	if (c->pid_file_written)
 		unlink(c->o->pid_file);
+	/* the init is gone: what it mounted in our namespace goes too */
+	if (c->host_mounts.taken)
+		mr_mount_host_undo(c->rootfs, &c->host_mounts);
 	if (c->cg)
 		mr_cgroup_destroy(c->cg, NULL);
 	if (c->dir.dir_fd >= 0 && mr_state_remove_files(&c->dir, NULL) == 0)
@@ -652,6 +629,8 @@ static int make_state(struct create *c, struct mr_error **err)
 /* 3. The init, and what it asks of us until it is ready. */
 static int make_init(struct create *c, struct mr_error **err)
 {
+	if (!mr_mount_own_namespace(c->cfg) && mr_mount_host_mark(c->rootfs, &c->host_mounts, err) < 0)
+		return -1;
 	if (spawn_init(c, err) < 0)
 		return -1;
 	mr_fault_point(c->ctx, "create-init");
@@ -714,6 +693,8 @@ out:
 		close(c.fifo_fd);
 	if (c.pidfd >= 0)
 		close(c.pidfd);
+	mr_mount_ids_clear(&c.host_mounts);
+	mr_mount_sources_close(&c.sources);
 	mr_config_free(c.cfg);
 	mr_record_free(c.rec);
 	mr_cgroup_free(c.cg);
