@@ -33,6 +33,7 @@
 #include "terminal.h"
 #include "trampoline.h"
 #include "util/cleanup.h"
+#include "util/preserve-fds.h"
 #include "util/json.h"
 #include "util/signals.h"
 #include "util/syscalls.h"
@@ -70,7 +71,8 @@ static struct oci_process *read_process_file(const char *path, struct mr_error *
 	}
 	p = calloc(1, sizeof(*p));
 	if (p == NULL || mr_model_parse(&mr_type_oci_process, json, p, err) < 0 || mr_process_validate(p, err) < 0) {
-		mr_error_set(err, ENOMEM, "out of memory");
+		if (p == NULL)
+			mr_error_set(err, ENOMEM, "out of memory");
 		mr_error_prefix(err, "--process %s", path);
 		if (p)
 			mr_model_clear(&mr_type_oci_process, p);
@@ -367,7 +369,8 @@ int mr_container_exec(const struct mr_context *ctx, const struct mr_exec_opts *o
 	pid_t c1 = -1, pid = -1;
 
 	*status = 1;
-	if (mr_state_open(ctx->root, o->id, &dir, err) < 0)
+	if (mr_preserve_fds_check(o->preserve_fds, ctx->log.fd, err) < 0 ||
+	    mr_state_open(ctx->root, o->id, &dir, err) < 0)
 		return -1;
 	rec = mr_state_read(&dir, err);
 	if (rec == NULL)
@@ -474,14 +477,7 @@ int mr_container_exec(const struct mr_context *ctx, const struct mr_exec_opts *o
 		ret = 0;
 		goto out;
 	}
-	if (master >= 0) {
-		struct mr_error *perr = NULL;
-		if (mr_terminal_proxy(master, &perr) < 0) {
-			mr_log_write(&ctx->log, "warning", perr->msg);
-			mr_error_free(perr);
-		}
-	}
-	ret = mr_wait_forwarding(pid, status);
+	ret = mr_foreground_wait(ctx, pid, master, status);
 	if (ret < 0)
 		mr_error_sys(err, errno, "exec: wait");
 out:
