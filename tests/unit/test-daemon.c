@@ -9,6 +9,7 @@
 #include "manager/config.h"
 #include "manager/logs.h"
 #include "manager/stats.h"
+#include "oci/seccomp-profile.h"
 #include "oci/spec.h"
 
 static void nothing(struct mrd_req *req)
@@ -159,6 +160,96 @@ static void test_caps(void)
 	mrd_ctr_config_free(c);
 }
 
+static bool cap_sys_admin(const char *cap, void *data)
+{
+	return data != NULL && strcmp(cap, "CAP_SYS_ADMIN") == 0;
+}
+
+static struct mr_json *profile(bool sys_admin)
+{
+	yajl_gen g = jw_new();
+	size_t len;
+	const char *buf;
+	struct mr_json *j;
+
+	jw_obj(g, NULL);
+	mrd_seccomp_default_write(g, "seccomp", cap_sys_admin, sys_admin ? "yes" : NULL);
+	jw_obj_end(g);
+	buf = jw_buf(g, &len);
+	j = mr_json_parse(buf, len, NULL);
+	yajl_gen_free(g);
+	return j;
+}
+
+static bool names_has(const struct mr_json *rule, const char *name)
+{
+	const struct mr_json *names = mr_json_get(rule, "names");
+	for (size_t i = 0; names && i < names->len; i++)
+		if (strcmp(names->items[i]->text, name) == 0)
+			return true;
+	return false;
+}
+
+/* Would the profile refuse name(arg0)? Each rule is one comparison. */
+static bool denies(const struct mr_json *p, const char *name, uint64_t arg0)
+{
+	const struct mr_json *rules = mr_json_get(mr_json_get(p, "seccomp"), "syscalls");
+	for (size_t i = 0; rules && i < rules->len; i++) {
+		const struct mr_json *r = rules->items[i], *args = mr_json_get(r, "args"), *a, *v2;
+		if (!names_has(r, name))
+			continue;
+		if (args == NULL || args->len == 0)
+			return true;
+		a = args->items[0];
+		uint64_t v = strtoull(mr_json_get(a, "value")->text, NULL, 10);
+		const char *op = mr_json_get(a, "op")->text;
+		v2 = mr_json_get(a, "valueTwo");
+		if ((strcmp(op, "SCMP_CMP_EQ") == 0 && arg0 == v) || (strcmp(op, "SCMP_CMP_GT") == 0 && arg0 > v) ||
+		    (strcmp(op, "SCMP_CMP_MASKED_EQ") == 0 && (arg0 & v) == strtoull(v2->text, NULL, 10)))
+			return true;
+	}
+	return false;
+}
+
+static void test_seccomp(void)
+{
+	struct mr_json *p = profile(false), *admin = profile(true);
+	static const uint64_t allowed[] = {0, 8, 0x20000, 0x20008, 0xffffffff};
+	static const uint64_t refused[] = {1, 7, 9, 0x40000, 0x40008, 0x400000, 0x20009, 0x7fffffff, 0x80000000,
+					   0xfffffffe, 0xbfffffff, 0x100000000ull, 0x1ffffffffull, 0x100000008ull};
+	bool all = true;
+
+	ok(p != NULL && admin != NULL, "the default profile is JSON");
+	for (size_t i = 0; i < sizeof(allowed) / sizeof(allowed[0]); i++)
+		all = all && !denies(p, "personality", allowed[i]);
+	ok(all, "personality: Docker's values pass (0, 8, 0x20000, 0x20008, the query)");
+	all = true;
+	for (size_t i = 0; i < sizeof(refused) / sizeof(refused[0]); i++)
+		if (denies(p, "personality", refused[i]) == false) {
+			diag("personality(0x%llx) passes", (unsigned long long)refused[i]);
+			all = false;
+		}
+	for (unsigned bit = 0; bit < 32; bit++)
+		if (bit != 3 && bit != 17 && !denies(p, "personality", 1ull << bit)) {
+			diag("personality(1 << %u) passes", bit);
+			all = false;
+		}
+	ok(all, "personality: any other value is refused");
+	ok(denies(p, "socket", 40) && !denies(p, "socket", 2) && !denies(p, "socket", 1), "AF_VSOCK refused, others pass");
+	ok(denies(p, "sethostname", 0) && denies(p, "unshare", 0) && !denies(admin, "sethostname", 0) &&
+		   !denies(admin, "unshare", 0),
+	   "sethostname and unshare need CAP_SYS_ADMIN");
+	ok(denies(p, "clone", 0x10000000) && !denies(p, "clone", 0x11) && !denies(admin, "clone", 0x10000000),
+	   "clone with a namespace flag needs CAP_SYS_ADMIN");
+	ok(denies(p, "keyctl", 0) && denies(admin, "keyctl", 0) && denies(p, "io_uring_setup", 0),
+	   "keyrings and io_uring are refused even with CAP_SYS_ADMIN");
+	ok(!denies(p, "clock_adjtime", 0) && !denies(p, "process_vm_readv", 0) && !denies(p, "name_to_handle_at", 0) &&
+		   denies(p, "clock_settime", 0) && denies(p, "pidfd_getfd", 0) && denies(p, "get_mempolicy", 0),
+	   "the kernel-checked calls pass, the capability-gated ones do not (as Docker)");
+	mr_json_free(p);
+	mr_json_free(admin);
+}
+
 static void test_cri(void)
 {
 	struct mrd_cri_line l;
@@ -198,6 +289,7 @@ int main(void)
 	test_references();
 	test_config();
 	test_caps();
+	test_seccomp();
 	test_cri();
 	test_filters();
 	return done_testing();

@@ -3,6 +3,8 @@
 #include <errno.h>
 #include <sched.h>
 #include <stddef.h>
+#include <stdint.h>
+#include <string.h>
 
 #include "jsonw.h"
 
@@ -21,18 +23,20 @@ struct denied {
 static const char *const sys_admin[] = {
 	"mount", "umount", "umount2", "pivot_root", "move_mount", "open_tree", "fsopen", "fsconfig", "fsmount",
 	"fspick", "mount_setattr", "unshare", "setns", "quotactl", "quotactl_fd", "swapon", "swapoff",
-	"name_to_handle_at", "fanotify_init", "lookup_dcookie", "bpf", "perf_event_open",
+	"fanotify_init", "lookup_dcookie", "bpf", "perf_event_open", "sethostname", "setdomainname",
 	NULL,
 };
 static const char *const sys_module[] = {"init_module", "finit_module", "delete_module", "create_module",
 					 "get_kernel_syms", "query_module", NULL};
 static const char *const sys_boot[] = {"reboot", "kexec_load", "kexec_file_load", NULL};
-static const char *const sys_time[] = {"settimeofday", "stime", "clock_settime", "clock_settime64",
-				       "clock_adjtime", "clock_adjtime64", NULL};
-static const char *const sys_ptrace[] = {"process_vm_readv", "process_vm_writev", "kcmp", "process_madvise",
-					 NULL};
+/* adjtimex and clock_adjtime stay: the kernel checks CAP_SYS_TIME when
+ * they would change the clock, and reading it is harmless (as Docker). */
+static const char *const sys_time[] = {"settimeofday", "stime", "clock_settime", "clock_settime64", NULL};
+/* process_vm_readv/writev stay: the kernel's ptrace access check guards
+ * them (as Docker since kernel 4.8). */
+static const char *const sys_ptrace[] = {"kcmp", "process_madvise", "pidfd_getfd", NULL};
 static const char *const sys_rawio[] = {"iopl", "ioperm", NULL};
-static const char *const sys_nice[] = {"mbind", "set_mempolicy", "migrate_pages", "move_pages",
+static const char *const sys_nice[] = {"mbind", "get_mempolicy", "set_mempolicy", "migrate_pages", "move_pages",
 				       "set_mempolicy_home_node", NULL};
 static const char *const sys_pacct[] = {"acct", NULL};
 static const char *const syslog_names[] = {"syslog", NULL};
@@ -63,29 +67,57 @@ static void rule(yajl_gen g, const char *const *names, int errno_ret)
 	jw_obj_end(g);
 }
 
+/* One rule on the first argument: name(arg0 OP value[, valueTwo]) fails
+ * with errno_ret. For SCMP_CMP_MASKED_EQ, value is the mask and valueTwo
+ * what the masked argument equals. */
+static void arg0_rule(yajl_gen g, const char *name, int errno_ret, const char *op, uint64_t value,
+		      uint64_t value_two)
+{
+	jw_obj(g, NULL);
+	jw_arr(g, "names");
+	jw_str(g, NULL, name);
+	jw_arr_end(g);
+	jw_str(g, "action", "SCMP_ACT_ERRNO");
+	jw_int(g, "errnoRet", errno_ret);
+	jw_arr(g, "args");
+	jw_obj(g, NULL);
+	jw_int(g, "index", 0);
+	jw_uint(g, "value", value);
+	if (strcmp(op, "SCMP_CMP_MASKED_EQ") == 0)
+		jw_uint(g, "valueTwo", value_two);
+	jw_str(g, "op", op);
+	jw_obj_end(g);
+	jw_arr_end(g);
+	jw_obj_end(g);
+}
+
 /* clone with a namespace flag: one rule per flag, (flags & bit) == bit. */
 static void clone_rules(yajl_gen g)
 {
 	static const unsigned long flags[] = {CLONE_NEWNS,  CLONE_NEWUTS, CLONE_NEWIPC,    CLONE_NEWUSER,
 					      CLONE_NEWPID, CLONE_NEWNET, CLONE_NEWCGROUP, CLONE_NEWTIME};
-	static const char *const clone_name[] = {"clone", NULL};
 
-	for (size_t i = 0; i < sizeof(flags) / sizeof(flags[0]); i++) {
-		jw_obj(g, NULL);
-		jw_arr(g, "names");
-		jw_str(g, NULL, clone_name[0]);
-		jw_arr_end(g);
-		jw_str(g, "action", "SCMP_ACT_ERRNO");
-		jw_int(g, "errnoRet", EPERM);
-		jw_arr(g, "args");
-		jw_obj(g, NULL);
-		jw_int(g, "index", 0);
-		jw_uint(g, "value", flags[i]);
-		jw_uint(g, "valueTwo", flags[i]);
-		jw_str(g, "op", "SCMP_CMP_MASKED_EQ");
-		jw_obj_end(g);
-		jw_arr_end(g);
-		jw_obj_end(g);
+	for (size_t i = 0; i < sizeof(flags) / sizeof(flags[0]); i++)
+		arg0_rule(g, "clone", EPERM, "SCMP_CMP_MASKED_EQ", flags[i], flags[i]);
+}
+
+/* personality: only what Docker allows, PER_LINUX (0), PER_LINUX32 (8),
+ * UNAME26 (0x20000) with either, and the query 0xffffffff; so that no
+ * flag like ADDR_NO_RANDOMIZE or READ_IMPLIES_EXEC is set. A rule may
+ * compare the argument once (runtimes make two comparisons of one
+ * argument two rules, an "or"), so the rest is covered by masks: a value
+ * above 32 bits; a bit outside 0x20008 with the top bit clear; the top
+ * bit with another bit clear (anything but 0xffffffff). */
+static void personality_rules(yajl_gen g)
+{
+	const uint32_t allowed_bits = 0x20008, top = 0x80000000u;
+
+	arg0_rule(g, "personality", EPERM, "SCMP_CMP_GT", 0xffffffffull, 0);
+	for (unsigned i = 0; i < 31; i++) {
+		uint32_t bit = 1u << i;
+		if ((bit & allowed_bits) == 0)
+			arg0_rule(g, "personality", EPERM, "SCMP_CMP_MASKED_EQ", bit | top, bit);
+		arg0_rule(g, "personality", EPERM, "SCMP_CMP_MASKED_EQ", bit | top, top);
 	}
 }
 
@@ -108,6 +140,9 @@ void mrd_seccomp_default_write(yajl_gen g, const char *key, mrd_has_cap_fn has_c
 		rule(g, clone3, ENOSYS);
 		clone_rules(g);
 	}
+	personality_rules(g);
+	/* AF_VSOCK: a way out to the host's hypervisor sockets (as Docker) */
+	arg0_rule(g, "socket", EPERM, "SCMP_CMP_EQ", 40, 0);
 	jw_arr_end(g);
 	jw_obj_end(g);
 }
