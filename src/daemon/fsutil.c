@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/statfs.h>
 #include <unistd.h>
 
 #include "util/cleanup.h"
@@ -128,4 +129,14 @@ char *mrd_read_file_at(int dirfd, const char *path, size_t max, size_t *len, str
 char *mrd_read_file(const char *path, size_t max, size_t *len, struct mr_error **err)
 {
 	return mrd_read_file_at(AT_FDCWD, path, max, len, err);
+}
+
+#ifndef CGROUP2_SUPER_MAGIC
+#define CGROUP2_SUPER_MAGIC 0x63677270
+#endif
+
+bool mrd_host_cgroup_v2(void)
+{
+	struct statfs s;
+	return statfs("/sys/fs/cgroup", &s) == 0 && s.f_type == CGROUP2_SUPER_MAGIC;
 }

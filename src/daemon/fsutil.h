@@ -2,6 +2,7 @@
 #ifndef MINIRUND_FSUTIL_H
 #define MINIRUND_FSUTIL_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <sys/types.h>
 
@@ -17,5 +18,7 @@ int mrd_write_file(const char *path, const void *buf, size_t len, mode_t mode, s
 /* Read a whole file (at most max bytes), NUL-terminated. */
 char *mrd_read_file(const char *path, size_t max, size_t *len, struct mr_error **err);
 char *mrd_read_file_at(int dirfd, const char *path, size_t max, size_t *len, struct mr_error **err);
+/* Is /sys/fs/cgroup the unified hierarchy (cgroup v2)? */
+bool mrd_host_cgroup_v2(void);
 
 #endif

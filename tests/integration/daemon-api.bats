@@ -218,6 +218,47 @@ create() { # create BODY [QUERY]
 	dk rm keep2 >/dev/null
 }
 
+@test "update of a created container: limits and restart policy recorded, kept across kill -9; a bad one changes nothing" {
+	t0=$(date +%s.%N)
+	dk create --name upd1 -m 64m busybox >/dev/null
+	run dk update -m 96m --memory-swap 200m --cpus 0.5 --pids-limit 50 --restart on-failure:3 upd1
+	assert_status 0
+	fmt='{{.HostConfig.Memory}} {{.HostConfig.MemorySwap}} {{.HostConfig.NanoCpus}} {{.HostConfig.PidsLimit}} {{.HostConfig.RestartPolicy.Name}}:{{.HostConfig.RestartPolicy.MaximumRetryCount}}'
+	want="$((96 << 20)) $((200 << 20)) 500000000 50 on-failure:3"
+	assert_equal "$(dk inspect -f "$fmt" upd1)" "$want"
+	run dk events --since "$t0" --until "$(( $(date +%s) + 1 ))" --filter container=upd1 --filter event=update --format '{{.Action}}'
+	assert_equal "$output" update
+	daemon_kill9
+	daemon_start
+	assert_equal "$(dk inspect -f "$fmt" upd1)" "$want"
+	# refused as a whole: nothing of it applied
+	api POST /containers/upd1/update -H 'Content-Type: application/json' -d '{"Memory":4194304,"PidsLimit":7}'
+	assert_api 400 "HostConfig.Memory: minimum memory limit allowed is 6MB"
+	api POST /containers/upd1/update -H 'Content-Type: application/json' -d '{"CpuShares":"lots"}'
+	assert_api 400 "CpuShares: expected an integer"
+	api POST /containers/upd1/update -H 'Content-Type: application/json' -d '{"Binds":["/a:/b"]}'
+	assert_api 400 "Binds: unknown field"
+	assert_equal "$(dk inspect -f "$fmt" upd1)" "$want"
+	dk rm upd1 >/dev/null
+}
+
+@test "inspect has the fields dockerd always writes; CgroupnsMode is the host's; /info and /version have docker info's" {
+	dk create --name insp1 busybox >/dev/null
+	api GET /containers/insp1/json
+	assert_api 200
+	if [ "$(stat -f -c %T /sys/fs/cgroup)" = cgroup2fs ]; then mode=private; else mode=host; fi
+	assert_equal "$(jq -r .HostConfig.CgroupnsMode <<<"$body")" "$mode"
+	assert_equal "$(jq -c '[.HostConfig | .KernelMemory, .CpuCount, .BlkioWeightDevice, .DeviceRequests, .Cgroup]' <<<"$body")" '[0,0,null,null,""]'
+	assert_equal "$(jq -c '[.NetworkSettings | .IPAddress, .Gateway, .MacAddress, .IPPrefixLen, .SecondaryIPAddresses]' <<<"$body")" '["","","",0,null]'
+	run dk inspect -f '{{.NetworkSettings.IPAddress}}|{{.HostConfig.CgroupnsMode}}' insp1
+	assert_equal "$output" "|$mode"
+	dk rm insp1 >/dev/null
+	api GET /info
+	assert_equal "$(jq -c '[.KernelMemory, .BridgeNfIptables, .HttpProxy, .ContainerdCommit.ID, (.RuncCommit.ID | length > 0)]' <<<"$body")" '[false,false,"","",true]'
+	api GET /version
+	assert_equal "$(jq -r .Experimental <<<"$body")" false
+}
+
 @test "events: create, rename, destroy with since and until; filters" {
 	t0=$(date +%s.%N)
 	dk create --name ev1 -l k=v busybox >/dev/null

@@ -369,6 +369,29 @@ static void write_graph_driver(yajl_gen g, struct mrd_ctr *c)
 	jw_obj_end(g);
 }
 
+/* Until networks exist (no bridge yet): dockerd's fields, all empty. */
+static void write_network_settings(yajl_gen g)
+{
+	static const char *const empty[] = {"Bridge", "SandboxID", "LinkLocalIPv6Address", "SandboxKey", "EndpointID",
+					    "Gateway", "GlobalIPv6Address", "IPAddress", "IPv6Gateway", "MacAddress",
+					    NULL};
+
+	jw_obj(g, "NetworkSettings");
+	for (size_t i = 0; empty[i] != NULL; i++)
+		jw_str(g, empty[i], "");
+	jw_bool(g, "HairpinMode", false);
+	jw_int(g, "LinkLocalIPv6PrefixLen", 0);
+	jw_int(g, "GlobalIPv6PrefixLen", 0);
+	jw_int(g, "IPPrefixLen", 0);
+	jw_null(g, "SecondaryIPAddresses");
+	jw_null(g, "SecondaryIPv6Addresses");
+	jw_obj(g, "Ports");
+	jw_obj_end(g);
+	jw_obj(g, "Networks");
+	jw_obj_end(g);
+	jw_obj_end(g);
+}
+
 static void inspect(struct mrd_req *req)
 {
 	struct mrd_ctr *c = mrd_api_find_ctr(req);
@@ -409,16 +432,7 @@ static void inspect(struct mrd_req *req)
 	}
 	mrd_api_ctr_mounts(g, c);
 	mrd_ctr_config_write_config(g, "Config", c->cfg);
-	jw_obj(g, "NetworkSettings");
-	jw_str(g, "Bridge", "");
-	jw_str(g, "SandboxID", "");
-	jw_bool(g, "HairpinMode", false);
-	jw_obj(g, "Ports");
-	jw_obj_end(g);
-	jw_str(g, "SandboxKey", "");
-	jw_obj(g, "Networks");
-	jw_obj_end(g);
-	jw_obj_end(g);
+	write_network_settings(g);
 	jw_obj_end(g);
 	mrd_api_reply_gen(req, 200, g);
 }

@@ -3,21 +3,17 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/statfs.h>
 #include <sys/utsname.h>
 #include <unistd.h>
 
 #include "api/api.h"
 #include "api/filters.h"
+#include "fsutil.h"
 #include "image/images.h"
 #include "jsonw.h"
 #include "manager/ctrs.h"
 #include "manager/events.h"
 #include "util/cleanup.h"
-
-#ifndef CGROUP2_SUPER_MAGIC
-#define CGROUP2_SUPER_MAGIC 0x63677270
-#endif
 
 static void ping(struct mrd_req *req)
 {
@@ -66,6 +62,7 @@ static void version(struct mrd_req *req)
 	jw_str(g, "Version", PACKAGE_VERSION);
 	version_fields(g, u.release);
 	jw_str(g, "GoVersion", "none (C)");
+	jw_bool(g, "Experimental", false);
 	jw_str(g, "BuildTime", "");
 	jw_obj_end(g);
 	mrd_api_reply_gen(req, 200, g);
@@ -83,12 +80,6 @@ static long long meminfo_total(void)
 	if (f)
 		fclose(f);
 	return kb * 1024;
-}
-
-static bool cgroup_v2(void)
-{
-	struct statfs s;
-	return statfs("/sys/fs/cgroup", &s) == 0 && s.f_type == CGROUP2_SUPER_MAGIC;
 }
 
 static void os_name(char *buf, size_t size)
@@ -129,27 +120,57 @@ static void info_counts(yajl_gen g, struct mrd_daemon *d)
 	jw_int(g, "Images", (int64_t)mrd_images_count(d->images));
 }
 
-static void info(struct mrd_req *req)
+/* What the host and its cgroups give the containers. */
+static void info_features(yajl_gen g, bool v2)
 {
-	struct mrd_daemon *d = mrd_req_app(req);
+	jw_bool(g, "MemoryLimit", true);
+	jw_bool(g, "SwapLimit", true);
+	jw_bool(g, "KernelMemory", false);
+	jw_bool(g, "KernelMemoryTCP", !v2);
+	jw_bool(g, "CpuCfsPeriod", true);
+	jw_bool(g, "CpuCfsQuota", true);
+	jw_bool(g, "CPUShares", true);
+	jw_bool(g, "CPUSet", true);
+	jw_bool(g, "PidsLimit", true);
+	jw_bool(g, "OomKillDisable", !v2);
+	jw_bool(g, "IPv4Forwarding", false);
+	jw_bool(g, "BridgeNfIptables", false);
+	jw_bool(g, "BridgeNfIp6tables", false);
+	jw_bool(g, "Debug", false);
+	jw_int(g, "NFd", 0);
+	jw_int(g, "NGoroutines", 0);
+	jw_str(g, "LoggingDriver", "json-file");
+	jw_str(g, "CgroupDriver", "cgroupfs");
+	jw_str(g, "CgroupVersion", v2 ? "2" : "1");
+}
+
+static void info_host(yajl_gen g, struct mrd_daemon *d)
+{
 	struct utsname u;
 	char host[256] = "", os[256];
-	yajl_gen g = jw_new();
-	bool v2 = cgroup_v2();
 
 	uname(&u);
 	gethostname(host, sizeof(host) - 1);
 	os_name(os, sizeof(os));
-	jw_obj(g, NULL);
-	jw_str(g, "ID", MR_COMMIT);
-	info_counts(g, d);
-	jw_str(g, "Driver", "overlay2");
-	jw_arr(g, "DriverStatus");
-	jw_arr(g, NULL);
-	jw_str(g, NULL, "Backing Filesystem");
-	jw_str(g, NULL, "overlayfs layers of minirund");
-	jw_arr_end(g);
-	jw_arr_end(g);
+	jw_str(g, "KernelVersion", u.release);
+	jw_str(g, "OperatingSystem", os);
+	jw_str(g, "OSVersion", "");
+	jw_str(g, "OSType", "linux");
+	jw_str(g, "Architecture", u.machine);
+	jw_str(g, "IndexServerAddress", "");
+	jw_null(g, "RegistryConfig");
+	jw_int(g, "NCPU", sysconf(_SC_NPROCESSORS_ONLN));
+	jw_int(g, "MemTotal", meminfo_total());
+	jw_null(g, "GenericResources");
+	jw_str(g, "DockerRootDir", d->opt.data_root);
+	jw_str(g, "HttpProxy", "");
+	jw_str(g, "HttpsProxy", "");
+	jw_str(g, "NoProxy", "");
+	jw_str(g, "Name", host);
+}
+
+static void info_plugins(yajl_gen g)
+{
 	jw_obj(g, "Plugins");
 	jw_arr(g, "Volume");
 	jw_arr_end(g);
@@ -162,34 +183,51 @@ static void info(struct mrd_req *req)
 	jw_str(g, NULL, "json-file");
 	jw_arr_end(g);
 	jw_obj_end(g);
-	jw_bool(g, "MemoryLimit", true);
-	jw_bool(g, "SwapLimit", true);
-	jw_bool(g, "CpuCfsPeriod", true);
-	jw_bool(g, "CpuCfsQuota", true);
-	jw_bool(g, "CPUShares", true);
-	jw_bool(g, "CPUSet", true);
-	jw_bool(g, "PidsLimit", true);
-	jw_bool(g, "OomKillDisable", !v2);
-	jw_bool(g, "IPv4Forwarding", false);
-	jw_bool(g, "Debug", false);
-	jw_int(g, "NFd", 0);
-	jw_int(g, "NGoroutines", 0);
+}
+
+static void info_swarm(yajl_gen g)
+{
+	jw_obj(g, "Swarm");
+	jw_str(g, "NodeID", "");
+	jw_str(g, "NodeAddr", "");
+	jw_str(g, "LocalNodeState", "inactive");
+	jw_bool(g, "ControlAvailable", false);
+	jw_str(g, "Error", "");
+	jw_null(g, "RemoteManagers");
+	jw_obj_end(g);
+}
+
+/* ContainerdCommit, RuncCommit, InitCommit: what `docker info` prints as
+ * the versions of its helpers; minirund's runtime is minirun itself. */
+static void info_commit(yajl_gen g, const char *key, const char *id)
+{
+	jw_obj(g, key);
+	jw_str(g, "ID", id);
+	jw_str(g, "Expected", id);
+	jw_obj_end(g);
+}
+
+static void info(struct mrd_req *req)
+{
+	struct mrd_daemon *d = mrd_req_app(req);
+	yajl_gen g = jw_new();
+	bool v2 = mrd_host_cgroup_v2();
+
+	jw_obj(g, NULL);
+	jw_str(g, "ID", MR_COMMIT);
+	info_counts(g, d);
+	jw_str(g, "Driver", "overlay2");
+	jw_arr(g, "DriverStatus");
+	jw_arr(g, NULL);
+	jw_str(g, NULL, "Backing Filesystem");
+	jw_str(g, NULL, "overlayfs layers of minirund");
+	jw_arr_end(g);
+	jw_arr_end(g);
+	info_plugins(g);
+	info_features(g, v2);
 	jw_time(g, "SystemTime", mrd_now_real_ns());
-	jw_str(g, "LoggingDriver", "json-file");
-	jw_str(g, "CgroupDriver", "cgroupfs");
-	jw_str(g, "CgroupVersion", v2 ? "2" : "1");
 	jw_int(g, "NEventsListener", (int64_t)mrd_events_listeners(d->events));
-	jw_str(g, "KernelVersion", u.release);
-	jw_str(g, "OperatingSystem", os);
-	jw_str(g, "OSVersion", "");
-	jw_str(g, "OSType", "linux");
-	jw_str(g, "Architecture", u.machine);
-	jw_str(g, "IndexServerAddress", "");
-	jw_null(g, "RegistryConfig");
-	jw_int(g, "NCPU", sysconf(_SC_NPROCESSORS_ONLN));
-	jw_int(g, "MemTotal", meminfo_total());
-	jw_str(g, "DockerRootDir", d->opt.data_root);
-	jw_str(g, "Name", host);
+	info_host(g, d);
 	jw_arr(g, "Labels");
 	jw_arr_end(g);
 	jw_bool(g, "ExperimentalBuild", false);
@@ -200,17 +238,13 @@ static void info(struct mrd_req *req)
 	jw_obj_end(g);
 	jw_obj_end(g);
 	jw_str(g, "DefaultRuntime", "minirun");
-	jw_obj(g, "Swarm");
-	jw_str(g, "NodeID", "");
-	jw_str(g, "NodeAddr", "");
-	jw_str(g, "LocalNodeState", "inactive");
-	jw_bool(g, "ControlAvailable", false);
-	jw_str(g, "Error", "");
-	jw_null(g, "RemoteManagers");
-	jw_obj_end(g);
+	info_swarm(g);
 	jw_bool(g, "LiveRestoreEnabled", true);
 	jw_str(g, "Isolation", "");
 	jw_str(g, "InitBinary", "");
+	info_commit(g, "ContainerdCommit", "");
+	info_commit(g, "RuncCommit", MR_COMMIT);
+	info_commit(g, "InitCommit", "");
 	jw_arr(g, "SecurityOptions");
 	jw_str(g, NULL, "name=seccomp,profile=minirund-default");
 	if (v2)

@@ -223,6 +223,7 @@ static void write_resources(yajl_gen g, const struct mrd_resources *r)
 	jw_int(g, "BlkioWeight", r->blkio_weight);
 	jw_int(g, "MemoryReservation", r->memory_reservation);
 	jw_int(g, "MemorySwap", r->memory_swap);
+	jw_int(g, "KernelMemoryTCP", r->kernel_memory_tcp);
 	if (r->memory_swappiness >= 0)
 		jw_int(g, "MemorySwappiness", r->memory_swappiness);
 	else
@@ -232,6 +233,24 @@ static void write_resources(yajl_gen g, const struct mrd_resources *r)
 		jw_int(g, "PidsLimit", r->pids_limit);
 	else
 		jw_null(g, "PidsLimit");
+}
+
+/* What minirund does not have, as dockerd writes it when unset. */
+static void unsupported_defaults(yajl_gen g)
+{
+	static const char *const nulls[] = {"BlkioWeightDevice", "BlkioDeviceReadBps", "BlkioDeviceWriteBps",
+					    "BlkioDeviceReadIOps", "BlkioDeviceWriteIOps", "DeviceCgroupRules",
+					    "DeviceRequests", NULL};
+	static const char *const zeros[] = {"KernelMemory", "CpuCount", "CpuPercent", "IOMaximumIOps",
+					    "IOMaximumBandwidth", NULL};
+
+	for (size_t i = 0; nulls[i] != NULL; i++)
+		jw_null(g, nulls[i]);
+	for (size_t i = 0; zeros[i] != NULL; i++)
+		jw_int(g, zeros[i], 0);
+	jw_str(g, "Cgroup", "");
+	jw_arr(g, "Devices");
+	jw_arr_end(g);
 }
 
 void mrd_ctr_config_write_host(yajl_gen g, const char *key, const struct mrd_ctr_config *c)
@@ -280,8 +299,7 @@ void mrd_ctr_config_write_host(yajl_gen g, const char *key, const struct mrd_ctr
 	jw_str(g, "Isolation", "");
 	write_resources(g, &c->res);
 	jw_str(g, "CgroupParent", s(c->cgroup_parent));
-	jw_arr(g, "Devices");
-	jw_arr_end(g);
+	unsupported_defaults(g);
 	if (c->nulimits > 0) {
 		jw_arr(g, "Ulimits");
 		for (size_t i = 0; i < c->nulimits; i++) {

@@ -8,7 +8,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/statfs.h>
 #include <unistd.h>
 
 #include "fsutil.h"
@@ -18,10 +17,6 @@
 #include "oci/spec.h"
 #include "oci/user.h"
 #include "util/cleanup.h"
-
-#ifndef CGROUP2_SUPER_MAGIC
-#define CGROUP2_SUPER_MAGIC 0x63677270
-#endif
 
 static int mount_rootfs(struct mrd_ctr *c, const char *rootfs, struct mr_error **err)
 {
@@ -46,12 +41,6 @@ static int mount_rootfs(struct mrd_ctr *c, const char *rootfs, struct mr_error *
 	return ret;
 }
 
-static bool host_cgroup_v2(void)
-{
-	struct statfs s;
-	return statfs("/sys/fs/cgroup", &s) == 0 && s.f_type == CGROUP2_SUPER_MAGIC;
-}
-
 static int write_config(struct mrd_ctr *c, const char *rootfs, struct mr_error **err)
 {
 	cleanup_free char *files = mrd_ctr_data_path(c, NULL), *cgpath = mrd_ctr_cgroups_path(c);
@@ -73,7 +62,7 @@ static int write_config(struct mrd_ctr *c, const char *rootfs, struct mr_error *
 		.rootfs = rootfs,
 		.files_dir = files,
 		.cgroups_path = cgpath,
-		.cgroup_v2 = host_cgroup_v2(),
+		.cgroup_v2 = mrd_host_cgroup_v2(),
 		.user = &user,
 		.host_hostname = host,
 	};

@@ -299,6 +299,11 @@ struct mrd_ctr *mrd_ctrs_create(struct mrd_ctrs *cs, const struct mr_json *body,
 		mr_error_set(err, ENOMEM, "out of memory");
 		goto fail;
 	}
+	if (c->cfg->cgroupns_mode == NULL || !*c->cfg->cgroupns_mode) {
+		/* as dockerd: the mode is decided at create, by the host */
+		free(c->cfg->cgroupns_mode);
+		c->cfg->cgroupns_mode = strdup(mrd_host_cgroup_v2() ? "private" : "host");
+	}
 	if (mrd_spec_check(c->cfg, err) < 0)
 		goto fail;
 	if (name != NULL && *name) {

@@ -265,8 +265,49 @@ struct update_op {
 	struct mrd_ctr *c;
 	mrd_done_fn done;
 	void *data;
-	char *old_updates; /* to put back if the shim refuses */
+	/* what to put back if the shim refuses */
+	struct mrd_resources old_res;
+	char *old_restart;
+	int64_t old_max;
 };
+
+static void update_op_free(struct update_op *u, bool put_back)
+{
+	struct mrd_ctr_config *cfg = u->c->cfg;
+
+	if (put_back) {
+		free(cfg->res.cpuset_cpus);
+		free(cfg->res.cpuset_mems);
+		free(cfg->restart_name);
+		cfg->res = u->old_res;
+		cfg->restart_name = u->old_restart;
+		cfg->restart_max = u->old_max;
+	} else {
+		free(u->old_res.cpuset_cpus);
+		free(u->old_res.cpuset_mems);
+		free(u->old_restart);
+	}
+	free(u);
+}
+
+static struct update_op *update_op_new(struct mrd_ctr *c, mrd_done_fn done, void *data)
+{
+	struct update_op *u = calloc(1, sizeof(*u));
+	const struct mrd_resources *r = &c->cfg->res;
+
+	if (u == NULL)
+		return NULL;
+	*u = (struct update_op){.c = c, .done = done, .data = data, .old_res = *r, .old_max = c->cfg->restart_max};
+	u->old_res.cpuset_cpus = r->cpuset_cpus ? strdup(r->cpuset_cpus) : NULL;
+	u->old_res.cpuset_mems = r->cpuset_mems ? strdup(r->cpuset_mems) : NULL;
+	u->old_restart = strdup(c->cfg->restart_name);
+	if (u->old_restart == NULL || (r->cpuset_cpus && !u->old_res.cpuset_cpus) ||
+	    (r->cpuset_mems && !u->old_res.cpuset_mems)) {
+		update_op_free(u, false);
+		return NULL;
+	}
+	return u;
+}
 
 static void updated(void *data, const struct mr_json *reply, const struct mr_error *err)
 {
@@ -279,8 +320,7 @@ static void updated(void *data, const struct mr_json *reply, const struct mr_err
 		mrd_ctr_event(u->c, "update", NULL);
 	u->done(u->data, err);
 	mr_error_free(e);
-	free(u->old_updates);
-	free(u);
+	update_op_free(u, err != NULL);
 }
 
 /* linux.resources of the OCI spec for the new limits, as update takes them. */
@@ -302,33 +342,29 @@ static char *resources_request(const struct mrd_ctr *c)
 void mrd_ctr_update(struct mrd_ctr *c, const struct mr_json *body, mrd_done_fn done, void *data)
 {
 	struct mr_error *err = NULL;
-	struct update_op *u;
+	struct update_op *u = update_op_new(c, done, data);
 	char *req;
 
+	if (u == NULL) {
+		mrd_done_error(done, data, ENOMEM, "out of memory");
+		return;
+	}
 	if (mrd_ctr_config_update(c->cfg, body, &err) < 0) {
+		update_op_free(u, false);
 		done(data, err);
 		mr_error_free(err);
 		return;
 	}
 	if (!(c->status == MRD_RUNNING || c->status == MRD_PAUSED)) {
-		if (mrd_ctr_save(c, &err) < 0)
-			done(data, err);
-		else {
-			mrd_ctr_event(c, "update", NULL);
-			done(data, NULL);
-		}
-		mr_error_free(err);
+		updated(u, NULL, NULL);
 		return;
 	}
-	u = calloc(1, sizeof(*u));
 	req = resources_request(c);
-	if (u == NULL || req == NULL) {
-		free(u);
-		free(req);
+	if (req == NULL) {
+		update_op_free(u, true);
 		mrd_done_error(done, data, ENOMEM, "out of memory");
 		return;
 	}
-	*u = (struct update_op){.c = c, .done = done, .data = data};
 	mrd_ctr_shim_request(c, req, updated, u);
 	free(req);
 }

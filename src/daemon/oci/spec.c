@@ -270,6 +270,8 @@ static void resources(yajl_gen g, const char *key, const struct mrd_ctr_config *
 	}
 	if (r->memory_reservation > 0)
 		jw_int(g, "reservation", r->memory_reservation);
+	if (r->kernel_memory_tcp > 0)
+		jw_int(g, "kernelTCP", r->kernel_memory_tcp);
 	if (r->memory_swappiness >= 0)
 		jw_uint(g, "swappiness", (uint64_t)r->memory_swappiness);
 	if (r->oom_kill_disable)
