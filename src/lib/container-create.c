@@ -629,7 +629,11 @@ static int make_state(struct create *c, struct mr_error **err)
 /* 3. The init, and what it asks of us until it is ready. */
 static int make_init(struct create *c, struct mr_error **err)
 {
-	if (!mr_mount_own_namespace(c->cfg) && mr_mount_host_mark(c->rootfs, &c->host_mounts, err) < 0)
+	/* no mount namespace: what the container mounts lands on the host,
+	 * below its rootfs; delete detaches it by the mark saved here */
+	if (!mr_mount_own_namespace(c->cfg) &&
+	    (mr_mount_host_mark(c->rootfs, &c->host_mounts, err) < 0 ||
+	     mr_mount_host_save(c->dir.dir_fd, c->rootfs, &c->host_mounts, err) < 0))
 		return -1;
 	if (spawn_init(c, err) < 0)
 		return -1;

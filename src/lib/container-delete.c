@@ -15,6 +15,7 @@
 #include "container-internal.h"
 #include "debug-fault.h"
 #include "hooks.h"
+#include "mount.h"
 #include "spec/config.h"
 #include "util/cleanup.h"
 #include "util/syscalls.h"
@@ -59,6 +60,15 @@ static void stop_creator(const struct mr_record *r)
  * while the cgroup cannot be removed, so that delete can be tried again. */
 static int remove_all(struct mr_loaded *l, const struct mr_context *ctx, struct mr_error **err)
 {
+	struct mr_error *mount_err = NULL;
+
+	/* a container without a mount namespace mounted on the host, below its
+	 * rootfs; a mark a crash cut short was saved before the init ran, so
+	 * there is nothing of it to detach */
+	if (mr_mount_host_cleanup(l->dir.dir_fd, &mount_err) < 0)
+		mr_log_write(&ctx->log, "warning", mount_err->msg);
+	mr_error_free(mount_err);
+	mr_fault_point(ctx, "delete-mounts");
 	if (l->cg && mr_cgroup_destroy(l->cg, err) < 0)
 		return -1;
 	mr_fault_point(ctx, "delete-cgroup");
