@@ -218,6 +218,33 @@ create() { # create BODY [QUERY]
 	dk rm keep2 >/dev/null
 }
 
+@test "the records: SQLite in WAL mode with a schema version; a container's config apart from its state; a newer schema is refused" {
+	db=$DMN_DIR/data/minirund.db
+	assert_equal "$(sqlite3 "$db" 'PRAGMA journal_mode')" wal
+	assert_equal "$(sqlite3 "$db" 'SELECT version FROM schema_version')" 1
+	dk create --name rec1 -e K=1 busybox >/dev/null
+	id=$(dk inspect -f '{{.Id}}' rec1)
+	config=$(sqlite3 "$db" "SELECT config FROM containers WHERE id='$id'")
+	[ -n "$config" ]
+	dk rename rec1 rec2
+	dk update --cpu-shares 512 rec2 >/dev/null
+	# what changes is in container_state; the config row stays as created
+	assert_equal "$(sqlite3 "$db" "SELECT config FROM containers WHERE id='$id'")" "$config"
+	assert_equal "$(sqlite3 "$db" "SELECT name FROM container_state WHERE id='$id'")" rec2
+	assert_contains "$(sqlite3 "$db" "SELECT updates FROM container_state WHERE id='$id'")" '"CpuShares":512'
+	dk rm rec2 >/dev/null
+	assert_equal "$(sqlite3 "$db" "SELECT count(*) FROM containers WHERE id='$id'")" 0
+	# a database written by a newer minirund: refused at start, untouched
+	mkdir -p "$DMN_DIR/newer"
+	sqlite3 "$DMN_DIR/newer/minirund.db" 'CREATE TABLE schema_version (version INTEGER NOT NULL); INSERT INTO schema_version VALUES (99)'
+	run "$MINIRUND" --host "unix://$DMN_DIR/n.sock" --data-root "$DMN_DIR/newer" --exec-root "$DMN_DIR/newer-exec" \
+		--cgroup-parent "$DMN_CGROUP" --runtime "$MINIRUN"
+	[ "$status" -ne 0 ]
+	assert_contains "$output" "database schema version 99 is newer than this minirund's (1)"
+	assert_equal "$(sqlite3 "$DMN_DIR/newer/minirund.db" 'SELECT version FROM schema_version')" 99
+	[ ! -e "$DMN_DIR/n.sock" ]
+}
+
 @test "update of a created container: limits and restart policy recorded, kept across kill -9; a bad one changes nothing" {
 	t0=$(date +%s.%N)
 	dk create --name upd1 -m 64m busybox >/dev/null
