@@ -228,6 +228,25 @@ hostile() { # hostile SPEC MESSAGE: refused, nothing left behind
 	rm -rf "$DMN_DIR/rootfs"
 }
 
+@test "the image's Entrypoint, Cmd, User, ExposedPorts, StopSignal are a created container's unless it sets its own" {
+	"$TOP_SRCDIR/bundles/busybox/mkrootfs.sh" "$DMN_DIR/rootfs" >/dev/null
+	tar -C "$DMN_DIR/rootfs" -cf "$DMN_DIR/rootfs.tar" .
+	dk import -c 'ENTRYPOINT ["echo", "a"]' -c 'CMD ["b"]' -c 'USER 65534:65534' -c 'EXPOSE 80 53/udp' \
+		-c 'STOPSIGNAL SIGINT' "$DMN_DIR/rootfs.tar" withep:1 >/dev/null
+	fmt='{{json .Config.Entrypoint}} {{json .Config.Cmd}} {{.Config.User}} {{json .Config.ExposedPorts}} {{.Config.StopSignal}}'
+	dk create --name ep1 withep:1 >/dev/null
+	assert_equal "$(dk inspect -f "$fmt" ep1)" '["echo","a"] ["b"] 65534:65534 {"53/udp":{},"80/tcp":{}} SIGINT'
+	# a Cmd of the container replaces the image's, the Entrypoint stays
+	dk create --name ep2 -u 0 --expose 8080 withep:1 c d >/dev/null
+	assert_equal "$(dk inspect -f "$fmt" ep2)" '["echo","a"] ["c","d"] 0 {"53/udp":{},"80/tcp":{},"8080/tcp":{}} SIGINT'
+	# an Entrypoint of the container drops the image's Cmd too, as dockerd does
+	dk create --name ep3 --entrypoint sh withep:1 >/dev/null
+	assert_equal "$(dk inspect -f '{{json .Config.Entrypoint}} {{json .Config.Cmd}}' ep3)" '["sh"] null'
+	dk rm ep1 ep2 ep3 >/dev/null
+	dk rmi withep:1 >/dev/null
+	rm -rf "$DMN_DIR/rootfs" "$DMN_DIR/rootfs.tar"
+}
+
 @test "images: dangling filter, image prune, rmi by id" {
 	"$TOP_SRCDIR/tests/daemon/mkimage.sh" docker-archive "$DMN_DIR/other.tar" other:1
 	# a different config, so another image
