@@ -49,7 +49,7 @@ tests/daemon/.dirstamp:
 	$(AM_V_at)$(MKDIR_P) $(@D) && touch $@
 check_DATA += tests/daemon/.dirstamp
 CLEANFILES += tests/daemon/.dirstamp
-EXTRA_DIST += tests/integration/daemon-helpers.bash tests/daemon/mkimage.sh tests/daemon/mkarchive.py
+EXTRA_DIST += tests/integration/daemon-helpers.bash tests/daemon/mkimage.sh tests/daemon/mkarchive.py tests/daemon/slowclient.py
 AM_TESTS_ENVIRONMENT += export MINIRUND='$(abs_top_builddir)/minirund'; \
 	export MINIRUN_SHIM='$(abs_top_builddir)/minirun-shim';
 EXTRA_DIST += tests/fuzz/fuzz-request.c tests/fuzz/fuzz-tar.c bench/daemon.sh

@@ -310,6 +310,41 @@ destroy ev2"
 	assert_contains "$output" "Containers 0"
 }
 
+@test "a slow client never blocks the others: half a request, a body that stops, answers not read" {
+	local pids=() i m
+	for m in partial body "noread /images/get?names=busybox:latest" "noread /events"; do
+		# shellcheck disable=SC2086 # the mode and its path, split
+		python3 "$TOP_SRCDIR/tests/daemon/slowclient.py" "$DMN_DIR/d.sock" $m >"$DMN_DIR/slow.${#pids[@]}" &
+		pids+=($!)
+	done
+	for i in "${!pids[@]}"; do
+		for _ in $(seq 100); do
+			[ "$(cat "$DMN_DIR/slow.$i")" = ready ] && break
+			sleep 0.1
+		done
+		assert_equal "$(cat "$DMN_DIR/slow.$i")" ready
+	done
+	# events for the stream that is not read, more than a socket buffer holds
+	pad=$(head -c 6000 /dev/zero | tr '\0' x)
+	for i in $(seq 40); do
+		timeout 60 "$DOCKER" create --name "slow$i" -l "pad=$pad" busybox >/dev/null
+	done
+	# the others are served meanwhile (timeout: a hang fails instead of hanging the suite)
+	run timeout 60 "$DOCKER" ps -aq --filter name=slow
+	assert_status 0
+	assert_line_count "$output" 40
+	run timeout 60 "$DOCKER" save busybox:latest -o "$DMN_DIR/slow-save.tar"
+	assert_status 0
+	[ -s "$DMN_DIR/slow-save.tar" ]
+	run timeout 60 "$DOCKER" rm $("$DOCKER" ps -aq --filter name=slow)
+	assert_status 0
+	kill "${pids[@]}"
+	wait "${pids[@]}" 2>/dev/null || true
+	api GET /_ping
+	assert_api 200
+	rm -f "$DMN_DIR"/slow*
+}
+
 @test "the TCP listener is loopback only and wants the token for anything but GET" {
 	local port tok=$DMN_DIR/token
 	printf 'a-token-of-enough-length\n' >"$tok"
