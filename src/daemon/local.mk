@@ -75,6 +75,13 @@ tests_unit_test_daemon_CFLAGS = $(MRD_CFLAGS)
 tests_unit_test_daemon_CPPFLAGS = $(MRD_CPPFLAGS)
 tests_unit_test_daemon_LDADD = src/daemon/libminirund.a $(TEST_LIB) $(MRD_LIBS)
 
+check_PROGRAMS += tests/unit/test-daemon-spec
+TESTS += tests/unit/test-daemon-spec
+tests_unit_test_daemon_spec_SOURCES = tests/unit/test-daemon-spec.c tests/unit/tap.h
+tests_unit_test_daemon_spec_CFLAGS = $(MRD_CFLAGS)
+tests_unit_test_daemon_spec_CPPFLAGS = $(MRD_CPPFLAGS)
+tests_unit_test_daemon_spec_LDADD = src/daemon/libminirund.a $(TEST_LIB) $(MRD_LIBS)
+
 # ---- man page
 man_MANS += man/minirund.8
 EXTRA_DIST += man/minirund.8.md
