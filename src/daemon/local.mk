@@ -29,7 +29,7 @@ src_daemon_libminirund_a_SOURCES = \
 	src/daemon/manager/ctr-create.c src/daemon/manager/ctr-inspect.c src/daemon/manager/ctr-run.c \
 	src/daemon/manager/ctr-bundle.c src/daemon/image/overlay.c src/daemon/image/overlay.h \
 	src/daemon/manager/ctr-ops.c src/daemon/manager/ctr-reconcile.c src/daemon/manager/attach.c src/daemon/manager/attach.h \
-	src/daemon/manager/bridge.c src/daemon/manager/bridge.h \
+	src/daemon/manager/bridge.c src/daemon/manager/bridge.h src/daemon/manager/netns.c src/daemon/manager/netns.h \
 	src/daemon/manager/exec.c src/daemon/manager/exec.h src/daemon/manager/stats.c src/daemon/manager/stats.h \
 	src/daemon/manager/events.c src/daemon/manager/events.h src/daemon/manager/logs.c src/daemon/manager/logs.h \
 	src/daemon/shim/client.c src/daemon/shim/client.h \
@@ -81,6 +81,13 @@ tests_unit_test_daemon_spec_SOURCES = tests/unit/test-daemon-spec.c tests/unit/t
 tests_unit_test_daemon_spec_CFLAGS = $(MRD_CFLAGS)
 tests_unit_test_daemon_spec_CPPFLAGS = $(MRD_CPPFLAGS)
 tests_unit_test_daemon_spec_LDADD = src/daemon/libminirund.a $(TEST_LIB) $(MRD_LIBS)
+
+check_PROGRAMS += tests/unit/test-daemon-netns
+TESTS += tests/unit/test-daemon-netns
+tests_unit_test_daemon_netns_SOURCES = tests/unit/test-daemon-netns.c tests/unit/tap.h
+tests_unit_test_daemon_netns_CFLAGS = $(MRD_CFLAGS)
+tests_unit_test_daemon_netns_CPPFLAGS = $(MRD_CPPFLAGS)
+tests_unit_test_daemon_netns_LDADD = src/daemon/libminirund.a $(TEST_LIB) $(MRD_LIBS)
 
 # ---- man page
 man_MANS += man/minirund.8

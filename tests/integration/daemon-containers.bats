@@ -214,3 +214,17 @@ done"
 	run dk ps -aq
 	assert_equal "$output" ""
 }
+
+@test "networks: none (and the default) is a namespace of its own with lo up; host is the host's" {
+	run dk run --rm --network none busybox sh -c 'cat /sys/class/net/lo/operstate /sys/class/net/lo/flags; ls /sys/class/net'
+	assert_status 0
+	# IFF_UP is bit 0 of the flags
+	[ $(( $(sed -n 2p <<<"$output") & 1 )) -eq 1 ]
+	assert_equal "$(sed -n '3,$p' <<<"$output")" lo
+	run dk run --rm busybox ping -c 1 -W 5 127.0.0.1
+	assert_status 0
+	run dk run --rm --network host busybox readlink /proc/self/ns/net
+	assert_equal "$output" "$(readlink /proc/self/ns/net)"
+	run dk run --rm --network host busybox hostname
+	assert_equal "$output" "$(hostname)"
+}

@@ -19,6 +19,7 @@
 #include "manager/attach.h"
 #include "manager/exec.h"
 #include "manager/logs.h"
+#include "manager/netns.h"
 #include "manager/stats.h"
 #include "shim/client.h"
 #include "store/store.h"
@@ -203,6 +204,21 @@ static void started(void *data, const struct mr_json *reply, const struct mr_err
 	finish_start(c, NULL);
 }
 
+/* A network namespace of its own has its loopback up (dockerd's too). */
+static int loopback_up(struct mrd_ctr *c, char *msg, size_t size)
+{
+	cleanup_free char *dir = mrd_ctr_shim_dir(c);
+	cleanup_error struct mr_error *err = NULL;
+	struct mrd_shim_state st;
+
+	if (mrd_shim_read_state(dir, &st, &err) < 0 || st.pid <= 0 ||
+	    mrd_netns_loopback_up((pid_t)st.pid, &err) < 0) {
+		snprintf(msg, size, "network namespace: %s", err ? err->msg : "the shim's state has no pid");
+		return -1;
+	}
+	return 0;
+}
+
 /* The runtime created the container under its shim: attach sessions
  * waiting for it join before its process is let go. */
 static void created(void *data, int status, const char *output)
@@ -215,6 +231,10 @@ static void created(void *data, int status, const char *output)
 		while (n > 0 && (output[n - 1] == '\n' || output[n - 1] == ' '))
 			n--;
 		snprintf(msg, sizeof(msg), "%.*s", (int)n, n ? output : "minirun-shim failed");
+		start_failed(c, msg);
+		return;
+	}
+	if (strcmp(c->cfg->network_mode, "host") != 0 && loopback_up(c, msg, sizeof(msg)) < 0) {
 		start_failed(c, msg);
 		return;
 	}
