@@ -194,6 +194,94 @@ def detach_logs_exec_stats_top(d):
     c.remove()
 
 
+@test()
+def events_since_until(d):
+    t0 = time.time()
+    c = d.client.containers.create("busybox", name="pyev", labels={"ev": "1"})
+    c.rename("pyev2")
+    c.remove()
+    evs = list(d.client.events(since=t0, until=time.time() + 1, decode=True, filters={"label": "ev=1"}))
+    assert [e["Action"] for e in evs] == ["create", "rename", "destroy"], evs
+    assert evs[0]["Actor"]["ID"] == c.id and evs[0]["Type"] == "container"
+
+
+@test()
+def import_image(d):
+    rootfs = os.path.join(d.dir, "py-rootfs")
+    subprocess.run([os.path.join(TOP_SRCDIR, "bundles/busybox/mkrootfs.sh"), rootfs], check=True,
+                   stdout=subprocess.DEVNULL)
+    tar = os.path.join(d.dir, "py-rootfs.tar")
+    subprocess.run(["tar", "-C", rootfs, "-cf", tar, "."], check=True)
+    d.client.api.import_image(src=tar, repository="pyimp", tag="1", changes=['CMD ["true"]'])
+    img = d.client.images.get("pyimp:1")
+    assert img.attrs["Config"]["Cmd"] == ["true"], img.attrs["Config"]
+    d.client.images.remove("pyimp:1")
+    shutil.rmtree(rootfs)
+    os.unlink(tar)
+
+
+def wait_until(fn, what, tries=200):
+    for _ in range(tries):
+        if fn():
+            return
+        time.sleep(0.05)
+    raise AssertionError("timed out waiting for " + what)
+
+
+@test(needs_shim=True)
+def restart_policy_and_wait(d):
+    c = d.client.containers.run("busybox", ["sh", "-c", "exit 2"], detach=True, name="pyrs",
+                                restart_policy={"Name": "on-failure", "MaximumRetryCount": 2})
+
+    def done():
+        c.reload()
+        return c.attrs["RestartCount"] == 2 and c.status == "exited"
+    wait_until(done, "two restarts and the last exit")
+    assert c.wait()["StatusCode"] == 2
+    assert c.attrs["State"]["ExitCode"] == 2
+    c.remove()
+
+
+@test(needs_shim=True)
+def limits_readonly_bind(d):
+    src = os.path.join(d.dir, "pyvol")
+    os.mkdir(src)
+    with open(os.path.join(src, "f"), "w") as f:
+        f.write("from the host\n")
+    c = d.client.containers.run("busybox", ["sh", "-c", "touch /x; cat /data/f; exec sleep 60"], detach=True,
+                                name="pyl", mem_limit="64m", pids_limit=30, read_only=True,
+                                volumes={src: {"bind": "/data", "mode": "ro"}})
+    wait_until(lambda: b"from the host" in c.logs(), "the bind's file in the logs")
+    logs = c.logs().decode()
+    assert "Read-only file system" in logs, logs
+    s = c.stats(stream=False)
+    assert s["memory_stats"]["limit"] == 64 << 20, s["memory_stats"]
+    assert s["pids_stats"]["limit"] == 30, s["pids_stats"]
+    c.remove(force=True)
+    shutil.rmtree(src)
+
+
+@test(needs_shim=True)
+def attach_stdin(d):
+    c = d.client.containers.create("busybox", ["sh", "-c", "read l; echo got $l"], stdin_open=True, name="pya")
+    sock = c.attach_socket(params={"stdin": 1, "stdout": 1, "stderr": 1, "stream": 1})
+    c.start()
+    raw = sock._sock
+    raw.sendall(b"hello\n")
+    data = b""
+    while b"got hello" not in data:
+        chunk = raw.recv(4096)
+        if not chunk:
+            break
+        data += chunk
+    # the multiplexed framing: stream 1, then the length, big endian
+    assert data[:4] == b"\x01\x00\x00\x00", data
+    assert b"got hello" in data, data
+    raw.close()
+    assert c.wait()["StatusCode"] == 0
+    c.remove()
+
+
 def main():
     have_shim = os.access(SHIM, os.X_OK)
     print("1..%d" % len(tests))
