@@ -228,3 +228,92 @@ done"
 	run dk run --rm --network host busybox hostname
 	assert_equal "$output" "$(hostname)"
 }
+
+@test "security: User, CapAdd and CapDrop, no-new-privileges, seccomp (default and unconfined), privileged" {
+	run dk run --rm -u 65534:65534 -w /tmp busybox sh -c 'id -u; id -g; pwd'
+	assert_equal "$output" "65534
+65534
+/tmp"
+	# Docker's 14 default capabilities are 0x00000000a80425fb
+	run dk run --rm busybox sh -c 'grep -E "^(CapEff|NoNewPrivs|Seccomp):" /proc/self/status'
+	assert_contains "$output" "CapEff:	00000000a80425fb"
+	assert_contains "$output" "NoNewPrivs:	0"
+	assert_contains "$output" "Seccomp:	2"
+	run dk run --rm --cap-drop NET_RAW --cap-add SYS_TIME busybox grep CapEff /proc/self/status
+	# minus CAP_NET_RAW (bit 13), plus CAP_SYS_TIME (bit 25)
+	assert_equal "$output" "CapEff:	$(printf '%016x' $(( (0xa80425fb & ~(1 << 13)) | (1 << 25) )))"
+	run dk run --rm --security-opt no-new-privileges --security-opt seccomp=unconfined busybox \
+		sh -c 'grep -E "^(NoNewPrivs|Seccomp):" /proc/self/status'
+	assert_contains "$output" "NoNewPrivs:	1"
+	assert_contains "$output" "Seccomp:	0"
+	# the default profile refuses what Docker's refuses (unshare without CAP_SYS_ADMIN)
+	run dk run --rm busybox unshare -m true
+	assert_status 1
+	run dk run --rm --privileged busybox sh -c 'grep -E "^(CapEff|Seccomp):" /proc/self/status; mount -t tmpfs t /mnt && echo mounted'
+	assert_contains "$output" "Seccomp:	0"
+	assert_contains "$output" mounted
+	assert_match "$output" "CapEff:	0000[0-9a-f]*ffffffff"
+}
+
+@test "wait: next-exit across a restart, removed for an AutoRemove container" {
+	dk run -d --name wn busybox sleep 1000 >/dev/null
+	curl -s --unix-socket "$DMN_DIR/d.sock" -X POST 'http://d/containers/wn/wait?condition=next-exit' >"$DMN_DIR/wn.out" &
+	local w=$!
+	dk kill wn >/dev/null
+	wait "$w"
+	assert_equal "$(jq -c .StatusCode "$DMN_DIR/wn.out")" 137
+	dk rm wn >/dev/null
+	dk run -d --rm --name wr busybox sh -c 'sleep 0.5; exit 6' >/dev/null
+	api POST '/containers/wr/wait?condition=removed'
+	assert_api 200
+	assert_equal "$(jq -c .StatusCode <<<"$body")" 6
+	run dk inspect wr
+	assert_status 1
+	rm -f "$DMN_DIR/wn.out"
+}
+
+@test "restart, rename of a running container, unless-stopped, exec inspect, stats stream, events as they happen" {
+	t0=$(date +%s.%N)
+	dk run -d --name rr --restart unless-stopped busybox sleep 1000 >/dev/null
+	p1=$(dk inspect -f '{{.State.Pid}}' rr)
+	dk restart -t 1 rr >/dev/null
+	p2=$(dk inspect -f '{{.State.Pid}}' rr)
+	[ "$p1" != "$p2" ]
+	assert_equal "$(dk inspect -f '{{.State.Status}}' rr)" running
+	dk rename rr rr2
+	assert_equal "$(dk inspect -f '{{.Name}} {{.State.Pid}}' rr2)" "/rr2 $p2"
+	# exec instances: their inspect after the exit
+	api POST /containers/rr2/exec -H 'Content-Type: application/json' -d '{"Cmd":["sh","-c","exit 3"],"AttachStdout":true}'
+	assert_api 201
+	eid=$(jq -r .Id <<<"$body")
+	api POST "/exec/$eid/start" -H 'Content-Type: application/json' -d '{"Detach":false}'
+	api GET "/exec/$eid/json"
+	assert_equal "$(jq -c '[.Running, .ExitCode, .ContainerID == "'"$(dk inspect -f '{{.Id}}' rr2)"'"]' <<<"$body")" '[false,3,true]'
+	# a stats stream: two samples, the second with its precpu
+	run sh -c "curl -sN --unix-socket $DMN_DIR/d.sock 'http://d/containers/rr2/stats?stream=1' | head -n 2"
+	assert_line_count "$output" 2
+	assert_equal "$(sed -n 2p <<<"$output" | jq -c '[(.precpu_stats.cpu_usage.total_usage > 0), (.pids_stats.current > 0)]')" '[true,true]'
+	# unless-stopped: not started again after docker stop
+	dk stop -t 1 rr2 >/dev/null
+	assert_equal "$(dk inspect -f '{{.State.Status}}' rr2)" exited
+	run dk events --since "$t0" --until "$(( $(date +%s) + 1 ))" --filter container=rr2 --format '{{.Action}}'
+	for a in create start kill die restart rename exec_create exec_start exec_die stop; do
+		assert_contains "$output" "$a"
+	done
+	dk rm rr2 >/dev/null
+}
+
+@test "SIGTERM stops minirund and not its containers; they are re-attached when it is back" {
+	dk run -d --name st busybox sh -c 'i=0; while :; do echo $i; i=$((i+1)); sleep 0.2; done' >/dev/null
+	pid=$(dk inspect -f '{{.State.Pid}}' st)
+	daemon_stop
+	kill -0 "$pid"
+	daemon_start
+	assert_equal "$(dk inspect -f '{{.State.Status}} {{.State.Pid}}' st)" "running $pid"
+	run dk exec st echo back
+	assert_equal "$output" back
+	dk kill st >/dev/null
+	run dk wait st
+	assert_equal "$output" 137
+	dk rm st >/dev/null
+}
