@@ -86,7 +86,7 @@ static void reconcile_one(struct mrd_ctr *c)
 			return;
 		}
 		if (have_state && st.has_exit) {
-			mrd_ctr_exited(c, st.exit_code, st.exited_at, false); /* learnt */
+			mrd_ctr_exited(c, st.exit_code, st.exited_at, st.oom_killed); /* learnt */
 			return;
 		}
 		if (policy_restarts_at_boot(c)) {

@@ -530,7 +530,7 @@ static void shim_lost(struct mrd_ctr *c)
 	struct mr_error *e = NULL;
 
 	if (mrd_shim_read_state(dir, &st, &e) == 0 && st.has_exit) {
-		mrd_ctr_exited(c, st.exit_code, st.exited_at, false);
+		mrd_ctr_exited(c, st.exit_code, st.exited_at, st.oom_killed);
 		return;
 	}
 	mr_error_free(e);

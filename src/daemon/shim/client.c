@@ -14,6 +14,7 @@
 
 #include "conn.h"
 #include "jsonw.h"
+#include "state.h"
 #include "util/cleanup.h"
 
 #define OUTPUT_MAX 8192
@@ -272,7 +273,14 @@ int mrd_shim_read_state(const char *state_dir, struct mrd_shim_state *st, struct
 	st->exit_code = (int)num(j, "exitCode", -1);
 	st->started_at = time_of(j, "startedAt");
 	st->exited_at = time_of(j, "exitedAt");
-	st->shim_alive = st->shim_pid > 0 && kill((pid_t)st->shim_pid, 0) == 0;
+	v = mr_json_get(j, "oomKilled");
+	st->oom_killed = v != NULL && v->kind == MR_JSON_BOOL && v->boolean;
+	/* the shim itself, not another process that got its pid since */
+	v = mr_json_get(j, "shimStartTime");
+	if (v != NULL && v->kind == MR_JSON_NUMBER)
+		st->shim_alive = st->shim_pid > 0 && mr_proc_is((pid_t)st->shim_pid, strtoull(v->text, NULL, 10));
+	else
+		st->shim_alive = st->shim_pid > 0 && kill((pid_t)st->shim_pid, 0) == 0;
 	mr_json_free(j);
 	return 0;
 }

@@ -45,10 +45,10 @@ void mrd_shim_hangup(struct mrd_shim_call *call);
 struct mrd_shim_state {
 	int64_t pid, shim_pid;
 	char status[16]; /* creating created running paused stopped unknown */
-	bool has_exit;
+	bool has_exit, oom_killed;
 	int exit_code;
 	int64_t started_at, exited_at;
-	bool shim_alive;
+	bool shim_alive; /* shimPid runs and is the shim (shimStartTime) */
 };
 int mrd_shim_read_state(const char *state_dir, struct mrd_shim_state *st, struct mr_error **err);
 
