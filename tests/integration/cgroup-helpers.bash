@@ -342,6 +342,35 @@ cg_start() {
 	fi
 }
 
+# cg_weight_file ID: the blockIO weight file container ID's cgroup has (v1
+# blkio.bfq.weight or blkio.weight; v2 io.bfq.weight or io.weight), or
+# fails: a v1 kernel without BFQ has none (CFQ's blkio.weight is gone since
+# 5.0), nor has a v2 kernel without BFQ and iocost.
+cg_weight_file() {
+	local c f
+	cg_v2 && c=io || c=blkio
+	if ! cg_v2 && ! cg_mount blkio >/dev/null; then
+		c=io # a hybrid host with io in its unified hierarchy
+	fi
+	for f in $c.bfq.weight $c.weight; do
+		[ ! -e "$(cg_file "$1" "$c" "$f" 2>/dev/null)" ] || { echo "$f"; return 0; }
+	done
+	return 1
+}
+
+# cg_probe_weight: whether this host's containers get a blockIO weight file
+# (cg_weight_file of a probe container, made and deleted here). Sets
+# CG_WEIGHT_FILE ("" when there is none).
+cg_probe_weight() {
+	CG_WEIGHT_FILE=
+	cg_bundle "$MR_TMP/probe-bundle" weightprobe sleep 1000 || return 1
+	ct_create weightprobe "$MR_TMP/probe-bundle" || return 1
+	CG_WEIGHT_FILE=$(cg_weight_file weightprobe) || CG_WEIGHT_FILE=
+	"$MINIRUN" --root "$MR_ROOT" delete --force weightprobe
+}
+
+CG_NO_WEIGHT="this host's blkio/io controller has no weight file (no BFQ; no iocost on v2): runs in the cgroup v2 VM lane (io.weight) or on a BFQ host"
+
 # cg_expect_blkio_weight ID WEIGHT: the blockIO weight in the files this
 # host has: v1 blkio.bfq.weight or blkio.weight; v2 io.bfq.weight, or
 # io.weight converted as runc does (1 + (w - 10) * 9999 / 990).

@@ -275,6 +275,8 @@ MiB=1048576
 
 @test "resources: blockIO.weight (v1 blkio.bfq.weight or blkio.weight; v2 io.bfq.weight or io.weight = 1 + (w-10)*9999/990)" {
 	cg_has blkio || cg_has io || skip "this host has no blkio/io cgroup controller"
+	cg_probe_weight
+	[ -n "$CG_WEIGHT_FILE" ] || skip "$CG_NO_WEIGHT"
 	cg_bundle "$B" blkio1 sleep 1000
 	bb_cfg "$B" '.linux.resources.blockIO = {"weight": 300}'
 	ct_create blkio1 "$B"
@@ -431,7 +433,7 @@ open ok"
 	assert_equal "$(ct_status upd1)" running
 }
 
-@test "update: each per-field flag changes its file (--memory --memory-swap --memory-reservation --cpu-shares --cpu-quota --cpu-period --cpuset-cpus --cpuset-mems --pids-limit --blkio-weight)" {
+@test "update: each per-field flag changes its file (--memory --memory-swap --memory-reservation --cpu-shares --cpu-quota --cpu-period --cpuset-cpus --cpuset-mems --pids-limit)" {
 	cg_bundle "$B" upd2 sleep 1000
 	cg_start upd2 "$B"
 	local up
@@ -468,11 +470,63 @@ open ok"
 	cg_expect upd2 cpuset cpuset.mems 0
 	up --pids-limit 77
 	cg_expect upd2 pids pids.max 77
-	if cg_has blkio || cg_has io; then
-		up --blkio-weight 400
-		cg_expect_blkio_weight upd2 400
-	fi
 	assert_equal "$(ct_status upd2)" running
+}
+
+@test "update --blkio-weight changes the weight file" {
+	cg_has blkio || cg_has io || skip "this host has no blkio/io cgroup controller"
+	cg_bundle "$B" upd3 sleep 1000
+	cg_start upd3 "$B"
+	cg_weight_file upd3 >/dev/null || skip "$CG_NO_WEIGHT"
+	xrun mr update --blkio-weight 400 upd3
+	assert_status 0
+	cg_expect_blkio_weight upd3 400
+}
+
+# The error where the host has no weight file, and success where it has one.
+@test "resources: blockIO weights on a host without weight files: create and update fail naming the field and why, nothing is left or changed" {
+	local want msg
+	cg_has blkio || cg_has io || skip "this host has no blkio/io cgroup controller"
+	cg_probe_weight
+	cg_bundle "$B" wt1 sleep 1000
+	bb_cfg "$B" '.linux.resources.blockIO = {"weight": 300}'
+	if [ -n "$CG_WEIGHT_FILE" ]; then
+		# this host has one: it is applied, by create and by update
+		ct_create wt1 "$B"
+		cg_expect_blkio_weight wt1 300
+		xrun mr update --blkio-weight 500 wt1
+		assert_status 0
+		cg_expect_blkio_weight wt1 500
+		return 0
+	fi
+	if cg_v2 || ! cg_mount blkio >/dev/null; then
+		msg="this host's io controller has no weight file (neither io.weight nor io.bfq.weight)"
+	else
+		msg="this host's blkio controller has no weight file (BFQ not in use)"
+	fi
+	create_fails wt1
+	assert_equal "$stderr" "minirun: linux.resources.blockIO.weight: $msg"
+	assert_equal "$(cg_leftovers)" ""
+	bb_cfg "$B" '.linux.resources.blockIO = {"leafWeight": 300}'
+	create_fails wt1
+	assert_contains "$stderr" "linux.resources.blockIO.leafWeight: "
+	bb_cfg "$B" '.linux.resources.blockIO = {"weightDevice": [{"major": 8, "minor": 0, "weight": 300}]}'
+	create_fails wt1
+	assert_equal "$stderr" "minirun: linux.resources.blockIO.weightDevice[0].weight: $msg"
+	assert_equal "$(cg_leftovers)" ""
+
+	# update: refused before anything is written (the pids limit stays)
+	bb_cfg "$B" 'del(.linux.resources.blockIO) | .linux.resources.pids = {"limit": 50}'
+	cg_start wt1 "$B"
+	echo '{"pids": {"limit": 20}, "blockIO": {"weight": 500}}' >"$MR_TMP/w.json"
+	xrun mr update --resources "$MR_TMP/w.json" wt1
+	assert_status 1
+	assert_equal "$stderr" "minirun: linux.resources.blockIO.weight: $msg"
+	cg_expect wt1 pids pids.max 50
+	xrun mr update --blkio-weight 500 wt1
+	assert_status 1
+	assert_equal "$stderr" "minirun: linux.resources.blockIO.weight: $msg"
+	assert_equal "$(ct_status wt1)" running
 }
 
 # ---- pause, resume -----------------------------------------------------------

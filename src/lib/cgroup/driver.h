@@ -94,6 +94,8 @@ int mr_cg_v2_cpu(const char *dir, const struct oci_linux_resources_cpu *c, struc
 int mr_cg_v2_cpuset(const char *dir, const struct oci_linux_resources_cpu *c, struct mr_error **err);
 int mr_cg_v2_pids(const char *dir, const struct oci_linux_resources_pids *p, struct mr_error **err);
 int mr_cg_v2_io(const char *dir, const struct oci_linux_resources_block_io *b, struct mr_error **err);
+/* Refuse the weights b asks for when dir has no weight file (before any write). */
+int mr_cg_v2_io_check(const char *dir, const struct oci_linux_resources_block_io *b, struct mr_error **err);
 int mr_cg_v2_hugetlb(const char *dir, const struct oci_hugepage_limit *l, size_t n, struct mr_error **err);
 int mr_cg_rdma(const char *dir, const struct oci_map_rdma *rdma, struct mr_error **err); /* same on v1 */
 /* linux.resources.unified: each key a file name <controller>.<name>. */

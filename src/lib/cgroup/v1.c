@@ -25,6 +25,8 @@
 #include "util/cleanup.h"
 
 #define R "linux.resources."
+#define NO_WEIGHT "this host's blkio controller has no weight file (BFQ not in use)"
+#define NO_LEAF_WEIGHT "this host's blkio controller has no leaf weight file (CFQ only, gone since Linux 5.0)"
 
 /* The directory for a controller: its v1 hierarchy, else (hybrid) the
  * unified one if that has it (*v2 set), else NULL. */
@@ -252,10 +254,31 @@ static int v1_throttle(const char *dir, const char *file, const struct oci_throt
 	return 0;
 }
 
+/* Whether the host can take the weights the config asks for, before any of
+ * them is written: CFQ had blkio.weight and the leaf weights; since 5.0 only
+ * BFQ has weights, as blkio.bfq.weight (runc prefers it when both exist),
+ * and no leaf weights (its files are there once its module is loaded). */
+static int v1_blkio_check(const char *dir, const struct oci_linux_resources_block_io *b, struct mr_error **err)
+{
+	bool weight = mr_cg_exists(dir, "blkio.bfq.weight") || mr_cg_exists(dir, "blkio.weight");
+	bool leaf = mr_cg_exists(dir, "blkio.leaf_weight");
+
+	if (b->has_weight && b->weight != 0 && !weight)
+		return mr_error_set(err, 0, R "blockIO.weight: " NO_WEIGHT);
+	if (b->has_leaf_weight && b->leaf_weight != 0 && !leaf)
+		return mr_error_set(err, 0, R "blockIO.leafWeight: " NO_LEAF_WEIGHT);
+	for (size_t i = 0; i < b->weight_device_len; i++) {
+		const struct oci_weight_device *w = &b->weight_device[i];
+		if (w->has_weight && !weight)
+			return mr_error_set(err, 0, R "blockIO.weightDevice[%zu].weight: " NO_WEIGHT, i);
+		if (w->has_leaf_weight && !leaf)
+			return mr_error_set(err, 0, R "blockIO.weightDevice[%zu].leafWeight: " NO_LEAF_WEIGHT, i);
+	}
+	return 0;
+}
+
 static int v1_blkio(const char *dir, const struct oci_linux_resources_block_io *b, struct mr_error **err)
 {
-	/* CFQ had blkio.weight; since 5.0 only BFQ has weights, as
-	 * blkio.bfq.weight (runc prefers it when both exist). */
 	bool bfq = mr_cg_exists(dir, "blkio.bfq.weight");
 	const char *weight = bfq ? "blkio.bfq.weight" : "blkio.weight";
 	const char *weight_dev = bfq ? "blkio.bfq.weight_device" : "blkio.weight_device";
@@ -372,40 +395,62 @@ static int v1_devices(const char *dir, const struct oci_device_cgroup *d, size_t
 	return 0;
 }
 
+/* linux.resources.unified on a hybrid host: only the files of the unified
+ * hierarchy's own controllers (and its core cgroup.* files) are there. */
+static int v1_unified_check(const struct mr_cgroup *cg, const struct oci_map_string *unified, struct mr_error **err)
+{
+	const struct mr_cg_hier *u = mr_cg_unified(cg);
+
+	if (unified == NULL || unified->len == 0)
+		return 0;
+	if (u == NULL)
+		return mr_error_set(err, 0, R "unified: needs cgroup v2; this host has cgroup v1 only");
+	for (size_t i = 0; i < unified->len; i++) {
+		const char *k = unified->keys[i], *dot = strchr(k, '.');
+		char ctl[64];
+		if (dot == NULL || dot == k || (size_t)(dot - k) >= sizeof(ctl))
+			continue; /* refused with the file name check of mr_cg_v2_unified */
+		memcpy(ctl, k, (size_t)(dot - k));
+		ctl[dot - k] = '\0';
+		if (strcmp(ctl, "cgroup") == 0 || mr_cg_v2_has(u->dir, ctl))
+			continue;
+		if (mr_cg_v1(cg, ctl))
+			return mr_error_set(err, 0,
+					    R "unified[\"%s\"]: needs cgroup v2: the %s controller is in a cgroup "
+					      "v1 hierarchy on this host (hybrid layout); use the v1 fields of "
+					      "linux.resources",
+					    k, ctl);
+		return mr_error_set(err, 0,
+				    R "unified[\"%s\"]: needs cgroup v2: this host's cgroup v2 hierarchy has "
+				      "no %s controller",
+				    k, ctl);
+	}
+	return 0;
+}
+
+/* Whether the host can apply every resource asked for (files and
+ * controllers it lacks), so that a refusal changes nothing. */
+static int v1_check(const struct mr_cgroup *cg, const struct oci_linux_resources *r, struct mr_error **err)
+{
+	const char *dir;
+	bool v2;
+
+	if (v1_unified_check(cg, r->unified, err) < 0)
+		return -1;
+	if (blkio_set(r->block_io) && (dir = where(cg, "blkio", "io", &v2)) != NULL &&
+	    (v2 ? mr_cg_v2_io_check(dir, r->block_io, err) : v1_blkio_check(dir, r->block_io, err)) < 0)
+		return -1;
+	return 0;
+}
+
 static int v1_apply(struct mr_cgroup *cg, const struct oci_linux_resources *r, struct mr_error **err)
 {
 	const char *dir;
 	bool v2;
 
-	if (r->unified && r->unified->len) {
-		const struct mr_cg_hier *u = mr_cg_unified(cg);
-		if (u == NULL)
-			return mr_error_set(err, 0, R "unified: needs cgroup v2; this host has cgroup v1 only");
-		/* Hybrid: only the files of the unified hierarchy's own
-		 * controllers (and its core cgroup.* files) are there; say so
-		 * before anything is written, rather than "open memory.high:
-		 * No such file or directory". */
-		for (size_t i = 0; i < r->unified->len; i++) {
-			const char *k = r->unified->keys[i], *dot = strchr(k, '.');
-			char ctl[64];
-			if (dot == NULL || dot == k || (size_t)(dot - k) >= sizeof(ctl))
-				continue; /* refused with the file name check below */
-			memcpy(ctl, k, (size_t)(dot - k));
-			ctl[dot - k] = '\0';
-			if (strcmp(ctl, "cgroup") == 0 || mr_cg_v2_has(u->dir, ctl))
-				continue;
-			if (mr_cg_v1(cg, ctl))
-				return mr_error_set(err, 0,
-						    R "unified[\"%s\"]: needs cgroup v2: the %s controller is in a cgroup "
-						      "v1 hierarchy on this host (hybrid layout); use the v1 fields of "
-						      "linux.resources",
-						    k, ctl);
-			return mr_error_set(err, 0,
-					    R "unified[\"%s\"]: needs cgroup v2: this host's cgroup v2 hierarchy has "
-					      "no %s controller",
-					    k, ctl);
-		}
-	}
+	/* What the host cannot apply, before anything is written. */
+	if (v1_check(cg, r, err) < 0)
+		return -1;
 	if (r->pids && r->pids->has_limit) {
 		if ((dir = need(cg, "pids", "pids", "pids.limit", &v2, err)) == NULL ||
 		    mr_cg_v2_pids(dir, r->pids, err) < 0) /* the same file on v1 */

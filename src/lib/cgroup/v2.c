@@ -3,10 +3,10 @@
  * Values the spec gives in v1 terms are converted as runc does
  * (resources.c). Spec fields with no v2 equivalent are ignored, as runc
  * ignores them: memory.kernel, kernelTCP, swappiness, disableOOMKiller,
- * useHierarchy (always on), blockIO.leafWeight, network classID and
+ * useHierarchy (always on), network classID and
  * priorities (no net_cls/net_prio on v2: use eBPF). Realtime cpu limits
- * have no v2 form either, and there we refuse rather than run a container
- * without the limit it asked for (the kernel has no cpu.rt_* on v2). */
+ * have no v2 form either, nor have blockIO leaf weights, and there we
+ * refuse rather than run a container without the limit it asked for. */
 #include "cgroup/driver.h"
 
 #include <errno.h>
@@ -160,6 +160,32 @@ static int throttle(const char *dir, const struct oci_throttle_device *t, size_t
 	return 0;
 }
 
+#define NO_WEIGHT "this host's io controller has no weight file (neither io.weight nor io.bfq.weight)"
+
+/* io.weight is the iocost controller's (CONFIG_BLK_CGROUP_IOCOST),
+ * io.bfq.weight BFQ's (once its module is loaded): a kernel may have
+ * neither. */
+int mr_cg_v2_io_check(const char *dir, const struct oci_linux_resources_block_io *b, struct mr_error **err)
+{
+	if (b == NULL)
+		return 0;
+	/* CFQ's leaf weights never had a v2 form (crun refuses them too). */
+	if (b->has_leaf_weight && b->leaf_weight != 0)
+		return mr_error_set(err, 0, R "blockIO.leafWeight: cgroup v2 has no leaf weights");
+	for (size_t i = 0; i < b->weight_device_len; i++)
+		if (b->weight_device[i].has_leaf_weight)
+			return mr_error_set(err, 0, R "blockIO.weightDevice[%zu].leafWeight: cgroup v2 has no leaf weights",
+					    i);
+	if (mr_cg_exists(dir, "io.bfq.weight") || mr_cg_exists(dir, "io.weight"))
+		return 0;
+	if (b->has_weight && b->weight != 0)
+		return mr_error_set(err, 0, R "blockIO.weight: " NO_WEIGHT);
+	for (size_t i = 0; i < b->weight_device_len; i++)
+		if (b->weight_device[i].has_weight)
+			return mr_error_set(err, 0, R "blockIO.weightDevice[%zu].weight: " NO_WEIGHT, i);
+	return 0;
+}
+
 int mr_cg_v2_io(const char *dir, const struct oci_linux_resources_block_io *b, struct mr_error **err)
 {
 	/* With BFQ the weight keeps its v1 range in io.bfq.weight (runc). */
@@ -271,6 +297,9 @@ static int v2_apply(struct mr_cgroup *cg, const struct oci_linux_resources *r, s
 	if (h == NULL)
 		return mr_error_set(err, 0, "cgroup: no cgroup2 directory");
 	dir = h->dir;
+	/* What the host cannot apply, before anything is written. */
+	if (mr_cg_v2_io_check(dir, r->block_io, err) < 0)
+		return -1;
 	if (mr_cg_v2_pids(dir, r->pids, err) < 0 || mr_cg_v2_memory(dir, r->memory, err) < 0 ||
 	    mr_cg_v2_io(dir, r->block_io, err) < 0 || mr_cg_v2_cpu(dir, r->cpu, err) < 0 ||
 	    mr_cg_v2_cpuset(dir, r->cpu, err) < 0 || mr_cg_v2_hugetlb(dir, r->hugepage_limits, r->hugepage_limits_len, err) < 0 ||
