@@ -358,15 +358,45 @@ cg_weight_file() {
 	return 1
 }
 
-# cg_probe_weight: whether this host's containers get a blockIO weight file
-# (cg_weight_file of a probe container, made and deleted here). Sets
-# CG_WEIGHT_FILE ("" when there is none).
+# cg_probe: the files this host gives a container's cgroup, from a probe
+# container (made and deleted here, once per test): many are not in the
+# root cgroup (io.weight, cpu.max.burst), nor does the kernel's version
+# tell (a feature may be configured out or backported). CG_PROBE_FILES:
+# "CONTROLLER FILE" lines.
+cg_probe() {
+	local pid c d f
+	[ -z "${CG_PROBE_FILES:-}" ] || return 0
+	cg_bundle "$MR_TMP/probe-bundle" cgprobe sleep 1000 || return 1
+	ct_create cgprobe "$MR_TMP/probe-bundle" || return 1
+	pid=$(cg_pid cgprobe)
+	CG_PROBE_FILES=$(for c in memory cpu cpuset io blkio pids hugetlb rdma net_cls net_prio cgroup2; do
+		d=$(cg_dir_of "$pid" "$c" 2>/dev/null) || continue
+		for f in "$d"/*; do
+			[ -f "$f" ] && echo "$c ${f##*/}"
+		done
+	done)
+	"$MINIRUN" --root "$MR_ROOT" delete --force cgprobe
+}
+
+# cg_probe_has CONTROLLER FILE: a container's cgroup has FILE (cg_probe).
+cg_probe_has() {
+	cg_probe || return 1
+	grep -qx "$1 $2" <<<"$CG_PROBE_FILES"
+}
+
+# cg_probe_weight: CG_WEIGHT_FILE, the blockIO weight file of a
+# container's cgroup on this host ("" when it has none).
 cg_probe_weight() {
+	local c f
 	CG_WEIGHT_FILE=
-	cg_bundle "$MR_TMP/probe-bundle" weightprobe sleep 1000 || return 1
-	ct_create weightprobe "$MR_TMP/probe-bundle" || return 1
-	CG_WEIGHT_FILE=$(cg_weight_file weightprobe) || CG_WEIGHT_FILE=
-	"$MINIRUN" --root "$MR_ROOT" delete --force weightprobe
+	for c in io blkio; do
+		for f in $c.bfq.weight $c.weight; do
+			if cg_probe_has "$c" "$f"; then
+				CG_WEIGHT_FILE=$f
+				return 0
+			fi
+		done
+	done
 }
 
 CG_NO_WEIGHT="this host's blkio/io controller has no weight file (no BFQ; no iocost on v2): runs in the cgroup v2 VM lane (io.weight) or on a BFQ host"

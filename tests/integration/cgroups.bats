@@ -365,6 +365,196 @@ open ok"
 	assert_equal "$(cg_leftovers)" ""
 }
 
+# ---- resources the host cannot apply: an error naming the field -------------
+# (runtime-spec, create: a property the runtime cannot apply is an error, and
+# no container is made). Each test probes the host: where it can apply the
+# value, the test asserts that it is applied instead.
+
+# refused_with ID MESSAGE: create of ID fails with exactly that one line
+# (after "minirun: ") and leaves no cgroup.
+refused_with() {
+	create_fails "$1"
+	assert_equal "$stderr" "minirun: $2"
+	assert_equal "$(cg_leftovers)" ""
+}
+
+# applied_or_refused ID CONTROLLER FILE VALUE MESSAGE: where a container's
+# cgroup has FILE (cg_probe), create of ID from $B writes VALUE there; else
+# it is refused with MESSAGE.
+applied_or_refused() {
+	if cg_probe_has "$2" "$3"; then
+		ct_create "$1" "$B"
+		cg_expect "$1" "$2" "$3" "$4"
+	else
+		refused_with "$1" "$5"
+	fi
+}
+
+NO_V2_NET="linux.resources.network: cgroup v2 has no net_cls and net_prio controllers (classID and priorities have no v2 form)"
+
+@test "cannot apply: network.classID and network.priorities without net_cls/net_prio are refused (applied where mounted)" {
+	cg_bundle "$B" net1 sleep 1000
+	bb_cfg "$B" '.linux.resources.network = {"classID": 1048577}'
+	if cg_v2; then
+		refused_with net1 "$NO_V2_NET"
+	elif cg_has net_cls; then
+		ct_create net1 "$B"
+		cg_expect net1 net_cls net_cls.classid 1048577
+	else
+		refused_with net1 "linux.resources.network.classID: this host has no net_cls cgroup controller"
+	fi
+	B=$MR_TMP/bundle2
+	cg_bundle "$B" net2 sleep 1000
+	bb_cfg "$B" '.linux.resources.network = {"priorities": [{"name": "lo", "priority": 5}]}'
+	if cg_v2; then
+		refused_with net2 "$NO_V2_NET"
+	elif cg_has net_prio; then
+		ct_create net2 "$B"
+		grep -qx 'lo 5' "$(cg_file net2 net_prio net_prio.ifpriomap)" || fail "no 'lo 5' in net_prio.ifpriomap"
+	else
+		refused_with net2 "linux.resources.network.priorities: this host has no net_prio cgroup controller"
+	fi
+}
+
+@test "cannot apply: a huge page size the host lacks (hugepageLimits 64KB on x86) is refused naming the entry" {
+	[ ! -d /sys/kernel/mm/hugepages/hugepages-64kB ] || skip "this kernel has 64KB huge pages"
+	cg_bundle "$B" huge2 sleep 1000
+	bb_cfg "$B" '.linux.resources.hugepageLimits = [{"pageSize": "2MB", "limit": 4194304}, {"pageSize": "64KB", "limit": 65536}]'
+	if ! cg_has hugetlb; then
+		refused_with huge2 "linux.resources.hugepageLimits: this host has no hugetlb cgroup controller"
+	elif cg_v2 || ! cg_mount hugetlb >/dev/null; then
+		refused_with huge2 "linux.resources.hugepageLimits[1].pageSize: this host has no 64KB huge pages (no hugetlb.64KB.max)"
+	else
+		refused_with huge2 "linux.resources.hugepageLimits[1].pageSize: this host has no 64KB huge pages (no hugetlb.64KB.limit_in_bytes)"
+	fi
+}
+
+@test "cannot apply: rdma without an rdma controller is refused; with one, a device the host lacks is refused by the kernel, naming the field" {
+	cg_bundle "$B" rdma1 sleep 1000
+	bb_cfg "$B" '.linux.resources.rdma = {"mr_nodev0": {"hcaHandles": 3}}'
+	if cg_has rdma; then
+		create_fails rdma1
+		assert_contains "$stderr" 'minirun: linux.resources.rdma: write "mr_nodev0 hca_handle=3 hca_object=max" to rdma.max: '
+		assert_equal "$(cg_leftovers)" ""
+	else
+		refused_with rdma1 "linux.resources.rdma: this host has no rdma cgroup controller"
+	fi
+}
+
+@test "cannot apply: unified keys of a controller the host's cgroup v2 hierarchy lacks are refused" {
+	cg_bundle "$B" uni2 sleep 1000
+	bb_cfg "$B" '.linux.resources.unified = {"nosuch.max": "1"}'
+	case $CG_LAYOUT in
+	v2) refused_with uni2 "linux.resources.unified[\"nosuch.max\"]: this host's cgroup v2 hierarchy has no nosuch controller" ;;
+	hybrid) refused_with uni2 "linux.resources.unified[\"nosuch.max\"]: needs cgroup v2: this host's cgroup v2 hierarchy has no nosuch controller" ;;
+	*) refused_with uni2 "linux.resources.unified: needs cgroup v2; this host has cgroup v1 only" ;;
+	esac
+}
+
+# mem_only ID FIELD VALUE: a bundle in $B whose memory resources are FIELD = VALUE (JSON).
+mem_only() {
+	cg_bundle "$B" "$1" sleep 1000
+	bb_cfg "$B" '.linux.resources.memory = ({} | .[$f] = ($v | fromjson))' --arg f "$2" --arg v "$3"
+}
+
+@test "cannot apply: v1-only memory fields (kernel, kernelTCP, swappiness, disableOOMKiller true, useHierarchy false) are refused on v2" {
+	cg_v2 || skip "cgroup v1 has these files (the v1 lanes test them); runs in the cgroup v2 VM lane"
+	local field value msg
+	while IFS='|' read -r field value msg; do
+		B=$MR_TMP/b-$field
+		mem_only "m$field" "$field" "$value"
+		refused_with "m$field" "linux.resources.memory.$field: $msg"
+	done <<-'END'
+	kernel|67108864|cgroup v2 has no kernel memory limit (memory.max counts it)
+	kernelTCP|67108864|cgroup v2 has no kernel TCP memory limit (memory.max counts it)
+	swappiness|30|cgroup v2 has no per-cgroup swappiness
+	disableOOMKiller|true|cgroup v2 cannot disable the OOM killer
+	useHierarchy|false|cgroup v2 is always hierarchical
+	END
+}
+
+@test "cannot apply: v1 memory fields on v1: swappiness and disableOOMKiller applied; a kernel memory limit the kernel ignores is refused" {
+	! cg_v2 || skip "cgroup v2 refuses these (the test before)"
+	cg_has memory || skip "this host has no memory cgroup controller"
+	# Newer kernels keep memory.kmem.limit_in_bytes but take any value and
+	# limit nothing: the probe's file tells which kind this one is.
+	mem_only mkmem kernel 67108864
+	if ! cg_probe_has memory memory.kmem.limit_in_bytes; then
+		refused_with mkmem "linux.resources.memory.kernel: this host has no memory.kmem.limit_in_bytes (no kernel memory limits in this kernel)"
+	elif kmem_limits; then
+		ct_create mkmem "$B"
+		cg_expect mkmem memory memory.kmem.limit_in_bytes 67108864
+	else
+		refused_with mkmem "linux.resources.memory.kernel: this kernel takes memory.kmem.limit_in_bytes and does not limit (kernel memory limits are gone)"
+	fi
+	B=$MR_TMP/b2
+	mem_only mswap swappiness 30
+	ct_create mswap "$B"
+	cg_expect mswap memory memory.swappiness 30
+	B=$MR_TMP/b3
+	mem_only moom disableOOMKiller true
+	ct_create moom "$B"
+	grep -qx 'oom_kill_disable 1' "$(cg_file moom memory memory.oom_control)" || fail "oom_kill_disable is not 1"
+}
+
+# kmem_limits: a v1 memory cgroup made here keeps a kernel memory limit
+# written to it (older kernels do; newer ones read back unlimited).
+kmem_limits() {
+	local p d v=
+	p=$(cg_path kmemprobe)
+	d=$(cg_mount memory)$p
+	echo "$p" >>"$MR_TMP/.cg-made"
+	cg_mkdir_in "$(cg_mount memory)" memory "$p" || return 1
+	echo 67108864 >"$d/memory.kmem.limit_in_bytes" 2>/dev/null && read -r v <"$d/memory.kmem.limit_in_bytes"
+	rmdir "$d"
+	[ "$v" = 67108864 ]
+}
+
+@test "cannot apply: what v2 does anyway is accepted there and on v1 (kernel -1, kernelTCP -1, disableOOMKiller false, useHierarchy true)" {
+	cg_bundle "$B" memok sleep 1000
+	bb_cfg "$B" '.linux.resources.memory = {"limit": 67108864, "kernel": -1, "kernelTCP": -1, "disableOOMKiller": false, "useHierarchy": true}'
+	ct_create memok "$B"
+	if cg_v2; then
+		cg_expect memok memory memory.max $((64 * MiB))
+	else
+		cg_expect memok memory memory.limit_in_bytes $((64 * MiB))
+	fi
+}
+
+@test "cannot apply: cpu.burst and cpu.idle need their files (applied where the kernel has them); realtime needs real-time group scheduling" {
+	local burst idle
+	cg_v2 && burst=cpu.max.burst || burst=cpu.cfs_burst_us
+	idle=cpu.idle
+	cg_bundle "$B" burst1 sleep 1000
+	bb_cfg "$B" '.linux.resources.cpu = {"quota": 50000, "period": 100000, "burst": 20000}'
+	applied_or_refused burst1 cpu "$burst" 20000 "linux.resources.cpu.burst: this host has no $burst (CPU burst needs Linux 5.14)"
+	B=$MR_TMP/bundle2
+	cg_bundle "$B" idle1 sleep 1000
+	bb_cfg "$B" '.linux.resources.cpu = {"idle": 1}'
+	applied_or_refused idle1 cpu "$idle" 1 "linux.resources.cpu.idle: this host has no $idle (SCHED_IDLE cgroups need Linux 5.15)"
+	B=$MR_TMP/bundle3
+	cg_bundle "$B" rt1 sleep 1000
+	bb_cfg "$B" '.linux.resources.cpu = {"realtimeRuntime": 1000, "realtimePeriod": 1000000}'
+	if cg_v2; then
+		refused_with rt1 "linux.resources.cpu.realtimeRuntime/realtimePeriod: not supported on cgroup v2"
+	elif ! cg_probe_has cpu cpu.rt_period_us; then
+		refused_with rt1 "linux.resources.cpu.realtimePeriod: this host has no cpu.rt_period_us (real-time group scheduling: CONFIG_RT_GROUP_SCHED)"
+	fi
+	# (with real-time group scheduling a budget needs its parents' too:
+	# process.bats sets those up)
+}
+
+@test "cannot apply: an update refused for a field the host lacks changes nothing of the update" {
+	cg_bundle "$B" updno sleep 1000
+	bb_cfg "$B" '.linux.resources.pids = {"limit": 50}'
+	cg_start updno "$B"
+	echo '{"pids": {"limit": 20}, "unified": {"nosuch.max": "1"}}' >"$MR_TMP/u.json"
+	xrun mr update --resources "$MR_TMP/u.json" updno
+	assert_status 1
+	assert_contains "$stderr" 'linux.resources.unified["nosuch.max"]'
+	cg_expect updno pids pids.max 50
+}
+
 @test "resources: the container starts under memory.limit = 192 KiB (busybox true)" {
 	# A minirun built with AddressSanitizer (CI's ASan lane) gives its init
 	# megabytes of shadow memory: the floor is a property of the real build,
