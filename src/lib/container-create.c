@@ -189,19 +189,6 @@ static int write_map(pid_t pid, const char *file, const struct oci_id_mapping *m
 	return 0;
 }
 
-/* linux.cgroupsPath; when it is empty, <MINIRUN_CGROUP_PARENT>/<id> if that
- * is set (an administrator's, or a test suite's, place for containers
- * that do not say), else the driver's default /minirun/<id>. */
-static const char *cgroups_path(const struct oci_config *cfg, const char *id, char **buf)
-{
-	const char *path = cfg->linux ? cfg->linux->cgroups_path : NULL;
-	const char *parent = getenv("MINIRUN_CGROUP_PARENT");
-
-	if ((path == NULL || path[0] == '\0') && parent && parent[0] && asprintf(buf, "%s/%s", parent, id) >= 0)
-		return *buf;
-	return path;
-}
-
 /* Clone the init; in the child, become it. */
 static int spawn_init(struct create *c, struct mr_error **err)
 {
@@ -470,7 +457,6 @@ static void undo(struct create *c)
 int mr_container_create(const struct mr_context *ctx, const struct mr_create_opts *o, pid_t *pid,
 			struct mr_error **err)
 {
-	cleanup_free char *default_path = NULL;
 	struct create c = { .ctx = ctx, .o = o, .sync = { -1, -1 }, .fifo_fd = -1, .pidfd = -1, .dir = { .dir_fd = -1 } };
 	int ret = -1;
 
@@ -491,7 +477,9 @@ int mr_container_create(const struct mr_context *ctx, const struct mr_create_opt
 	c.config_json = mr_config_to_json(c.cfg, false, err);
 	if (c.config_json == NULL || make_record(&c, err) < 0)
 		goto out;
-	c.cg = mr_cgroup_open(cgroups_path(c.cfg, o->id, &default_path), o->id, err);
+	/* MINIRUN_CGROUP_PARENT: an administrator's, or a test suite's, place
+	 * for containers whose config names no cgroup. */
+	c.cg = mr_cgroup_open_config(c.cfg, o->id, getenv("MINIRUN_CGROUP_PARENT"), err);
 	if (c.cg == NULL) {
 		mr_error_prefix(err, "config.json");
 		goto out;

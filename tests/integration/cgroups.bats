@@ -182,10 +182,12 @@ MiB=1048576
 	cg_assert_gone "${MINIRUN_CGROUP_PARENT%/*}/escape-$$"
 }
 
-@test "an existing cgroup is joined and not removed by delete (one made beforehand; one shared by two containers)" {
-	local p q pa
-	# made by someone else (the test), empty again after the container
-	p=$(cg_path pre-existing)
+# runc 1.2 and later: an existing cgroup with processes is refused ("container's
+# cgroup is not empty"), so is a frozen one; an empty one is used and removed
+# at delete (runc 1.1 joined a non-empty one with a deprecation warning).
+@test "an existing empty cgroup is taken and removed by delete (not the parents it did not make)" {
+	local p
+	p=$(cg_path pre/existing)
 	cg_mkdir "$p"
 	bb_bundle "$B" sleep 1000
 	bb_cfg "$B" '.linux.cgroupsPath = $p' --arg p "$p"
@@ -196,27 +198,52 @@ MiB=1048576
 	wait_for 10 status_is join1 stopped
 	xrun mr delete join1
 	assert_status 0
-	cg_assert_exists "$p"
+	cg_assert_gone "$p"
+	cg_assert_exists "$(cg_path pre)"
+}
 
-	# made by container A, joined by B: deleting B leaves it, and A in it
+@test "an existing cgroup with another container's processes is refused naming it and the count; that container is untouched" {
+	local q pa
 	q=$(cg_path shared)
-	cg_bundle "$B.2" shared sleep 1000
-	cg_start joinA "$B.2"
-	cg_start joinB "$B.2"
+	cg_bundle "$B" shared sleep 1000
+	cg_start joinA "$B"
 	pa=$(cg_pid joinA)
-	cg_assert_placed "$(cg_pid joinB)" "$q"
-	xrun mr kill joinB KILL
-	assert_status 0
-	wait_for 10 status_is joinB stopped
-	xrun mr delete joinB
-	assert_status 0
-	cg_assert_exists "$q"
-	pid_alive "$pa"
+	xrun mr create -b "$B" joinB
+	ct_track joinB
+	assert_status 1
+	assert_equal "$stderr" "minirun: linux.cgroupsPath: the cgroup $q exists and is not empty: 1 process in it (another container's?)"
+	[ ! -e "$MR_ROOT/joinB" ] || fail "state of joinB left behind"
 	cg_assert_placed "$pa" "$q"
 	assert_equal "$(ct_status joinA)" running
 	xrun mr delete --force joinA
 	assert_status 0
 	cg_assert_gone "$q"
+}
+
+@test "an existing frozen cgroup is refused, and left as it was" {
+	local p d
+	p=$(cg_path frozen1)
+	cg_mkdir "$p"
+	if cg_v2; then
+		d=$(cg_mount cgroup2)$p
+		echo 1 >"$d/cgroup.freeze"
+	else
+		cg_has freezer || skip "this host has no freezer cgroup controller"
+		d=$(cg_mount freezer)$p
+		echo FROZEN >"$d/freezer.state"
+	fi
+	bb_bundle "$B" sleep 1000
+	bb_cfg "$B" '.linux.cgroupsPath = $p' --arg p "$p"
+	create_fails fr1
+	assert_equal "$stderr" "minirun: linux.cgroupsPath: the cgroup $p exists and is frozen"
+	cg_assert_exists "$p"
+	if cg_v2; then
+		assert_equal "$(cat "$d/cgroup.freeze")" 1
+		echo 0 >"$d/cgroup.freeze"
+	else
+		assert_equal "$(cat "$d/freezer.state")" FROZEN
+		echo THAWED >"$d/freezer.state"
+	fi
 }
 
 # ---- resources: each value in its file, on each version ----------------------

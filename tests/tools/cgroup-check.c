@@ -26,6 +26,7 @@
 #include <unistd.h>
 
 #include "cgroup/driver.h"
+#include "spec/config.h"
 #include "spec/model.h"
 #include "util/json.h"
 #include "../unit/tap.h"
@@ -570,6 +571,107 @@ static void main_check(const char *path)
 
 /* ---- joining, errors, relative paths, device updates ---- */
 
+/* The directory of h's path in every hierarchy exists (all) or none does. */
+static bool dirs_exist(const struct mr_cgroup *cg, bool all)
+{
+	for (size_t i = 0; i < cg->n; i++)
+		if (cg->h[i].path && (access(cg->h[i].dir, F_OK) == 0) != all)
+			return false;
+	return true;
+}
+
+/* An existing cgroup: with a process in it, another create is refused and
+ * changes nothing; frozen, too; empty, it is taken and its destroy removes
+ * it (as runc: the container's cgroup is its own). */
+static void existing_checks(struct mr_cgroup *a, const char *path)
+{
+	struct mr_error *err = NULL;
+	struct mr_cgroup *b = mr_cgroup_open(path, "b", &err);
+	int go_w, hold_w, ready_r;
+	char c;
+	pid_t child = waiter(&go_w, &hold_w, &ready_r, 0);
+
+	if (b == NULL)
+		bail_out("open");
+	no_error(mr_cgroup_enter(a, child, &err), &err, "a child enters a");
+	(void)!write(go_w, "x", 1);
+	(void)!read(ready_r, &c, 1);
+	ok(mr_cgroup_create(b, &err) < 0 && err && strstr(err->msg, "exists and is not empty: 1 process in it"),
+	   "create b on a's path, with a process in it: refused");
+	diag("  %s", err ? err->msg : "(no error)");
+	mr_error_free(err);
+	err = NULL;
+	ok(dirs_exist(a, true), "the refusal left a's cgroup");
+	kill(child, SIGKILL);
+	waitpid(child, NULL, 0);
+	close(go_w);
+	close(hold_w);
+	close(ready_r);
+	no_error(mr_cgroup_freeze(a, true, &err), &err, "freeze a (empty now)");
+	ok(mr_cgroup_create(b, &err) < 0 && err && strstr(err->msg, "exists and is frozen"),
+	   "create b on a's frozen path: refused");
+	mr_error_free(err);
+	err = NULL;
+	no_error(mr_cgroup_freeze(a, false, &err), &err, "thaw a");
+	no_error(mr_cgroup_create(b, &err), &err, "create b on a's empty path: taken");
+	ok(mr_cgroup_owned(b), "b owns it now");
+	no_error(mr_cgroup_destroy(b, &err), &err, "destroy b");
+	ok(dirs_exist(b, false), "b's destroy removed it in every hierarchy");
+	mr_cgroup_free(b);
+	/* a's directories are gone under it: make them again for the rest */
+	a->fresh = false;
+	no_error(mr_cgroup_create(a, &err), &err, "create a again");
+}
+
+/* mr_cgroup_purge: from a config alone, the cgroup is found, its frozen
+ * process killed and everything removed; again, there is nothing to do. */
+static void purge_checks(const char *base)
+{
+	struct mr_error *err = NULL;
+	char path[256], json[512];
+	struct oci_config *cfg;
+	struct mr_cgroup *cg;
+	int go_w, hold_w, ready_r, st = 0;
+	char c;
+	pid_t child;
+
+	snprintf(path, sizeof(path), "%s-purge", base);
+	/* empty cgroupsPath: <parent>/<id> */
+	snprintf(json, sizeof(json), "{\"ociVersion\": \"1.2.0\", \"root\": {\"path\": \"rootfs\"}, \"linux\": {\"cgroupsPath\": \"\"}}");
+	cfg = mr_config_parse(json, strlen(json), NULL, &err);
+	cg = mr_cgroup_open(path, "p", &err);
+	if (cfg == NULL || cg == NULL)
+		bail_out(err ? err->msg : "purge: parse");
+	no_error(mr_cgroup_create(cg, &err), &err, "purge: create the cgroup");
+	{
+		char sub[4200];
+		for (size_t i = 0; i < cg->n; i++) {
+			snprintf(sub, sizeof(sub), "%s/nested", cg->h[i].dir);
+			mkdir(sub, 0755); /* a sub-cgroup the container made */
+		}
+	}
+	child = waiter(&go_w, &hold_w, &ready_r, 0);
+	no_error(mr_cgroup_enter(cg, child, &err), &err, "purge: a child enters it");
+	(void)!write(go_w, "x", 1);
+	(void)!read(ready_r, &c, 1);
+	no_error(mr_cgroup_freeze(cg, true, &err), &err, "purge: freeze it");
+	{
+		char parent[256];
+		snprintf(parent, sizeof(parent), "%.*s", (int)(strrchr(path, '/') - path), path);
+		/* the id is the last component of path: "<parent>/<id>" */
+		no_error(mr_cgroup_purge(cfg, strrchr(path, '/') + 1, parent, &err), &err,
+			 "purge from the config (cgroupsPath empty, parent given)");
+	}
+	ok(waitpid(child, &st, 0) == child && WIFSIGNALED(st) && WTERMSIG(st) == SIGKILL, "purge: the frozen child died of SIGKILL");
+	ok(dirs_exist(cg, false), "purge: the cgroup and its sub-cgroup are gone in every hierarchy");
+	no_error(mr_cgroup_purge(cfg, strrchr(path, '/') + 1, "/minirun-test", &err), &err, "purge again: nothing to do");
+	close(go_w);
+	close(hold_w);
+	close(ready_r);
+	mr_cgroup_free(cg);
+	mr_config_free(cfg);
+}
+
 static void more_checks(const char *base)
 {
 	struct mr_error *err = NULL;
@@ -584,8 +686,7 @@ static void more_checks(const char *base)
 	if (a == NULL || b == NULL)
 		bail_out("open");
 	no_error(mr_cgroup_create(a, &err), &err, "create a");
-	no_error(mr_cgroup_create(b, &err), &err, "create b on the same path joins it");
-	ok(b->h[0].created == 0, "b does not own it");
+	existing_checks(a, path);
 
 	/* A value the kernel refuses names the resource and the file. */
 	r = parse_resources("{\"cpu\": {\"cpus\": \"4095\"}}");
@@ -676,12 +777,11 @@ static void more_checks(const char *base)
 		resources_free(r);
 	}
 
-	no_error(mr_cgroup_destroy(b, &err), &err, "destroy b");
-	ok(access(b->h[0].dir, F_OK) == 0, "b's destroy left the cgroup it joined");
 	no_error(mr_cgroup_destroy(a, &err), &err, "destroy a");
 	ok(access(a->h[0].dir, F_OK) < 0, "a's destroy removed it");
 	mr_cgroup_free(a);
 	mr_cgroup_free(b);
+	purge_checks(base);
 
 	/* Relative paths are below our own cgroup, in each hierarchy (only
 	 * resolved here: nothing is made under cgroups that are not ours). */

@@ -39,6 +39,12 @@ struct mr_cgroup;
  * is created yet. */
 struct mr_cgroup *mr_cgroup_open(const char *cgroups_path, const char *id, struct mr_error **err);
 
+/* The cgroup of a container with config cfg: linux.cgroupsPath, or when
+ * that is empty <parent>/<id> if parent is set (MINIRUN_CGROUP_PARENT),
+ * else /minirun/<id>. As mr_cgroup_open. */
+struct mr_cgroup *mr_cgroup_open_config(const struct oci_config *cfg, const char *id, const char *parent,
+				       struct mr_error **err);
+
 /* The same cgroup again, from what mr_cgroup_describe() saved in the
  * container's state (path, layout, owned). */
 struct mr_cgroup *mr_cgroup_load(const char *saved, struct mr_error **err);
@@ -100,6 +106,19 @@ uint64_t mr_cgroup_oom_count(const struct mr_cgroup *cg);
 int mr_cgroup_destroy(struct mr_cgroup *cg, struct mr_error **err);
 
 void mr_cgroup_free(struct mr_cgroup *cg);
+
+/* For delete --force of a container whose state is lost or unreadable
+ * (corrupt state.json, a create killed half-way): remove its cgroup from
+ * what create saved first, the config. The cgroup is found as create found
+ * it (mr_cgroup_open_config with the same parent; a relative cgroupsPath
+ * is below the caller's own cgroup, as it was below create's), in every
+ * hierarchy where it exists; it is thawed, every process in it (and in its
+ * sub-cgroups) is killed, and it is removed with its sub-cgroups. Its
+ * parents stay: which of them create made is not known. It is the
+ * container's own: create refuses a cgroup that exists with processes in
+ * it, so nothing else runs there. 0 when nothing is left, also when there
+ * was no cgroup; -1 with an error naming what could not be removed. */
+int mr_cgroup_purge(const struct oci_config *cfg, const char *id, const char *parent, struct mr_error **err);
 
 /* Whether create made the cgroup (false: an existing one was joined,
  * perhaps shared with other containers). */

@@ -1,6 +1,7 @@
 /* The container's cgroup directories in each hierarchy: create makes the
- * missing ones and remembers how many it made, destroy removes exactly
- * those (and the sub-cgroups the container made below its own). */
+ * missing ones and remembers how many it made (an existing empty leaf
+ * counts as made: it is taken), destroy removes exactly those (and the
+ * sub-cgroups the container made below its own). */
 #include "cgroup/internal.h"
 
 #include <dirent.h>
@@ -130,14 +131,48 @@ static int destroy_hier(struct mr_cg_hier *h, struct mr_error **err)
 	return 0;
 }
 
+/* An existing cgroup (one hierarchy's) that create may take: no process in
+ * it or below it, not frozen (runc refuses both). */
+static int check_existing(const struct mr_cgroup *cg, const struct mr_cg_hier *h, struct mr_error **err)
+{
+	cleanup_free char *state = NULL;
+	size_t n = 0;
+	uint64_t frozen = 0;
+
+	if (mr_cg_dir_procs(h->dir, &n) < 0)
+		return mr_error_sys(err, errno, "linux.cgroupsPath: the cgroup %s exists: read %s/cgroup.procs", cg->path,
+				    h->dir);
+	if (n)
+		return mr_error_set(err, EBUSY,
+				    "linux.cgroupsPath: the cgroup %s exists and is not empty: %zu process%s in it "
+				    "(another container's?)",
+				    cg->path, n, n == 1 ? "" : "es");
+	if (h->v2 ? mr_cg_read_u64(h->dir, "cgroup.freeze", &frozen) == 0 && frozen
+		  : mr_cg_v1(cg, "freezer") == h && (state = mr_cg_read(h->dir, "freezer.state")) != NULL &&
+			    strncmp(state, "THAWED", 6) != 0)
+		return mr_error_set(err, EBUSY, "linux.cgroupsPath: the cgroup %s exists and is frozen", cg->path);
+	return 0;
+}
+
+/* Make the cgroup in every hierarchy. One that exists already is taken if
+ * it is empty and not frozen, as runc does, and is the container's from
+ * then on: delete removes it (not the parents create did not make). */
 int mr_cgroup_create(struct mr_cgroup *cg, struct mr_error **err)
 {
 	for (size_t i = 0; i < cg->n; i++) {
 		if (cg->h[i].path && make_dirs(&cg->h[i], err) < 0)
 			goto undo;
 	}
+	for (size_t i = 0; i < cg->n; i++)
+		if (cg->h[i].path && cg->h[i].created == 0 && check_existing(cg, &cg->h[i], err) < 0)
+			goto undo;
+	/* (before the existing ones count as made: v1's cpuset fill reads what
+	 * they hold) */
 	if (cg->drv->prepare(cg, err) < 0)
 		goto undo;
+	for (size_t i = 0; i < cg->n; i++)
+		if (cg->h[i].path && cg->h[i].created == 0)
+			cg->h[i].created = 1;
 	cg->fresh = true;
 	return 0;
 undo:

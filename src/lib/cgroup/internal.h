@@ -24,6 +24,10 @@ int mr_cg_set_hier_path(struct mr_cg_hier *h, const char *path);
  * its format parsing, for the paths every verb builds per hierarchy. */
 char *mr_cg_concat(const char *a, const char *b);
 
+/* procs.c: how many processes cgroup directory dir and those below it
+ * hold (*n); -1 with errno when it cannot be read. */
+int mr_cg_dir_procs(const char *dir, size_t *n);
+
 /* files.c: "dir/file" into buf; -1 with ENAMETOOLONG if it does not fit. */
 int mr_cg_join_path(char *buf, size_t size, const char *dir, const char *file);
 

@@ -89,6 +89,15 @@ static int collect_pids(const char *dir, pid_t **v, size_t *n, size_t *cap)
 	return 0;
 }
 
+int mr_cg_dir_procs(const char *dir, size_t *n)
+{
+	cleanup_free pid_t *v = NULL;
+	size_t cap = 0;
+
+	*n = 0;
+	return collect_pids(dir, &v, n, &cap);
+}
+
 static int pid_cmp(const void *a, const void *b)
 {
 	pid_t x = *(const pid_t *)a, y = *(const pid_t *)b;
