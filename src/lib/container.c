@@ -233,9 +233,15 @@ static int signal_container(const struct mr_loaded *l, int sig, bool all, struct
 
 	if (pidfd < 0)
 		return -1;
-	/* A cgroup the container joined may hold other containers too. */
-	if (all && l->cg && (mr_cgroup_owned(l->cg) || !l->rec->pid_namespace))
-		return mr_cgroup_kill_all(l->cg, sig, err);
+	/* A cgroup the container joined may hold other containers too. The
+	 * init gets SIGKILL itself as well: someone may have moved it out of
+	 * the container's cgroup (into a frozen one, say). */
+	if (all && l->cg && (mr_cgroup_owned(l->cg) || !l->rec->pid_namespace)) {
+		int ret = mr_cgroup_kill_all(l->cg, sig, err);
+		if (sig == SIGKILL)
+			mr_pidfd_send_signal(pidfd, SIGKILL, NULL, 0);
+		return ret;
+	}
 	if (all && !l->rec->pid_namespace)
 		return mr_error_set(err, ENOTSUP,
 				    "kill --all: the container has neither a cgroup nor a pid namespace of its own");
@@ -282,14 +288,23 @@ static void wait_gone(const struct mr_record *r)
 /* Remove what create made: the cgroup (once empty), then the state dir;
  * then run the poststop hooks, which only warn: the container is gone
  * either way. */
-static int destroy(struct mr_loaded *l, const struct mr_context *ctx, struct mr_error **err)
+static int destroy(struct mr_loaded *l, const struct mr_context *ctx, bool force, struct mr_error **err)
 {
 	struct oci_config *cfg =
 		may_have_hooks(l->rec->has_poststop_hooks, l->rec->poststop_hooks) ? load_config(l, NULL) : NULL;
 	int ret = 0;
 
-	if (l->cg && mr_cgroup_destroy(l->cg, err) < 0)
+	/* --force: a cgroup that cannot be removed (a process that cannot be
+	 * killed) is said, and the container goes all the same, as crun does */
+	if (l->cg && mr_cgroup_destroy(l->cg, err) < 0) {
 		ret = -1;
+		if (force) {
+			mr_log_write(&ctx->log, "warning", (*err)->msg);
+			mr_error_free(*err);
+			*err = NULL;
+			ret = 0;
+		}
+	}
 	if (ret == 0)
 		ret = mr_state_remove(&l->dir, err);
 	/* each one runs even if one before failed (runtime-spec) */
@@ -342,7 +357,7 @@ int mr_container_delete(const struct mr_context *ctx, const char *id, bool force
 			mr_cgroup_kill_all(l.cg, SIGKILL, NULL);
 		break;
 	}
-	ret = destroy(&l, ctx, err);
+	ret = destroy(&l, ctx, force, err);
 	mr_container_unload(&l);
 	return ret;
 }

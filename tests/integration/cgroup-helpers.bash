@@ -268,6 +268,14 @@ cg_leftovers() {
 cg_teardown() {
 	local made="" r=0 p d left
 	[ ! -f "${MR_TMP:-/nonexistent}/.cg-made" ] || made=$(sort -ru "$MR_TMP/.cg-made")
+	# a test-made cgroup the test froze (and failed before thawing) would
+	# keep the processes in it from dying
+	for p in $made; do
+		for d in $(cg_dirs "$p"); do
+			[ ! -f "$d/freezer.state" ] || echo THAWED >"$d/freezer.state" 2>/dev/null || true
+			[ ! -f "$d/cgroup.freeze" ] || echo 0 >"$d/cgroup.freeze" 2>/dev/null || true
+		done
+	done
 	ct_teardown || r=$?
 	for p in $made; do
 		for d in $(cg_dirs "$p"); do

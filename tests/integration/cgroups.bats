@@ -928,3 +928,121 @@ has_lines() { [ "$(grep -c . "$1")" -ge "$2" ]; }
 	assert_status 0
 	cg_assert_gone "$p"
 }
+
+# ---- delete --force of a container frozen by someone else (issue 16.8) -------
+# crun warns and exits 0: what can be thawed is, every process is killed, and
+# what cannot be removed is said in a warning.
+
+# cg_freeze_dir DIR 1|0: freeze or thaw the cgroup directory DIR by its file
+# (v1 freezer.state, v2 cgroup.freeze), as someone else than minirun would.
+cg_freeze_dir() {
+	if [ -e "$1/cgroup.freeze" ] && cg_v2; then
+		echo "$2" >"$1/cgroup.freeze"
+	elif [ "$2" = 1 ]; then
+		echo FROZEN >"$1/freezer.state"
+	else
+		echo THAWED >"$1/freezer.state"
+	fi
+}
+
+# cg_freezer_mount: the hierarchy whose files freeze (v2: the cgroup2 one).
+cg_freezer_mount() {
+	if cg_v2; then cg_mount cgroup2; else cg_mount freezer; fi
+}
+
+# still_frozen_then_thaw DIR: the cgroup directory DIR, which the test froze,
+# is frozen still (minirun left it alone); then thaw it.
+still_frozen_then_thaw() {
+	if cg_v2; then
+		assert_equal "$(cat "$1/cgroup.freeze")" 1
+	else
+		assert_equal "$(cat "$1/freezer.state")" FROZEN
+	fi
+	cg_freeze_dir "$1" 0
+}
+
+# deleted_cleanly ID PID PATH: delete --force exited 0 without a word, and
+# left no state, no process, no cgroup.
+deleted_cleanly() {
+	assert_status 0
+	assert_equal "$stderr" ""
+	[ ! -e "$MR_ROOT/$1" ] || fail "state of $1 left behind"
+	wait_for 5 pid_gone "$2"
+	cg_assert_gone "$3"
+}
+
+@test "delete --force of a container whose own cgroup was frozen by writing its freezer file: killed and removed" {
+	local pid p
+	cg_v2 || cg_has freezer || skip "this host has no freezer cgroup controller"
+	p=$(cg_path fz1)
+	cg_bundle "$B" fz1 sleep 1000
+	cg_start fz1 "$B"
+	pid=$(cg_pid fz1)
+	cg_freeze_dir "$(cg_freezer_mount)$p" 1
+	wait_for 5 status_is fz1 paused
+	xrun mr delete --force fz1
+	deleted_cleanly fz1 "$pid" "$p"
+}
+
+@test "delete --force of a container whose init was moved into another frozen cgroup (crun's delete test): killed, the other cgroup untouched" {
+	local pid p other
+	cg_v2 || cg_has freezer || skip "this host has no freezer cgroup controller"
+	p=$(cg_path fz2)
+	other=$(cg_path frozen-elsewhere)
+	cg_mkdir "$other"
+	cg_bundle "$B" fz2 sleep 1000
+	cg_start fz2 "$B"
+	pid=$(cg_pid fz2)
+	echo "$pid" >"$(cg_freezer_mount)$other/cgroup.procs"
+	cg_freeze_dir "$(cg_freezer_mount)$other" 1
+	xrun mr delete --force fz2
+	deleted_cleanly fz2 "$pid" "$p"
+	still_frozen_then_thaw "$(cg_freezer_mount)$other"
+}
+
+@test "delete --force of a container below a parent frozen by someone else: killed and removed, the parent stays frozen" {
+	local pid parent p
+	cg_v2 || cg_has freezer || skip "this host has no freezer cgroup controller"
+	parent=$(cg_path frozen-parent)
+	p=$parent/fz3
+	cg_mkdir "$parent"
+	bb_bundle "$B" sleep 1000
+	bb_cfg "$B" '.linux.cgroupsPath = $p' --arg p "$p"
+	cg_start fz3 "$B"
+	pid=$(cg_pid fz3)
+	cg_freeze_dir "$(cg_freezer_mount)$parent" 1
+	xrun mr delete --force fz3
+	deleted_cleanly fz3 "$pid" "$p"
+	still_frozen_then_thaw "$(cg_freezer_mount)$parent"
+}
+
+@test "a cgroup delete cannot remove: delete fails and keeps the container; delete --force warns naming it and removes the container" {
+	local p d stray
+	! cg_v2 || skip "cgroup v2 has one hierarchy, whose cgroup.kill reaches every process: nothing stays (the v1 and hybrid lanes run this)"
+	cg_has cpu || skip "this host has no cpu cgroup controller"
+	p=$(cg_path stuck1)
+	cg_bundle "$B" stuck1 sleep 1000
+	cg_start stuck1 "$B"
+	# a process that is in the container's cpu cgroup only: not the
+	# container's, so not killed, and the cgroup cannot go
+	d=$(cg_mount cpu)$p
+	sleep 1000 </dev/null >/dev/null 2>&1 3>&- &
+	stray=$!
+	ct_track_pid "$stray"
+	echo "$stray" >"$d/cgroup.procs"
+	xrun mr kill stuck1 KILL
+	assert_status 0
+	wait_for 10 status_is stuck1 stopped
+	xrun mr delete stuck1
+	assert_status 1
+	assert_equal "$stderr" "minirun: cgroup $p left in $d (1 process still in it, which could not be killed): Device or resource busy"
+	[ -e "$MR_ROOT/stuck1" ] || fail "delete without --force removed the container"
+	xrun mr delete --force stuck1
+	assert_status 0
+	assert_equal "$stderr" "minirun: warning: cgroup $p left in $d (1 process still in it, which could not be killed): Device or resource busy"
+	[ ! -e "$MR_ROOT/stuck1" ] || fail "state of stuck1 left behind"
+	kill -KILL "$stray"
+	wait "$stray" 2>/dev/null || true
+	rmdir "$d"
+	cg_assert_gone "$p"
+}

@@ -72,8 +72,10 @@ static int make_dirs_once(struct mr_cg_hier *h, struct mr_error **err)
 	return 0;
 }
 
-/* Remove dir and what the container made below it (sub-cgroups). */
-static int remove_tree(const char *dir)
+/* Remove dir and what the container made below it (sub-cgroups). *tries
+ * is how many more 5 ms waits for a busy cgroup are left, for all the
+ * hierarchies of one destroy together. */
+static int remove_tree(const char *dir, int *tries)
 {
 	DIR *d;
 	struct dirent *e;
@@ -92,29 +94,40 @@ static int remove_tree(const char *dir)
 		if (e->d_type != DT_DIR || strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
 			continue;
 		if (mr_cg_join_path(sub, sizeof(sub), dir, e->d_name) == 0)
-			remove_tree(sub);
+			remove_tree(sub, tries);
 	}
 	closedir(d);
 	/* A process that just died may still be counted for a moment (v1
 	 * drops it only when it is reaped): retry for a while on EBUSY. */
-	for (int i = 0; i < 200; i++) {
+	for (;;) {
 		if (rmdir(dir) == 0 || errno == ENOENT)
 			return 0;
-		if (errno != EBUSY)
+		if (errno != EBUSY || *tries <= 0)
 			return -1;
+		--*tries;
 		nanosleep(&(struct timespec){ .tv_nsec = 5 * 1000 * 1000 }, NULL);
 	}
-	return -1;
 }
 
-static int destroy_hier(struct mr_cg_hier *h, struct mr_error **err)
+/* Why a cgroup directory stays: the processes still in it (one by pid). */
+static int left_error(const struct mr_cg_hier *h, int errnum, struct mr_error **err)
+{
+	size_t n = 0;
+
+	if (errnum == EBUSY && mr_cg_dir_procs(h->dir, &n) == 0 && n)
+		return mr_error_sys(err, errnum, "cgroup %s left in %s (%zu process%s still in it, which could not be killed)",
+				    h->path, h->dir, n, n == 1 ? "" : "es");
+	return mr_error_sys(err, errnum, "cgroup %s left in %s", h->path, h->dir);
+}
+
+static int destroy_hier(struct mr_cg_hier *h, int *tries, struct mr_error **err)
 {
 	cleanup_free char *dir = NULL;
 
 	if (h->path == NULL || h->created <= 0)
 		return 0;
-	if (remove_tree(h->dir) < 0)
-		return mr_error_sys(err, errno, "cgroup: remove %s", h->dir);
+	if (remove_tree(h->dir, tries) < 0)
+		return left_error(h, errno, err);
 	dir = strdup(h->dir);
 	if (dir == NULL)
 		return mr_error_sys(err, ENOMEM, "cgroup");
@@ -176,17 +189,18 @@ int mr_cgroup_create(struct mr_cgroup *cg, struct mr_error **err)
 	cg->fresh = true;
 	return 0;
 undo:
+	/* (nothing is in them yet: no waiting) */
 	for (size_t i = 0; i < cg->n; i++)
-		destroy_hier(&cg->h[i], NULL);
+		destroy_hier(&cg->h[i], &(int){ 0 }, NULL);
 	return -1;
 }
 
 int mr_cgroup_destroy(struct mr_cgroup *cg, struct mr_error **err)
 {
-	int ret = 0;
+	int ret = 0, tries = 200; /* 1 s of EBUSY at most, in all */
 
 	for (size_t i = 0; i < cg->n; i++)
-		if (destroy_hier(&cg->h[i], ret < 0 ? NULL : err) < 0)
+		if (destroy_hier(&cg->h[i], &tries, ret < 0 ? NULL : err) < 0)
 			ret = -1;
 	return ret;
 }

@@ -166,11 +166,21 @@ int mr_cg_detect(struct mr_cgroup *cg, struct mr_error **err)
 
 char *mr_cgroup_own(const char *controllers)
 {
-	cleanup_fclose FILE *f = fopen("/proc/self/cgroup", "re");
+	return mr_cg_proc_cgroup(0, controllers);
+}
+
+char *mr_cg_proc_cgroup(pid_t pid, const char *controllers)
+{
+	char file[48];
+	cleanup_fclose FILE *f = NULL;
 	cleanup_free char *line = NULL;
 	size_t cap = 0;
 
-	if (f == NULL)
+	if (pid > 0)
+		snprintf(file, sizeof(file), "/proc/%d/cgroup", (int)pid);
+	else
+		snprintf(file, sizeof(file), "/proc/self/cgroup");
+	if ((f = fopen(file, "re")) == NULL)
 		return NULL;
 	while (getline(&line, &cap, f) > 0) {
 		char *p = line, *ctl;

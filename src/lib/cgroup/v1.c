@@ -577,12 +577,17 @@ static int v1_freeze(const struct mr_cgroup *cg, bool frozen, struct mr_error **
 {
 	const struct mr_cg_hier *h = mr_cg_v1(cg, "freezer"), *u;
 	const char *state = frozen ? "FROZEN" : "THAWED", *what = frozen ? "pause" : "resume";
+	uint64_t parent = 0;
 
 	if (h == NULL) {
 		if ((u = mr_cg_unified(cg)) != NULL && mr_cg_exists(u->dir, "cgroup.freeze"))
 			return mr_cg_v2_freeze(u->dir, frozen, err);
 		return mr_error_set(err, 0, "%s: this host has no freezer cgroup controller", what);
 	}
+	/* Frozen by a frozen parent, it cannot be thawed from here. */
+	if (!frozen && mr_cg_read_u64(h->dir, "freezer.parent_freezing", &parent) == 0 && parent == 1)
+		return mr_error_set(err, EBUSY, "%s: a parent of cgroup %s is frozen (freezer.parent_freezing)", what,
+				    h->path);
 	/* The v1 freezer can stay in FREEZING while a task is in an
 	 * uninterruptible sleep: write again from time to time (runc too). */
 	for (int i = 0; i < 2000; i++) {

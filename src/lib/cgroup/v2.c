@@ -522,10 +522,25 @@ int mr_cg_v2_frozen(const char *dir)
 	return v == 1;
 }
 
+/* Frozen because a parent is (cgroup.events of the parent says "frozen 1";
+ * the root has none): then no write here thaws it. */
+static bool parent_frozen(const char *dir)
+{
+	cleanup_free char *parent = strdup(dir);
+	char *slash = parent ? strrchr(parent, '/') : NULL;
+
+	if (slash == NULL || slash == parent)
+		return false;
+	*slash = '\0';
+	return mr_cg_v2_frozen(parent) == 1;
+}
+
 int mr_cg_v2_freeze(const char *dir, bool frozen, struct mr_error **err)
 {
 	if (mr_cg_write(dir, "cgroup.freeze", frozen ? "1" : "0", frozen ? "pause" : "resume", err) < 0)
 		return -1;
+	if (!frozen && parent_frozen(dir))
+		return mr_error_set(err, EBUSY, "resume: a parent of cgroup %s is frozen", dir);
 	/* cgroup.events says "frozen 1" once every task has stopped (5.2+). */
 	for (int i = 0; i < 5000; i++) {
 		int f = mr_cg_v2_frozen(dir);
