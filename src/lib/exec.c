@@ -33,6 +33,7 @@
 #include "terminal.h"
 #include "trampoline.h"
 #include "util/cleanup.h"
+#include "util/preserve-fds.h"
 #include "util/json.h"
 #include "util/signals.h"
 #include "util/syscalls.h"
@@ -70,7 +71,8 @@ static struct oci_process *read_process_file(const char *path, struct mr_error *
 	}
 	p = calloc(1, sizeof(*p));
 	if (p == NULL || mr_model_parse(&mr_type_oci_process, json, p, err) < 0 || mr_process_validate(p, err) < 0) {
-		mr_error_set(err, ENOMEM, "out of memory");
+		if (p == NULL)
+			mr_error_set(err, ENOMEM, "out of memory");
 		mr_error_prefix(err, "--process %s", path);
 		if (p)
 			mr_model_clear(&mr_type_oci_process, p);
@@ -210,6 +212,7 @@ struct child {
 	const struct oci_config *cfg;
 	int pidfd; /* the init's */
 	int ns_flags;
+	int root_fd; /* the init's root, to chroot to when it has no mount namespace; or -1 */
 	int sync_fd; /* C2 -> us: console, errors */
 	int pid_pipe; /* C1 -> us: C2's pid */
 	int preserve_fds;
@@ -288,8 +291,15 @@ static _Noreturn void join_and_fork(const struct child *c)
 	 * still minirun (CVE-2019-5736); execve makes the user's process
 	 * dumpable again. */
 	prctl(PR_SET_DUMPABLE, 0);
-	if (setns(c->pidfd, c->ns_flags) < 0) {
+	/* (setns of a pidfd wants at least one type: none for a container
+	 * that has no namespace of its own) */
+	if (c->ns_flags && setns(c->pidfd, c->ns_flags) < 0) {
 		mr_error_sys(&err, errno, "exec: join the container's namespaces");
+		child_fail(c, err);
+	}
+	/* No mount namespace to join: the init's root is a chroot (mount-host.c). */
+	if (c->root_fd >= 0 && (fchdir(c->root_fd) < 0 || chroot(".") < 0)) {
+		mr_error_sys(&err, errno, "exec: chroot to the container's root");
 		child_fail(c, err);
 	}
 	pid = fork();
@@ -314,6 +324,27 @@ static const struct {
 	{ "ipc", CLONE_NEWIPC },   { "uts", CLONE_NEWUTS },	 { "cgroup", CLONE_NEWCGROUP }, { "time", CLONE_NEWTIME },
 };
 
+/* The init's root directory, when its container has no mount namespace of
+ * its own; -1 (no error) otherwise. Opened while the pidfd shows it alive,
+ * so the pid was not reused. */
+static int open_init_root(const struct oci_config *cfg, pid_t pid, int pidfd, struct mr_error **err)
+{
+	char path[64];
+	int fd;
+
+	if (mr_config_namespace(cfg->linux, "mount") != NULL)
+		return -1;
+	snprintf(path, sizeof(path), "/proc/%d/root", (int)pid);
+	fd = open(path, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	if (fd < 0 || mr_pidfd_send_signal(pidfd, 0, NULL, 0) < 0) {
+		mr_error_sys(err, errno, "exec: open the container's root %s", path);
+		if (fd >= 0)
+			close(fd);
+		return -2;
+	}
+	return fd;
+}
+
 static int container_ns_flags(const struct oci_config *cfg)
 {
 	int flags = 0;
@@ -332,13 +363,14 @@ int mr_container_exec(const struct mr_context *ctx, const struct mr_exec_opts *o
 	struct oci_config *cfg = NULL;
 	struct oci_process *p = NULL;
 	struct mr_sync_msg *msg = NULL;
-	int sync[2] = { -1, -1 }, pipefd[2] = { -1, -1 }, pidfd = -1, master = -1, ret = -1;
+	int sync[2] = { -1, -1 }, pipefd[2] = { -1, -1 }, pidfd = -1, root_fd = -1, master = -1, ret = -1;
 	bool blocked = false;
 	sigset_t all, old;
 	pid_t c1 = -1, pid = -1;
 
 	*status = 1;
-	if (mr_state_open(ctx->root, o->id, &dir, err) < 0)
+	if (mr_preserve_fds_check(o->preserve_fds, ctx->log.fd, err) < 0 ||
+	    mr_state_open(ctx->root, o->id, &dir, err) < 0)
 		return -1;
 	rec = mr_state_read(&dir, err);
 	if (rec == NULL)
@@ -366,6 +398,8 @@ int mr_container_exec(const struct mr_context *ctx, const struct mr_exec_opts *o
 		mr_error_set(err, ESRCH, "container not running");
 		goto out;
 	}
+	if ((root_fd = open_init_root(cfg, rec->pid, pidfd, err)) < -1)
+		goto out;
 	msg = malloc(sizeof(*msg));
 	if (msg == NULL || socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sync) < 0 ||
 	    pipe2(pipefd, O_CLOEXEC) < 0) {
@@ -385,7 +419,7 @@ int mr_container_exec(const struct mr_context *ctx, const struct mr_exec_opts *o
 		goto out;
 	}
 	if (c1 == 0) {
-		struct child c = { .p = p, .cfg = cfg, .pidfd = pidfd, .ns_flags = container_ns_flags(cfg),
+		struct child c = { .p = p, .cfg = cfg, .pidfd = pidfd, .ns_flags = container_ns_flags(cfg), .root_fd = root_fd,
 				   .sync_fd = sync[1], .pid_pipe = pipefd[1], .preserve_fds = o->preserve_fds };
 		close(sync[0]);
 		close(pipefd[0]);
@@ -443,14 +477,7 @@ int mr_container_exec(const struct mr_context *ctx, const struct mr_exec_opts *o
 		ret = 0;
 		goto out;
 	}
-	if (master >= 0) {
-		struct mr_error *perr = NULL;
-		if (mr_terminal_proxy(master, &perr) < 0) {
-			mr_log_write(&ctx->log, "warning", perr->msg);
-			mr_error_free(perr);
-		}
-	}
-	ret = mr_wait_forwarding(pid, status);
+	ret = mr_foreground_wait(ctx, pid, master, status);
 	if (ret < 0)
 		mr_error_sys(err, errno, "exec: wait");
 out:
@@ -470,6 +497,8 @@ out:
 	}
 	if (pidfd >= 0)
 		close(pidfd);
+	if (root_fd >= 0)
+		close(root_fd);
 	free(msg);
 	if (p)
 		mr_model_clear(&mr_type_oci_process, p);

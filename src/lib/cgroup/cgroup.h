@@ -107,18 +107,18 @@ int mr_cgroup_destroy(struct mr_cgroup *cg, struct mr_error **err);
 
 void mr_cgroup_free(struct mr_cgroup *cg);
 
-/* For delete --force of a container whose state is lost or unreadable
- * (corrupt state.json, a create killed half-way): remove its cgroup from
- * what create saved first, the config. The cgroup is found as create found
- * it (mr_cgroup_open_config with the same parent; a relative cgroupsPath
- * is below the caller's own cgroup, as it was below create's), in every
- * hierarchy where it exists; it is thawed, every process in it (and in its
- * sub-cgroups) is killed, and it is removed with its sub-cgroups. Its
- * parents stay: which of them create made is not known. It is the
- * container's own: create refuses a cgroup that exists with processes in
- * it, so nothing else runs there. 0 when nothing is left, also when there
- * was no cgroup; -1 with an error naming what could not be removed. */
-int mr_cgroup_purge(const struct oci_config *cfg, const char *id, const char *parent, struct mr_error **err);
+/* For delete --force of a container whose record lost what create made (a
+ * create killed half-way, an unreadable state.json): cg is found from the
+ * record's cgroup line or from the saved config (mr_cgroup_open_config with
+ * the same parent). Its directory in each hierarchy where it exists counts
+ * as the container's (never a hierarchy's root): it is thawed, every process
+ * in it and in its sub-cgroups is killed (a process frozen in another
+ * freezer cgroup too), and it is removed with its sub-cgroups; the parents
+ * stay unless the record says create made them. It is the container's own:
+ * create refuses a cgroup that exists with processes in it, so nothing else
+ * runs there. 0 when nothing is left, also when there was no cgroup; -1 with
+ * an error naming what could not be removed (mr_cgroup_destroy's). */
+int mr_cgroup_purge(struct mr_cgroup *cg, struct mr_error **err);
 
 /* Whether create made the cgroup (false: an existing one was joined,
  * perhaps shared with other containers). */

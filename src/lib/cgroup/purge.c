@@ -1,29 +1,35 @@
-/* mr_cgroup_purge (cgroup.h): a container's cgroup removed from its config
- * alone, for delete --force when its state cannot be read. */
+/* mr_cgroup_purge (cgroup.h): a container's cgroup removed whatever its
+ * record says of it, for delete --force of a container whose create died
+ * half-way or whose state.json is unreadable. */
 #include "cgroup/internal.h"
 
-#include <errno.h>
 #include <signal.h>
 #include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
 #include <time.h>
-#include <unistd.h>
 
 /* Keep the hierarchies where the cgroup exists, each as made by create
- * (the leaf only: delete removes it), and say whether there is any. */
-static bool keep_existing(struct mr_cgroup *cg)
+ * (the leaf at least: parents the record says create made stay counted),
+ * and say whether there is any. Never a hierarchy's root: it holds every
+ * process of the host. */
+static bool take_existing(struct mr_cgroup *cg)
 {
 	bool any = false;
 
 	for (size_t i = 0; i < cg->n; i++) {
 		struct mr_cg_hier *h = &cg->h[i];
+		struct stat st;
+
 		if (h->path == NULL)
 			continue;
-		if (access(h->dir, F_OK) < 0) {
+		if (strcmp(h->path, "/") == 0 || stat(h->dir, &st) < 0 || !S_ISDIR(st.st_mode)) {
 			free(h->path);
 			h->path = NULL;
 			continue;
 		}
-		h->created = 1;
+		if (h->created <= 0)
+			h->created = 1;
 		any = true;
 	}
 	return any;
@@ -42,21 +48,13 @@ static void wait_empty(const struct mr_cgroup *cg)
 	}
 }
 
-int mr_cgroup_purge(const struct oci_config *cfg, const char *id, const char *parent, struct mr_error **err)
+int mr_cgroup_purge(struct mr_cgroup *cg, struct mr_error **err)
 {
-	struct mr_cgroup *cg = mr_cgroup_open_config(cfg, id, parent, err);
-	int ret = 0;
-
-	if (cg == NULL)
-		return -1;
-	if (keep_existing(cg)) {
-		/* Thawed first: a frozen process acts on SIGKILL only then. */
-		mr_cgroup_freeze(cg, false, NULL);
-		ret = mr_cgroup_kill_all(cg, SIGKILL, err);
-		wait_empty(cg);
-		if (mr_cgroup_destroy(cg, ret < 0 ? NULL : err) < 0)
-			ret = -1;
-	}
-	mr_cgroup_free(cg);
-	return ret;
+	if (!take_existing(cg))
+		return 0;
+	/* frozen or not (kill_all thaws, and frees what sits frozen
+	 * elsewhere); what still cannot die is said by destroy */
+	mr_cgroup_kill_all(cg, SIGKILL, NULL);
+	wait_empty(cg);
+	return mr_cgroup_destroy(cg, err);
 }
