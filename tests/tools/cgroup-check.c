@@ -623,8 +623,19 @@ static void existing_checks(struct mr_cgroup *a, const char *path)
 	no_error(mr_cgroup_create(a, &err), &err, "create a again");
 }
 
-/* mr_cgroup_purge: from a config alone, the cgroup is found, its frozen
- * process killed and everything removed; again, there is nothing to do. */
+/* mr_cgroup_purge: opened from a config alone, the cgroup is found, its
+ * frozen process killed and everything removed; again, there is nothing
+ * to do. */
+/* What delete --force does without a record: open from the config, purge. */
+static int purge_config(const struct oci_config *cfg, const char *id, const char *parent, struct mr_error **err)
+{
+	struct mr_cgroup *cg = mr_cgroup_open_config(cfg, id, parent, err);
+	int ret = cg ? mr_cgroup_purge(cg, err) : -1;
+
+	mr_cgroup_free(cg);
+	return ret;
+}
+
 static void purge_checks(const char *base)
 {
 	struct mr_error *err = NULL;
@@ -659,12 +670,12 @@ static void purge_checks(const char *base)
 		char parent[256];
 		snprintf(parent, sizeof(parent), "%.*s", (int)(strrchr(path, '/') - path), path);
 		/* the id is the last component of path: "<parent>/<id>" */
-		no_error(mr_cgroup_purge(cfg, strrchr(path, '/') + 1, parent, &err), &err,
+		no_error(purge_config(cfg, strrchr(path, '/') + 1, parent, &err), &err,
 			 "purge from the config (cgroupsPath empty, parent given)");
 	}
 	ok(waitpid(child, &st, 0) == child && WIFSIGNALED(st) && WTERMSIG(st) == SIGKILL, "purge: the frozen child died of SIGKILL");
 	ok(dirs_exist(cg, false), "purge: the cgroup and its sub-cgroup are gone in every hierarchy");
-	no_error(mr_cgroup_purge(cfg, strrchr(path, '/') + 1, "/minirun-test", &err), &err, "purge again: nothing to do");
+	no_error(purge_config(cfg, strrchr(path, '/') + 1, "/minirun-test", &err), &err, "purge again: nothing to do");
 	close(go_w);
 	close(hold_w);
 	close(ready_r);
