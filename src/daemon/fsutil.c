@@ -140,3 +140,41 @@ bool mrd_host_cgroup_v2(void)
 	struct statfs s;
 	return statfs("/sys/fs/cgroup", &s) == 0 && s.f_type == CGROUP2_SUPER_MAGIC;
 }
+
+/* v2: the root has no memory files; a child with memory enabled has
+ * memory.swap.max unless the kernel has no swap accounting. With no such
+ * child to look at, the controller is there and so, by default, is swap. */
+static bool v2_swap_limit(void)
+{
+	size_t len;
+	cleanup_free char *ctl = mrd_read_file("/sys/fs/cgroup/cgroup.subtree_control", 4096, &len, NULL);
+	DIR *dir;
+	struct dirent *e;
+	bool seen_memory = false, swap = false;
+
+	if (ctl == NULL || strstr(ctl, "memory") == NULL || (dir = opendir("/sys/fs/cgroup")) == NULL)
+		return true;
+	while (!swap && (e = readdir(dir)) != NULL) {
+		char path[512];
+		if (e->d_type != DT_DIR || e->d_name[0] == '.')
+			continue;
+		snprintf(path, sizeof(path), "/sys/fs/cgroup/%s/memory.max", e->d_name);
+		if (access(path, F_OK) < 0)
+			continue;
+		seen_memory = true;
+		snprintf(path, sizeof(path), "/sys/fs/cgroup/%s/memory.swap.max", e->d_name);
+		swap = access(path, F_OK) == 0;
+	}
+	closedir(dir);
+	return swap || !seen_memory;
+}
+
+bool mrd_host_swap_limit(void)
+{
+	static int known = -1;
+
+	if (known < 0)
+		known = mrd_host_cgroup_v2() ? v2_swap_limit()
+					     : access("/sys/fs/cgroup/memory/memory.memsw.limit_in_bytes", F_OK) == 0;
+	return known;
+}

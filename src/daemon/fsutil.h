@@ -20,5 +20,8 @@ char *mrd_read_file(const char *path, size_t max, size_t *len, struct mr_error *
 char *mrd_read_file_at(int dirfd, const char *path, size_t max, size_t *len, struct mr_error **err);
 /* Is /sys/fs/cgroup the unified hierarchy (cgroup v2)? */
 bool mrd_host_cgroup_v2(void);
+/* Can the host limit swap (v1 memory.memsw.*, v2 memory.swap.max)? What
+ * dockerd's SwapLimit says; without it a memory limit goes without swap. */
+bool mrd_host_swap_limit(void);
 
 #endif

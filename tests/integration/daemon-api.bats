@@ -324,6 +324,28 @@ create() { # create BODY [QUERY]
 	assert_equal "$(jq -r .Experimental <<<"$body")" false
 }
 
+@test "SwapLimit is the host's; without swap accounting a memory limit comes without swap and a warning, as dockerd" {
+	local swap=false m
+	if [ "$(stat -f -c %T /sys/fs/cgroup)" = cgroup2fs ]; then
+		m=$(ls -d /sys/fs/cgroup/*/memory.max 2>/dev/null | head -1)
+		if [ -z "$m" ] || ls /sys/fs/cgroup/*/memory.swap.max >/dev/null 2>&1; then swap=true; fi
+	elif [ -e /sys/fs/cgroup/memory/memory.memsw.limit_in_bytes ]; then
+		swap=true
+	fi
+	api GET /info
+	assert_equal "$(jq -r .SwapLimit <<<"$body")" "$swap"
+	create '{"Image":"busybox","HostConfig":{"Memory":67108864}}' '?name=swp'
+	assert_api 201
+	if [ "$swap" = true ]; then
+		assert_equal "$(jq -c .Warnings <<<"$body")" '[]'
+		assert_equal "$(dk inspect -f '{{.HostConfig.MemorySwap}}' swp)" 0
+	else
+		assert_contains "$(jq -r '.Warnings[0]' <<<"$body")" "does not support swap limit capabilities"
+		assert_equal "$(dk inspect -f '{{.HostConfig.MemorySwap}}' swp)" -1
+	fi
+	dk rm swp >/dev/null
+}
+
 @test "events: create, rename, destroy with since and until; filters" {
 	t0=$(date +%s.%N)
 	dk create --name ev1 -l k=v busybox >/dev/null

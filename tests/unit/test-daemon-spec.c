@@ -28,7 +28,7 @@ static struct mrd_ctr_config *parse(const char *json)
 }
 
 /* The spec of a create body, parsed back; NULL (and a diag) on error. */
-static struct mr_json *spec_of(const char *body, bool cgroup_v2, const char *network)
+static struct mr_json *spec_gen(const char *body, bool cgroup_v2, const char *network, bool no_swap)
 {
 	struct mrd_ctr_config *c = parse(body);
 	uint32_t gids[] = {10};
@@ -52,6 +52,7 @@ static struct mr_json *spec_of(const char *body, bool cgroup_v2, const char *net
 		.files_dir = "/var/x/files",
 		.cgroups_path = "/minirund/0123456789abcdef0123",
 		.cgroup_v2 = cgroup_v2,
+		.swap_limit = !no_swap,
 		.user = &user,
 		.host_hostname = "thehost",
 	};
@@ -70,6 +71,11 @@ static struct mr_json *spec_of(const char *body, bool cgroup_v2, const char *net
 	free(text);
 	mrd_ctr_config_free(c);
 	return j;
+}
+
+static struct mr_json *spec_of(const char *body, bool cgroup_v2, const char *network)
+{
+	return spec_gen(body, cgroup_v2, network, false);
 }
 
 /* A member by a dotted path ("linux.resources.memory.limit"). */
@@ -192,6 +198,10 @@ static void test_resources(void)
 	j = spec_of("{\"Image\":\"bb\",\"Cmd\":[\"x\"],\"HostConfig\":{\"Memory\":67108864}}", true, NULL);
 	ok(j != NULL && num(j, "linux.resources.memory.swap") == 2 * 67108864,
 	   "Memory without MemorySwap: as much swap again, as Docker");
+	mr_json_free(j);
+	j = spec_gen("{\"Image\":\"bb\",\"Cmd\":[\"x\"],\"HostConfig\":{\"Memory\":67108864}}", true, NULL, true);
+	ok(j != NULL && num(j, "linux.resources.memory.limit") == 67108864 && at(j, "linux.resources.memory.swap") == NULL,
+	   "a host that cannot limit swap: the memory limit alone");
 	mr_json_free(j);
 }
 

@@ -124,7 +124,7 @@ static void info_counts(yajl_gen g, struct mrd_daemon *d)
 static void info_features(yajl_gen g, bool v2)
 {
 	jw_bool(g, "MemoryLimit", true);
-	jw_bool(g, "SwapLimit", true);
+	jw_bool(g, "SwapLimit", mrd_host_swap_limit());
 	jw_bool(g, "KernelMemory", false);
 	jw_bool(g, "KernelMemoryTCP", !v2);
 	jw_bool(g, "CpuCfsPeriod", true);

@@ -63,6 +63,7 @@ static int write_config(struct mrd_ctr *c, const char *rootfs, struct mr_error *
 		.files_dir = files,
 		.cgroups_path = cgpath,
 		.cgroup_v2 = mrd_host_cgroup_v2(),
+		.swap_limit = mrd_host_swap_limit(),
 		.user = &user,
 		.host_hostname = host,
 	};

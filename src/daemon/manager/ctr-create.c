@@ -269,6 +269,28 @@ int mrd_ctr_remove_files(struct mrd_ctr *c, struct mr_error **err)
 	return mrd_remove_tree(AT_FDCWD, data, err);
 }
 
+/* What the host cannot do, as dockerd takes it: a warning, and the config
+ * says what the container gets. */
+static int host_limits(struct mrd_ctr_config *c, char ***warnings, size_t *n, struct mr_error **err)
+{
+	static const char no_swap[] = "Your kernel does not support swap limit capabilities or the cgroup is not "
+				      "mounted. Memory limited without swap.";
+	char **w;
+
+	if (c->res.memory <= 0 || c->res.memory_swap == -1 || mrd_host_swap_limit())
+		return 0;
+	c->res.memory_swap = -1;
+	w = realloc(*warnings, (*n + 1) * sizeof(*w));
+	if (w == NULL || (w[*n] = strdup(no_swap)) == NULL) {
+		if (w != NULL)
+			*warnings = w;
+		return mr_error_set(err, ENOMEM, "out of memory");
+	}
+	*warnings = w;
+	(*n)++;
+	return 0;
+}
+
 struct mrd_ctr *mrd_ctrs_create(struct mrd_ctrs *cs, const struct mr_json *body, const char *name,
 				char ***warnings, size_t *nwarnings, struct mr_error **err)
 {
@@ -304,7 +326,7 @@ struct mrd_ctr *mrd_ctrs_create(struct mrd_ctrs *cs, const struct mr_json *body,
 		free(c->cfg->cgroupns_mode);
 		c->cfg->cgroupns_mode = strdup(mrd_host_cgroup_v2() ? "private" : "host");
 	}
-	if (mrd_spec_check(c->cfg, err) < 0)
+	if (mrd_spec_check(c->cfg, err) < 0 || host_limits(c->cfg, warnings, nwarnings, err) < 0)
 		goto fail;
 	if (name != NULL && *name) {
 		if (name[0] == '/')
@@ -341,6 +363,11 @@ undo:
 	mrd_ctr_remove_files(c, NULL);
 fail:
 	mrd_ctr_free(c);
+	for (size_t i = 0; i < *nwarnings; i++)
+		free((*warnings)[i]);
+	free(*warnings);
+	*warnings = NULL;
+	*nwarnings = 0;
 	return NULL;
 }
 

@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "fsutil.h"
 #include "jsonw.h"
 #include "loop.h"
 #include "manager/logs.h"
@@ -331,7 +332,7 @@ static char *resources_request(const struct mrd_ctr *c)
 	size_t len;
 	const char *buf;
 
-	mrd_spec_resources_write(g, c->cfg);
+	mrd_spec_resources_write(g, c->cfg, mrd_host_swap_limit());
 	buf = jw_buf(g, &len);
 	if (asprintf(&out, "{\"op\":\"update\",\"resources\":%.*s}", (int)len, buf) < 0)
 		out = NULL;

@@ -249,7 +249,7 @@ static void process(yajl_gen g, const struct mrd_spec_input *in, char **caps)
 	jw_obj_end(g);
 }
 
-static void resources(yajl_gen g, const char *key, const struct mrd_ctr_config *c, bool devices)
+static void resources(yajl_gen g, const char *key, const struct mrd_ctr_config *c, bool devices, bool swap_limit)
 {
 	const struct mrd_resources *r = &c->res;
 
@@ -265,8 +265,10 @@ static void resources(yajl_gen g, const char *key, const struct mrd_ctr_config *
 	jw_obj(g, "memory");
 	if (r->memory > 0) {
 		jw_int(g, "limit", r->memory);
-		/* Docker: no MemorySwap means as much swap as memory */
-		jw_int(g, "swap", r->memory_swap != 0 ? r->memory_swap : 2 * r->memory);
+		/* Docker: no MemorySwap means as much swap as memory; a host
+		 * that cannot limit swap gets none (dockerd warns at create) */
+		if (swap_limit)
+			jw_int(g, "swap", r->memory_swap != 0 ? r->memory_swap : 2 * r->memory);
 	}
 	if (r->memory_reservation > 0)
 		jw_int(g, "reservation", r->memory_reservation);
@@ -342,7 +344,7 @@ static void linux_section(yajl_gen g, const struct mrd_spec_input *in, char **ca
 	const struct mrd_ctr_config *c = in->cfg;
 
 	jw_obj(g, "linux");
-	resources(g, "resources", c, true);
+	resources(g, "resources", c, true, in->swap_limit);
 	jw_str(g, "cgroupsPath", in->cgroups_path);
 	namespaces(g, in);
 	if (c->sysctls.n > 0) {
@@ -399,7 +401,7 @@ char *mrd_spec_generate(const struct mrd_spec_input *in, size_t *len, struct mr_
 	return out;
 }
 
-void mrd_spec_resources_write(yajl_gen g, const struct mrd_ctr_config *cfg)
+void mrd_spec_resources_write(yajl_gen g, const struct mrd_ctr_config *cfg, bool swap_limit)
 {
-	resources(g, NULL, cfg, false);
+	resources(g, NULL, cfg, false, swap_limit);
 }

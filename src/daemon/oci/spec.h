@@ -20,6 +20,7 @@ struct mrd_spec_input {
 	const char *files_dir;    /* holds hostname, hosts, resolv.conf */
 	const char *cgroups_path; /* "/minirund/<id>" */
 	bool cgroup_v2;
+	bool swap_limit; /* the host can limit swap (mrd_host_swap_limit) */
 	const struct mrd_user *user;
 	const char *host_hostname; /* NetworkMode host */
 };
@@ -36,7 +37,7 @@ int mrd_spec_check(const struct mrd_ctr_config *cfg, struct mr_error **err);
 char **mrd_spec_caps(const struct mrd_ctr_config *cfg, size_t *n, struct mr_error **err);
 
 /* linux.resources alone (an update of a running container). */
-void mrd_spec_resources_write(yajl_gen g, const struct mrd_ctr_config *cfg);
+void mrd_spec_resources_write(yajl_gen g, const struct mrd_ctr_config *cfg, bool swap_limit);
 
 /* --security-opt no-new-privileges. */
 bool mrd_spec_no_new_privs(const struct mrd_ctr_config *cfg);
