@@ -324,7 +324,7 @@ create() { # create BODY [QUERY]
 	assert_equal "$(jq -r .Experimental <<<"$body")" false
 }
 
-@test "SwapLimit is the host's; without swap accounting a memory limit comes without swap and a warning, as dockerd" {
+@test "SwapLimit is the host's; without swap accounting a memory limit comes without swap and a warning, as dockerd; KernelMemoryTCP on v1 only" {
 	local swap=false m
 	if [ "$(stat -f -c %T /sys/fs/cgroup)" = cgroup2fs ]; then
 		m=$(ls -d /sys/fs/cgroup/*/memory.max 2>/dev/null | head -1)
@@ -344,6 +344,16 @@ create() { # create BODY [QUERY]
 		assert_equal "$(dk inspect -f '{{.HostConfig.MemorySwap}}' swp)" -1
 	fi
 	dk rm swp >/dev/null
+	# kernel memory TCP limits exist on v1 only
+	create '{"Image":"busybox","HostConfig":{"KernelMemoryTCP":8388608}}' '?name=ktcp'
+	assert_api 201
+	if [ "$(stat -f -c %T /sys/fs/cgroup)" = cgroup2fs ]; then
+		assert_contains "$(jq -r '.Warnings[0]' <<<"$body")" "kernel memory TCP limit"
+		assert_equal "$(dk inspect -f '{{.HostConfig.KernelMemoryTCP}}' ktcp)" 0
+	else
+		assert_equal "$(dk inspect -f '{{.HostConfig.KernelMemoryTCP}}' ktcp)" 8388608
+	fi
+	dk rm ktcp >/dev/null
 }
 
 @test "events: create, rename, destroy with since and until; filters" {

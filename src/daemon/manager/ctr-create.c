@@ -269,25 +269,38 @@ int mrd_ctr_remove_files(struct mrd_ctr *c, struct mr_error **err)
 	return mrd_remove_tree(AT_FDCWD, data, err);
 }
 
+static int add_warning(char ***warnings, size_t *n, const char *msg, struct mr_error **err)
+{
+	char **w = realloc(*warnings, (*n + 1) * sizeof(*w));
+
+	if (w == NULL)
+		return mr_error_set(err, ENOMEM, "out of memory");
+	*warnings = w;
+	if ((w[*n] = strdup(msg)) == NULL)
+		return mr_error_set(err, ENOMEM, "out of memory");
+	(*n)++;
+	return 0;
+}
+
 /* What the host cannot do, as dockerd takes it: a warning, and the config
  * says what the container gets. */
 static int host_limits(struct mrd_ctr_config *c, char ***warnings, size_t *n, struct mr_error **err)
 {
-	static const char no_swap[] = "Your kernel does not support swap limit capabilities or the cgroup is not "
-				      "mounted. Memory limited without swap.";
-	char **w;
-
-	if (c->res.memory <= 0 || c->res.memory_swap == -1 || mrd_host_swap_limit())
-		return 0;
-	c->res.memory_swap = -1;
-	w = realloc(*warnings, (*n + 1) * sizeof(*w));
-	if (w == NULL || (w[*n] = strdup(no_swap)) == NULL) {
-		if (w != NULL)
-			*warnings = w;
-		return mr_error_set(err, ENOMEM, "out of memory");
+	if (c->res.memory > 0 && c->res.memory_swap != -1 && !mrd_host_swap_limit()) {
+		c->res.memory_swap = -1;
+		if (add_warning(warnings, n,
+				"Your kernel does not support swap limit capabilities or the cgroup is not mounted. "
+				"Memory limited without swap.",
+				err) < 0)
+			return -1;
 	}
-	*warnings = w;
-	(*n)++;
+	if (c->res.kernel_memory_tcp != 0 && mrd_host_cgroup_v2()) {
+		c->res.kernel_memory_tcp = 0;
+		if (add_warning(warnings, n,
+				"Your kernel does not support kernel memory TCP limit capabilities. Limitation discarded.",
+				err) < 0)
+			return -1;
+	}
 	return 0;
 }
 
