@@ -131,6 +131,24 @@ char *mrd_read_file(const char *path, size_t max, size_t *len, struct mr_error *
 	return mrd_read_file_at(AT_FDCWD, path, max, len, err);
 }
 
+int mrd_tmpfile(const char *dir)
+{
+	char *path = NULL;
+	int fd = open(dir, O_TMPFILE | O_RDWR | O_CLOEXEC, 0600), saved;
+
+	if (fd >= 0 || (errno != EOPNOTSUPP && errno != EISDIR && errno != EINVAL))
+		return fd;
+	if (asprintf(&path, "%s/.spool-XXXXXX", dir) < 0)
+		return -1;
+	fd = mkostemp(path, O_CLOEXEC);
+	saved = errno;
+	if (fd >= 0)
+		unlink(path);
+	free(path);
+	errno = saved;
+	return fd;
+}
+
 #ifndef CGROUP2_SUPER_MAGIC
 #define CGROUP2_SUPER_MAGIC 0x63677270
 #endif

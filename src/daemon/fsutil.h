@@ -18,6 +18,10 @@ int mrd_write_file(const char *path, const void *buf, size_t len, mode_t mode, s
 /* Read a whole file (at most max bytes), NUL-terminated. */
 char *mrd_read_file(const char *path, size_t max, size_t *len, struct mr_error **err);
 char *mrd_read_file_at(int dirfd, const char *path, size_t max, size_t *len, struct mr_error **err);
+/* An unnamed read-write file in dir, gone at its last close: O_TMPFILE,
+ * or a file made and unlinked at once where the file system has no
+ * O_TMPFILE (overlayfs before Linux 6.6, 9p, ...). -1 with errno. */
+int mrd_tmpfile(const char *dir);
 /* Is /sys/fs/cgroup the unified hierarchy (cgroup v2)? */
 bool mrd_host_cgroup_v2(void);
 /* Can the host limit swap (v1 memory.memsw.*, v2 memory.swap.max)? What

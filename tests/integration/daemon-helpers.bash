@@ -9,6 +9,8 @@
 #   api METHOD PATH [curl args]   curl on the socket: $status_code, $body
 #   need_shim            skip when minirun-shim is not built (issue 10)
 #
+# DMN_TMP: where the private roots go (default /tmp; a tmpfs such as /run
+# where /tmp is an overlayfs, which cannot be an upperdir).
 # DOCKER picks the client (default: docker in PATH; Debian's is
 # /usr/bin/docker, 20.10).
 
@@ -21,7 +23,7 @@ daemon_setup_file() {
 	[ -x "$MINIRUND" ] || { echo "# minirund not built at $MINIRUND" >&3; return 1; }
 	command -v "$DOCKER" >/dev/null || { echo "# no docker client (apt-get install docker.io)" >&3; return 1; }
 	# short: a unix socket path has 108 bytes
-	DMN_DIR=$(mktemp -d /tmp/mrd-bats.XXXXXX)
+	DMN_DIR=$(mktemp -d "${DMN_TMP:-/tmp}/mrd-bats.XXXXXX")
 	DMN_CGROUP=/minirun-test/minirund-$(basename "$BATS_TEST_FILENAME" .bats)-$$
 	export DMN_DIR DMN_CGROUP DOCKER_HOST=unix://$DMN_DIR/d.sock
 	daemon_start

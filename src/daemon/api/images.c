@@ -10,6 +10,7 @@
 
 #include "api/api.h"
 #include "api/filters.h"
+#include "fsutil.h"
 #include "image/archive.h"
 #include "image/images.h"
 #include "image/layers.h"
@@ -512,7 +513,7 @@ static void save(struct mrd_req *req)
 			free(names);
 			return;
 		}
-	fd = open(d->tmp_dir, O_TMPFILE | O_RDWR | O_CLOEXEC, 0600);
+	fd = mrd_tmpfile(d->tmp_dir);
 	if (fd < 0 || imgs == NULL) {
 		free(names);
 		mrd_reply_error(req, 500, "cannot make a temporary file in %s", d->tmp_dir);

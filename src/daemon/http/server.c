@@ -12,6 +12,7 @@
 #include <sys/un.h>
 #include <unistd.h>
 
+#include "fsutil.h"
 #include "util/cleanup.h"
 
 #define MRD_FILE_BODY_MAX (64ull << 30)
@@ -266,7 +267,7 @@ static struct mrd_req *req_new(struct mrd_http *h, struct MHD_Connection *conn, 
 static int open_spool(struct mrd_req *req)
 {
 	const char *dir = req->http->tmp_dir ? req->http->tmp_dir : "/tmp";
-	req->body_fd = open(dir, O_TMPFILE | O_RDWR | O_CLOEXEC, 0600);
+	req->body_fd = mrd_tmpfile(dir);
 	return req->body_fd;
 }
 
