@@ -90,6 +90,14 @@ static void write_execs(yajl_gen g, const struct shim_container *c)
 	mr_jw_arr_end(g);
 }
 
+/* The contract's statuses (creating created running paused stopped; a
+ * reader adds unknown for a dead shim): a failed create and a deleted
+ * container are stopped, told apart by "error" and "deleted". */
+static const char *public_status(enum shim_status s)
+{
+	return s == SHIM_FAILED || s == SHIM_DELETED ? "stopped" : shim_status_name(s);
+}
+
 char *shim_container_state_json(const struct shim_container *c, size_t *len)
 {
 	yajl_gen g = mr_jw_new();
@@ -99,7 +107,8 @@ char *shim_container_state_json(const struct shim_container *c, size_t *len)
 	mr_jw_str(g, "bundle", c->o.bundle);
 	mr_jw_str(g, "runtime", c->o.runtime);
 	mr_jw_str(g, "runtimeRoot", c->o.runtime_root);
-	mr_jw_str(g, "status", shim_status_name(c->status));
+	mr_jw_str(g, "status", public_status(c->status));
+	mr_jw_bool(g, "deleted", c->status == SHIM_DELETED);
 	mr_jw_int(g, "shimPid", c->o.shim_pid);
 	mr_jw_uint(g, "shimStartTime", c->o.shim_start_time);
 	write_proc(g, c->init);

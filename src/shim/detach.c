@@ -146,29 +146,3 @@ int shim_daemon_setup(bool keep_stderr, char **oom_before, struct mr_error **err
 		return mr_error_sys(err, errno, "chdir /");
 	return stdio_to_null(keep_stderr, err);
 }
-
-unsigned long long shim_proc_start_time(int pid)
-{
-	char path[64], buf[1024], *p;
-	unsigned long long v = 0;
-	ssize_t n;
-	int fd;
-
-	snprintf(path, sizeof(path), "/proc/%d/stat", pid);
-	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) < 0)
-		return 0;
-	n = read(fd, buf, sizeof(buf) - 1);
-	close(fd);
-	if (n <= 0)
-		return 0;
-	buf[n] = '\0';
-	/* after the command name "(...)", which may hold spaces and ')' */
-	if ((p = strrchr(buf, ')')) == NULL)
-		return 0;
-	p++;
-	for (int field = 3; field < 22 && p; field++)
-		p = strchr(p + 1, ' ');
-	if (p)
-		v = strtoull(p + 1, NULL, 10);
-	return v;
-}

@@ -26,8 +26,4 @@ void shim_report(int fd, const char *error);
  * for the programs the shim starts. */
 int shim_daemon_setup(bool keep_stderr, char **oom_before, struct mr_error **err);
 
-/* Field 22 of /proc/<pid>/stat (the start time in clock ticks since boot),
- * 0 when unreadable: with the pid, it names one process for good. */
-unsigned long long shim_proc_start_time(int pid);
-
 #endif

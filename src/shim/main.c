@@ -16,6 +16,7 @@
 #include "shim/options.h"
 #include "shim/proto.h"
 #include "shim/server.h"
+#include "state.h"
 #include "version.h"
 
 struct shim_main {
@@ -108,11 +109,12 @@ static void on_signal(struct shim_loop *loop, int sig, void *data)
 
 static int start(struct shim_main *m, struct mr_error **err)
 {
+	bool zombie;
 	struct shim_container_opts co = {
 		.id = m->o.id, .bundle = m->o.bundle, .state_dir = m->o.state_dir, .runtime = m->runtime,
 		.runtime_root = m->o.runtime_root, .log_path = m->o.log, .log_max_size = m->o.log_max_size,
 		.terminal = m->o.terminal, .stdin = m->o.stdin, .exit_command = m->o.exit_command,
-		.oom_score_adj = m->oom_before, .shim_pid = getpid(), .shim_start_time = shim_proc_start_time(getpid()),
+		.oom_score_adj = m->oom_before, .shim_pid = getpid(), .shim_start_time = mr_proc_start_time(getpid(), &zombie),
 	};
 
 	if ((m->loop = shim_loop_new(err)) == NULL)

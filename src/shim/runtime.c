@@ -3,9 +3,11 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <stdarg.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "shim/spawn.h"
@@ -122,6 +124,23 @@ static void on_capture(struct shim_watch *w, uint32_t events)
 
 static void start_next(struct shim_defer *d);
 
+/* "runc create failed with exit status 1 and said nothing" */
+static char *silent_failure(const struct shim_rtq *q, const struct shim_rt_job *job)
+{
+	char *msg = NULL;
+	int st = job->status;
+
+	if (st >= 0 && WIFSIGNALED(st))
+		st = asprintf(&msg, "%s %s was killed by signal %d and said nothing", q->rt.path, job->args[0],
+			      WTERMSIG(st));
+	else if (st >= 0)
+		st = asprintf(&msg, "%s %s failed with exit status %d and said nothing", q->rt.path, job->args[0],
+			      WEXITSTATUS(st));
+	else
+		st = asprintf(&msg, "%s %s did not start", q->rt.path, job->args[0]);
+	return st < 0 ? NULL : msg;
+}
+
 static void finish(struct shim_defer *d)
 {
 	struct shim_rt_job *job = d->data;
@@ -136,9 +155,11 @@ static void finish(struct shim_defer *d)
 		msg = shim_last_line(shim_buf_head(&job->err), shim_buf_used(&job->err));
 		if (msg == NULL)
 			msg = shim_rt_log_error(q->rt.log_path, job->log_off);
+		if (msg == NULL)
+			msg = silent_failure(q, job);
 		job->error = msg;
 	}
-	res.error = res.ok ? "" : job->error ? job->error : "exited with an error and said nothing";
+	res.error = res.ok ? "" : job->error ? job->error : "out of memory";
 	res.out = shim_buf_head(&job->out);
 	res.out_len = shim_buf_used(&job->out);
 	q->head = job->next;
