@@ -1,0 +1,26 @@
+# minirun-shim: the per-container shim (issue 10). Included from Makefile.am.
+# The shim's modules are a library of their own, so that the unit tests and
+# the fuzz target link exactly the code the program runs.
+noinst_LIBRARIES += src/shim/libshim.a
+src_shim_libshim_a_SOURCES = \
+	src/shim/buf.c src/shim/buf.h \
+	src/shim/loop.c src/shim/loop.h \
+	src/shim/spawn.c src/shim/spawn.h \
+	src/shim/proc.c src/shim/proc.h \
+	src/shim/runtime.c src/shim/runtime.h \
+	src/shim/console.c src/shim/console.h \
+	src/shim/crilog.c src/shim/crilog-read.c src/shim/crilog.h \
+	src/shim/proto.c src/shim/proto.h \
+	src/shim/container.c src/shim/container-exec.c src/shim/container-state.c \
+	src/shim/container.h src/shim/container-internal.h \
+	src/shim/server.c src/shim/ops.c src/shim/streams.c src/shim/logs.c \
+	src/shim/server.h src/shim/server-internal.h
+SHIM_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/src
+src_shim_libshim_a_CPPFLAGS = $(SHIM_CPPFLAGS)
+SHIM_LIB = src/shim/libshim.a src/lib/libminirun.a
+
+bin_PROGRAMS = minirun-shim
+minirun_shim_SOURCES = src/shim/main.c src/shim/options.c src/shim/options.h src/shim/detach.c src/shim/detach.h \
+	src/shim/ctl.c src/shim/ctl.h
+minirun_shim_CPPFLAGS = $(SHIM_CPPFLAGS)
+minirun_shim_LDADD = $(SHIM_LIB) $(MINIRUN_LIBS) $(CAP_LIBS) $(MOUNT_LIBS)
