@@ -9,6 +9,8 @@
 #include <sys/un.h>
 #include <unistd.h>
 
+#include "util/unix-addr.h"
+
 struct mrd_conn {
 	struct mrd_loop *loop;
 	int fd;
@@ -262,24 +264,23 @@ void mrd_conn_pause_read(struct mrd_conn *c, bool paused)
 
 int mrd_connect_unix(const char *path)
 {
-	struct sockaddr_un addr = {.sun_family = AF_UNIX};
-	int fd;
+	struct sockaddr_un addr;
+	int fd, dirfd, saved;
 
-	if (strlen(path) >= sizeof(addr.sun_path)) {
-		errno = ENAMETOOLONG;
+	if (mr_unix_address(path, &addr, &dirfd) < 0)
 		return -1;
-	}
-	strcpy(addr.sun_path, path);
 	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
-	if (fd < 0)
-		return -1;
 	/* A unix socket connects at once or not at all (EAGAIN: the backlog
 	 * is full, which a shim's never is for long). */
-	if (connect(fd, (struct sockaddr *)&addr, sizeof(addr)) < 0) {
-		int saved = errno;
+	if (fd >= 0 && connect(fd, (struct sockaddr *)&addr, sizeof(addr)) < 0) {
+		saved = errno;
 		close(fd);
+		fd = -1;
 		errno = saved;
-		return -1;
 	}
+	saved = errno;
+	if (dirfd >= 0)
+		close(dirfd);
+	errno = saved;
 	return fd;
 }

@@ -17,6 +17,7 @@
 #include "daemon.h"
 #include "daemon-setup.h"
 #include "util/cleanup.h"
+#include "util/syscalls.h"
 
 static void usage(FILE *f)
 {
@@ -130,6 +131,8 @@ int main(int argc, char **argv)
 		mrd_options_free(&d.opt);
 		return 2;
 	}
+	/* fds our parent left open are not for the programs we run */
+	mr_close_range(3, ~0U, CLOSE_RANGE_CLOEXEC);
 	signal(SIGPIPE, SIG_IGN);
 	sigemptyset(&mask);
 	sigaddset(&mask, SIGTERM);

@@ -9,7 +9,6 @@
 
 #include <errno.h>
 #include <fcntl.h>
-#include <libgen.h>
 #include <limits.h>
 #include <poll.h>
 #include <signal.h>
@@ -28,6 +27,7 @@
 
 #include "util/cleanup.h"
 #include "util/path.h"
+#include "util/unix-addr.h"
 
 #ifndef TIOCGPTPEER
 #define TIOCGPTPEER _IO('T', 0x41)
@@ -170,27 +170,8 @@ static int setup(const struct oci_process *p, const char *rootfs, bool console, 
  * its directory's fd: /proc/self/fd/N/name (conmon's sockets can be long). */
 static int socket_address(const char *path, struct sockaddr_un *sa, int *dirfd, struct mr_error **err)
 {
-	cleanup_free char *dir = NULL;
-	cleanup_free char *base = NULL;
-	int n;
-
-	memset(sa, 0, sizeof(*sa));
-	sa->sun_family = AF_UNIX;
-	*dirfd = -1;
-	if (strlen(path) < sizeof(sa->sun_path)) {
-		strcpy(sa->sun_path, path);
-		return 0;
-	}
-	dir = strdup(path);
-	base = strdup(path);
-	if (dir == NULL || base == NULL)
-		return mr_error_sys(err, ENOMEM, "--console-socket %s", path);
-	*dirfd = open(dirname(dir), O_PATH | O_DIRECTORY | O_CLOEXEC);
-	if (*dirfd < 0)
-		return mr_error_sys(err, errno, "--console-socket %s: open its directory", path);
-	n = snprintf(sa->sun_path, sizeof(sa->sun_path), "/proc/self/fd/%d/%s", *dirfd, basename(base));
-	if (n < 0 || (size_t)n >= sizeof(sa->sun_path))
-		return mr_error_set(err, ENAMETOOLONG, "--console-socket %s: name too long", path);
+	if (mr_unix_address(path, sa, dirfd) < 0)
+		return mr_error_sys(err, errno, "--console-socket %s", path);
 	return 0;
 }
 

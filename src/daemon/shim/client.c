@@ -108,12 +108,18 @@ int mrd_spawn(struct mrd_loop *loop, char *const *argv, mrd_spawn_fn fn, void *d
 	posix_spawn_file_actions_addopen(&fa, 0, "/dev/null", O_RDONLY, 0);
 	posix_spawn_file_actions_adddup2(&fa, pipefd[1], 1);
 	posix_spawn_file_actions_adddup2(&fa, pipefd[1], 2);
+	/* nothing of ours, nor what our parent left open, goes on to the
+	 * shims (they live on, and would hold a pipe of whoever started us) */
+	posix_spawn_file_actions_addclosefrom_np(&fa, 3);
 	posix_spawnattr_t attr;
-	sigset_t none;
+	sigset_t none, pipe;
 	sigemptyset(&none);
+	sigemptyset(&pipe);
+	sigaddset(&pipe, SIGPIPE);
 	posix_spawnattr_init(&attr);
 	posix_spawnattr_setsigmask(&attr, &none);
-	posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETSIGMASK);
+	posix_spawnattr_setsigdefault(&attr, &pipe); /* we ignore it; they must not */
+	posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF);
 	r = posix_spawn(&s->pid, argv[0], &fa, &attr, argv, environ);
 	posix_spawnattr_destroy(&attr);
 	posix_spawn_file_actions_destroy(&fa);
