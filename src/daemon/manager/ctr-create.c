@@ -14,6 +14,7 @@
 
 #include "fsutil.h"
 #include "image/images.h"
+#include "image/layers.h"
 #include "jsonw.h"
 #include "loop.h"
 #include "oci/spec.h"
@@ -269,6 +270,25 @@ int mrd_ctr_remove_files(struct mrd_ctr *c, struct mr_error **err)
 	return mrd_remove_tree(AT_FDCWD, data, err);
 }
 
+/* The upperdir is the root of the container's overlay: it takes the mode
+ * and owner of the image's root, as dockerd's does (not our 0700). */
+static int upper_like_image(struct mrd_ctr *c, const struct mrd_image *img, struct mr_error **err)
+{
+	cleanup_free char *upper = mrd_ctr_data_path(c, "upper"), *top = NULL;
+	struct stat st = {.st_mode = 0755};
+
+	if (upper == NULL)
+		return mr_error_set(err, ENOMEM, "out of memory");
+	if (img->nlayers > 0) {
+		top = mrd_layers_diff_path(c->d->layers, img->diff_ids[img->nlayers - 1]);
+		if (top == NULL || stat(top, &st) < 0)
+			return mr_error_sys(err, top ? errno : ENOMEM, "image %.12s: its top layer", img->id);
+	}
+	if (chown(upper, st.st_uid, st.st_gid) < 0 || chmod(upper, st.st_mode & 07777) < 0)
+		return mr_error_sys(err, errno, "%s", upper);
+	return 0;
+}
+
 static int add_warning(char ***warnings, size_t *n, const char *msg, struct mr_error **err)
 {
 	char **w = realloc(*warnings, (*n + 1) * sizeof(*w));
@@ -357,7 +377,8 @@ struct mrd_ctr *mrd_ctrs_create(struct mrd_ctrs *cs, const struct mr_json *body,
 	c->created = mrd_now_real_ns();
 	c->status = MRD_CREATED;
 	c->record = mrd_ctr_config_record(c->cfg);
-	if (c->record == NULL || mrd_ctr_make_dirs(c, err) < 0 || mrd_ctr_write_etc_files(c, err) < 0)
+	if (c->record == NULL || mrd_ctr_make_dirs(c, err) < 0 || upper_like_image(c, img, err) < 0 ||
+	    mrd_ctr_write_etc_files(c, err) < 0)
 		goto undo;
 	struct mrd_ctr_row row = {c->id, c->created, c->image_id, c->record};
 	struct mrd_ctr_state_row st = {.name = c->name, .status = "created", .error = "", .updates = "{}"};

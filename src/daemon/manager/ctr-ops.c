@@ -123,6 +123,23 @@ static int stop_signal(const struct mrd_ctr *c)
 	return sig > 0 ? sig : SIGTERM;
 }
 
+/* Docker's events of a stop: kill (with the signal), die, then stop. */
+struct stop_op {
+	struct mrd_ctr *c;
+	mrd_done_fn done;
+	void *data;
+};
+
+static void stopped(void *data, const struct mr_error *err)
+{
+	struct stop_op *op = data;
+
+	if (err == NULL)
+		mrd_ctr_event(op->c, "stop", NULL);
+	op->done(op->data, err);
+	free(op);
+}
+
 void mrd_ctr_stop(struct mrd_ctr *c, int64_t timeout, mrd_done_fn done, void *data)
 {
 	struct mrd_ctr_rt *rt = mrd_ctr_rt(c);
@@ -143,6 +160,15 @@ void mrd_ctr_stop(struct mrd_ctr *c, int64_t timeout, mrd_done_fn done, void *da
 		done(data, NULL);
 		return;
 	}
+	if (rt->deleting && c->status == MRD_EXITED && !c->manual_stop) {
+		/* exited, its restart policy not yet applied: not any more */
+		c->manual_stop = true;
+		if (mrd_ctr_save(c, &e) < 0)
+			fprintf(stderr, "minirund: container %s: %s\n", c->id, e->msg);
+		mr_error_free(e);
+		done(data, NULL);
+		return;
+	}
 	if (!(c->status == MRD_RUNNING || c->status == MRD_PAUSED) || rt->deleting) {
 		mrd_done_error(done, data, EALREADY, "container %s is not running", c->id);
 		return;
@@ -150,13 +176,19 @@ void mrd_ctr_stop(struct mrd_ctr *c, int64_t timeout, mrd_done_fn done, void *da
 	if (timeout < 0)
 		timeout = c->cfg->stop_timeout >= 0 ? c->cfg->stop_timeout : 10;
 	c->manual_stop = true;
-	if (mrd_ctr_save(c, &e) < 0 || add_exit_wait(c, done, data) < 0) {
-		done(data, e);
+	struct stop_op *op = calloc(1, sizeof(*op));
+	if (op == NULL || mrd_ctr_save(c, &e) < 0 || add_exit_wait(c, stopped, op) < 0) {
+		free(op);
+		mrd_done_error(done, data, e ? e->errnum : ENOMEM, "%s", e ? e->msg : "out of memory");
 		mr_error_free(e);
 		return;
 	}
-	mrd_ctr_event(c, "stop", NULL);
-	send_signal(c, timeout == 0 ? SIGKILL : stop_signal(c), NULL, NULL);
+	*op = (struct stop_op){c, done, data};
+	int sig = timeout == 0 ? SIGKILL : stop_signal(c);
+	char signame[16];
+	snprintf(signame, sizeof(signame), "%d", sig);
+	mrd_ctr_event(c, "kill", (const char *[]){"signal", signame, NULL});
+	send_signal(c, sig, NULL, NULL);
 	if (timeout > 0 && rt->stop_timer == NULL)
 		rt->stop_timer = mrd_timer_add(c->d->loop, (uint64_t)timeout * 1000, stop_timeout, c);
 }

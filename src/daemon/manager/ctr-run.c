@@ -253,10 +253,24 @@ static int failure_code(const char *msg)
 	return 125;
 }
 
-static void start_failed(struct mrd_ctr *c, const char *msg)
+/* The docker client picks run's exit code (127, 126) from Go's lowercase
+ * error texts: "no such file or directory", "permission denied". */
+static void go_errno_texts(char *msg)
+{
+	static const char *const texts[] = {"No such file or directory", "Permission denied", NULL};
+
+	for (size_t i = 0; texts[i] != NULL; i++)
+		for (char *p = strstr(msg, texts[i]); p != NULL; p = strstr(p + 1, texts[i]))
+			*p = (char)(*p - 'A' + 'a');
+}
+
+static void start_failed(struct mrd_ctr *c, const char *text)
 {
 	struct mr_error *err = NULL, *e = NULL;
+	char msg[4096];
 
+	snprintf(msg, sizeof(msg), "%s", text);
+	go_errno_texts(msg);
 	fprintf(stderr, "minirund: container %.12s: start failed: %s\n", c->id, msg);
 	c->status = c->has_started ? MRD_EXITED : MRD_CREATED;
 	c->exit_code = failure_code(msg);
@@ -495,6 +509,9 @@ void mrd_ctr_exited(struct mrd_ctr *c, int exit_code, int64_t at, bool oom)
 	mrd_ctr_event(c, "die", attrs);
 	mrd_logs_notify(c, false);
 	mrd_exec_container_exited(c);
+	/* the teardown below comes first for whoever waits: a restart's
+	 * start must find the runtime's container gone, not about to go */
+	rt->deleting = true;
 	while (rt->exit_waits != NULL) {
 		struct mrd_exit_wait *w = rt->exit_waits;
 		rt->exit_waits = w->next;

@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <strings.h>
 
 #include "capability-names.h"
@@ -86,8 +87,11 @@ char **mrd_spec_caps(const struct mrd_ctr_config *cfg, size_t *n, struct mr_erro
 		add_all |= strcmp(name, "ALL") == 0;
 	}
 	if (add_all) {
+		/* all that minirund can give: its own bounding set (as podman;
+		 * a capability the runtime does not hold it cannot grant) */
 		for (int c = 0; c < mr_cap_count(); c++)
-			if (mr_cap_name(c) != NULL && push(&caps, n, mr_cap_name(c)) < 0)
+			if (mr_cap_name(c) != NULL && prctl(PR_CAPBSET_READ, c, 0, 0, 0) == 1 &&
+			    push(&caps, n, mr_cap_name(c)) < 0)
 				goto oom;
 		return caps;
 	}
