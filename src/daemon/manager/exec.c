@@ -93,7 +93,8 @@ static int parse_body(struct mrd_exec *x, const struct mr_json *body, struct mr_
 	static const char *const bools[] = {"AttachStdin", "AttachStdout", "AttachStderr", "Tty", "Privileged"};
 	bool *slots[] = {&x->attach_in, &x->attach_out, &x->attach_err, &x->tty, &x->privileged};
 	static const char *const known[] = {"AttachStdin", "AttachStdout", "AttachStderr", "Tty", "Privileged", "Cmd",
-					    "Env", "User", "WorkingDir", "DetachKeys", "ConsoleSize", "Detach", NULL};
+					    "Env", "User", "WorkingDir", "DetachKeys", "ConsoleSize", "Detach",
+					    "Container", NULL}; /* docker-py sends the container's id, dockerd ignores it */
 
 	if (body->kind != MR_JSON_OBJECT)
 		return mr_error_set(err, EINVAL, "the request body must be a JSON object");
