@@ -24,3 +24,8 @@ minirun_shim_SOURCES = src/shim/main.c src/shim/options.c src/shim/options.h src
 	src/shim/ctl.c src/shim/ctl.h
 minirun_shim_CPPFLAGS = $(SHIM_CPPFLAGS)
 minirun_shim_LDADD = $(SHIM_LIB) $(MINIRUN_LIBS) $(CAP_LIBS) $(MOUNT_LIBS)
+
+# ---- its tests
+SCRIPT_TESTS += tests/integration/shim.bats
+EXTRA_DIST += tests/integration/shim-helpers.bash tests/schema/check-shim-protocol.py src/shim/local.mk
+AM_TESTS_ENVIRONMENT += export MINIRUN_SHIM='$(abs_top_builddir)/minirun-shim';

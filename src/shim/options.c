@@ -119,12 +119,13 @@ static int set_path(char **slot, const char *opt, const char *arg, struct mr_err
 /* exit_command[0] is the path, set at the end (NULL until then). */
 static int add_exit_arg(struct shim_options *o, const char *arg, struct mr_error **err)
 {
+	bool first = o->exit_command == NULL;
 	char **v = realloc(o->exit_command, sizeof(char *) * (size_t)(o->n_exit_command + 3));
 
 	if (v == NULL)
 		return mr_error_sys(err, ENOMEM, "--exit-command-arg");
 	o->exit_command = v;
-	if (o->n_exit_command == 0)
+	if (first)
 		v[0] = NULL;
 	if ((v[o->n_exit_command + 1] = strdup(arg)) == NULL)
 		return mr_error_sys(err, ENOMEM, "--exit-command-arg");
