@@ -12,7 +12,7 @@ src_daemon_libminirund_a_CPPFLAGS = $(MRD_CPPFLAGS)
 src_daemon_libminirund_a_SOURCES = \
 	src/daemon/daemon.h src/daemon/daemon-setup.c src/daemon/daemon-setup.h \
 	src/daemon/loop.c src/daemon/loop.h src/daemon/conn.c src/daemon/conn.h \
-	src/daemon/jsonw.c src/daemon/jsonw.h src/daemon/fsutil.c src/daemon/fsutil.h \
+	src/daemon/times.h src/daemon/fsutil.c src/daemon/fsutil.h \
 	src/daemon/http/server.c src/daemon/http/server.h src/daemon/http/internal.h \
 	src/daemon/http/request.c src/daemon/http/request.h src/daemon/http/response.c \
 	src/daemon/http/upgrade.c src/daemon/http/router.c src/daemon/http/router.h \

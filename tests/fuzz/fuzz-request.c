@@ -17,7 +17,7 @@
 #include "api/filters.h"
 #include "http/router.h"
 #include "image/images.h"
-#include "jsonw.h"
+#include "util/jsonw.h"
 #include "manager/config.h"
 #include "manager/logs.h"
 #include "oci/spec.h"

@@ -5,7 +5,8 @@
 #include "api/filters.h"
 #include "http/router.h"
 #include "image/images.h"
-#include "jsonw.h"
+#include "times.h"
+#include "util/jsonw.h"
 #include "manager/config.h"
 #include "manager/logs.h"
 #include "manager/stats.h"
@@ -167,15 +168,15 @@ static bool cap_sys_admin(const char *cap, void *data)
 
 static struct mr_json *profile(bool sys_admin)
 {
-	yajl_gen g = jw_new();
+	yajl_gen g = mr_jw_new();
 	size_t len;
 	const char *buf;
 	struct mr_json *j;
 
-	jw_obj(g, NULL);
+	mr_jw_obj(g, NULL);
 	mrd_seccomp_default_write(g, "seccomp", cap_sys_admin, sys_admin ? "yes" : NULL);
-	jw_obj_end(g);
-	buf = jw_buf(g, &len);
+	mr_jw_obj_end(g);
+	buf = mr_jw_buf(g, &len);
 	j = mr_json_parse(buf, len, NULL);
 	yajl_gen_free(g);
 	return j;
@@ -262,9 +263,9 @@ static void test_cri(void)
 	ok(mrd_cri_parse("x stdout F", 10, &l) < 0, "no text: not a line");
 	ok(mrd_cri_parse("t stdin F x", 11, &l) < 0, "bad stream: not a line");
 	char buf[64];
-	mrd_format_time(1704164645123000000LL, buf, sizeof(buf));
+	mr_time_format_go(1704164645123000000LL, buf, sizeof(buf));
 	is_str(buf, "2024-01-02T03:04:05.123Z", "Go's RFC3339Nano drops trailing zeros");
-	mrd_format_time(0, buf, sizeof(buf));
+	mr_time_format_go(0, buf, sizeof(buf));
 	is_str(buf, "0001-01-01T00:00:00Z", "zero time as Go writes it");
 	ok(mrd_parse_time("2024-01-02T04:04:05+01:00") == 1704164645000000000LL, "an offset is honoured");
 }

@@ -3,12 +3,12 @@
 #include <string.h>
 
 #include "api/api.h"
-#include "jsonw.h"
+#include "util/jsonw.h"
 
 void mrd_api_reply_gen(struct mrd_req *req, int status, yajl_gen g)
 {
 	size_t len;
-	const char *buf = jw_buf(g, &len);
+	const char *buf = mr_jw_buf(g, &len);
 	mrd_reply_json(req, status, buf, len);
 	yajl_gen_free(g);
 }

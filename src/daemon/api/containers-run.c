@@ -7,7 +7,7 @@
 
 #include "api/api.h"
 #include "api/containers.h"
-#include "jsonw.h"
+#include "util/jsonw.h"
 #include "manager/attach.h"
 #include "manager/logs.h"
 #include "manager/stats.h"
@@ -161,21 +161,21 @@ struct waiting {
 
 static void write_wait_body(struct mrd_stream *s, int code, const char *error)
 {
-	yajl_gen g = jw_new();
+	yajl_gen g = mr_jw_new();
 	size_t len;
 	const char *buf;
 
-	jw_obj(g, NULL);
-	jw_int(g, "StatusCode", code < 0 ? 255 : code);
+	mr_jw_obj(g, NULL);
+	mr_jw_int(g, "StatusCode", code < 0 ? 255 : code);
 	if (error != NULL) {
-		jw_obj(g, "Error");
-		jw_str(g, "Message", error);
-		jw_obj_end(g);
+		mr_jw_obj(g, "Error");
+		mr_jw_str(g, "Message", error);
+		mr_jw_obj_end(g);
 	} else {
-		jw_null(g, "Error");
+		mr_jw_null(g, "Error");
 	}
-	jw_obj_end(g);
-	buf = jw_buf(g, &len);
+	mr_jw_obj_end(g);
+	buf = mr_jw_buf(g, &len);
 	mrd_stream_write(s, buf, len);
 	mrd_stream_write(s, "\n", 1);
 	mrd_stream_end(s);

@@ -14,7 +14,7 @@
 #include "api/filters.h"
 #include "image/images.h"
 #include "image/layers.h"
-#include "jsonw.h"
+#include "util/jsonw.h"
 #include "manager/ctrs.h"
 #include "oci/spec.h"
 #include "util/cleanup.h"
@@ -52,11 +52,11 @@ static void create(struct mrd_req *req)
 		mrd_api_reply_err(req, err);
 		return;
 	}
-	g = jw_new();
-	jw_obj(g, NULL);
-	jw_str(g, "Id", c->id);
-	jw_strv(g, "Warnings", warnings ? warnings : (char *[]){NULL}, nwarnings);
-	jw_obj_end(g);
+	g = mr_jw_new();
+	mr_jw_obj(g, NULL);
+	mr_jw_str(g, "Id", c->id);
+	mr_jw_strv(g, "Warnings", warnings ? warnings : (char *[]){NULL}, nwarnings);
+	mr_jw_obj_end(g);
 	for (size_t i = 0; i < nwarnings; i++)
 		free(warnings[i]);
 	free(warnings);
@@ -114,42 +114,42 @@ void mrd_api_ctr_summary(yajl_gen g, struct mrd_ctr *c, bool with_size)
 	command_line(c, cmd, sizeof(cmd));
 	mrd_ctr_status_text(c, status, sizeof(status));
 	snprintf(name, sizeof(name), "/%s", c->name);
-	jw_obj(g, NULL);
-	jw_str(g, "Id", c->id);
-	jw_arr(g, "Names");
-	jw_str(g, NULL, name);
-	jw_arr_end(g);
-	jw_str(g, "Image", c->cfg->image ? c->cfg->image : c->image_id);
-	jw_str(g, "ImageID", c->image_id);
-	jw_str(g, "Command", cmd);
-	jw_int(g, "Created", c->created / 1000000000);
-	jw_arr(g, "Ports");
-	jw_arr_end(g);
+	mr_jw_obj(g, NULL);
+	mr_jw_str(g, "Id", c->id);
+	mr_jw_arr(g, "Names");
+	mr_jw_str(g, NULL, name);
+	mr_jw_arr_end(g);
+	mr_jw_str(g, "Image", c->cfg->image ? c->cfg->image : c->image_id);
+	mr_jw_str(g, "ImageID", c->image_id);
+	mr_jw_str(g, "Command", cmd);
+	mr_jw_int(g, "Created", c->created / 1000000000);
+	mr_jw_arr(g, "Ports");
+	mr_jw_arr_end(g);
 	if (with_size) {
 		int64_t rw = mrd_api_ctr_size_rw(c);
-		jw_int(g, "SizeRw", rw);
-		jw_int(g, "SizeRootFs", rw + (img ? img->size : 0));
+		mr_jw_int(g, "SizeRw", rw);
+		mr_jw_int(g, "SizeRootFs", rw + (img ? img->size : 0));
 	}
-	jw_obj(g, "Labels");
+	mr_jw_obj(g, "Labels");
 	for (size_t i = 0; i < c->cfg->labels.n; i++)
-		jw_str(g, c->cfg->labels.k[i], c->cfg->labels.v[i]);
-	jw_obj_end(g);
-	jw_str(g, "State", mrd_status_name(c->status));
-	jw_str(g, "Status", status);
-	jw_obj(g, "HostConfig");
-	jw_str(g, "NetworkMode", c->cfg->network_mode);
-	jw_obj_end(g);
-	jw_obj(g, "NetworkSettings");
-	jw_obj(g, "Networks");
-	jw_obj_end(g);
-	jw_obj_end(g);
+		mr_jw_str(g, c->cfg->labels.k[i], c->cfg->labels.v[i]);
+	mr_jw_obj_end(g);
+	mr_jw_str(g, "State", mrd_status_name(c->status));
+	mr_jw_str(g, "Status", status);
+	mr_jw_obj(g, "HostConfig");
+	mr_jw_str(g, "NetworkMode", c->cfg->network_mode);
+	mr_jw_obj_end(g);
+	mr_jw_obj(g, "NetworkSettings");
+	mr_jw_obj(g, "Networks");
+	mr_jw_obj_end(g);
+	mr_jw_obj_end(g);
 	mrd_api_ctr_mounts(g, c);
-	jw_obj_end(g);
+	mr_jw_obj_end(g);
 }
 
 void mrd_api_ctr_mounts(yajl_gen g, const struct mrd_ctr *c)
 {
-	jw_arr(g, "Mounts");
+	mr_jw_arr(g, "Mounts");
 	for (size_t i = 0; i < c->cfg->binds.n; i++) {
 		cleanup_free char *b = strdup(c->cfg->binds.v[i]);
 		char *dst = strchr(b, ':'), *opts;
@@ -157,11 +157,11 @@ void mrd_api_ctr_mounts(yajl_gen g, const struct mrd_ctr *c)
 		opts = strchr(dst, ':');
 		if (opts)
 			*opts++ = '\0';
-		jw_obj(g, NULL);
-		jw_str(g, "Type", "bind");
-		jw_str(g, "Source", b);
-		jw_str(g, "Destination", dst);
-		jw_str(g, "Mode", opts ? opts : "");
+		mr_jw_obj(g, NULL);
+		mr_jw_str(g, "Type", "bind");
+		mr_jw_str(g, "Source", b);
+		mr_jw_str(g, "Destination", dst);
+		mr_jw_str(g, "Mode", opts ? opts : "");
 		bool rw = true;
 		char prop[16] = "rprivate";
 		for (char *save = NULL, *o = opts ? strtok_r(opts, ",", &save) : NULL; o; o = strtok_r(NULL, ",", &save)) {
@@ -170,22 +170,22 @@ void mrd_api_ctr_mounts(yajl_gen g, const struct mrd_ctr *c)
 			else if (strstr(o, "shared") || strstr(o, "slave") || strstr(o, "private"))
 				snprintf(prop, sizeof(prop), "%s", o);
 		}
-		jw_bool(g, "RW", rw);
-		jw_str(g, "Propagation", prop);
-		jw_obj_end(g);
+		mr_jw_bool(g, "RW", rw);
+		mr_jw_str(g, "Propagation", prop);
+		mr_jw_obj_end(g);
 	}
 	for (size_t i = 0; i < c->cfg->nmounts; i++) {
 		const struct mrd_mount *m = &c->cfg->mounts[i];
-		jw_obj(g, NULL);
-		jw_str(g, "Type", m->type);
-		jw_str(g, "Source", m->source ? m->source : "");
-		jw_str(g, "Destination", m->target);
-		jw_str(g, "Mode", "");
-		jw_bool(g, "RW", !m->readonly);
-		jw_str(g, "Propagation", strcmp(m->type, "bind") == 0 ? "rprivate" : "");
-		jw_obj_end(g);
+		mr_jw_obj(g, NULL);
+		mr_jw_str(g, "Type", m->type);
+		mr_jw_str(g, "Source", m->source ? m->source : "");
+		mr_jw_str(g, "Destination", m->target);
+		mr_jw_str(g, "Mode", "");
+		mr_jw_bool(g, "RW", !m->readonly);
+		mr_jw_str(g, "Propagation", strcmp(m->type, "bind") == 0 ? "rprivate" : "");
+		mr_jw_obj_end(g);
 	}
-	jw_arr_end(g);
+	mr_jw_arr_end(g);
 }
 
 static const char *ctr_label(const char *key, void *data)
@@ -299,8 +299,8 @@ static void list(struct mrd_req *req)
 	cleanup_free struct mrd_ctr **v = calloc(mrd_ctrs_count(d->ctrs) + 1, sizeof(*v));
 	for (struct mrd_ctr *c = mrd_ctrs_first(d->ctrs); v && c; c = c->next)
 		v[n++] = c;
-	g = jw_new();
-	jw_arr(g, NULL);
+	g = mr_jw_new();
+	mr_jw_arr(g, NULL);
 	/* newest first */
 	for (size_t i = n; i-- > 0;) {
 		struct mrd_ctr *c = v[i];
@@ -312,26 +312,26 @@ static void list(struct mrd_req *req)
 		mrd_api_ctr_summary(g, c, size);
 		k++;
 	}
-	jw_arr_end(g);
+	mr_jw_arr_end(g);
 	mrd_filters_free(f);
 	mrd_api_reply_gen(req, 200, g);
 }
 
 static void write_state(yajl_gen g, const struct mrd_ctr *c)
 {
-	jw_obj(g, "State");
-	jw_str(g, "Status", mrd_status_name(c->status));
-	jw_bool(g, "Running", c->status == MRD_RUNNING || c->status == MRD_PAUSED);
-	jw_bool(g, "Paused", c->status == MRD_PAUSED);
-	jw_bool(g, "Restarting", c->status == MRD_RESTARTING);
-	jw_bool(g, "OOMKilled", c->oom_killed);
-	jw_bool(g, "Dead", c->status == MRD_DEAD);
-	jw_int(g, "Pid", mrd_ctr_running(c) ? c->pid : 0);
-	jw_int(g, "ExitCode", c->exit_code);
-	jw_str(g, "Error", c->error ? c->error : "");
-	jw_time(g, "StartedAt", c->started_at);
-	jw_time(g, "FinishedAt", c->finished_at);
-	jw_obj_end(g);
+	mr_jw_obj(g, "State");
+	mr_jw_str(g, "Status", mrd_status_name(c->status));
+	mr_jw_bool(g, "Running", c->status == MRD_RUNNING || c->status == MRD_PAUSED);
+	mr_jw_bool(g, "Paused", c->status == MRD_PAUSED);
+	mr_jw_bool(g, "Restarting", c->status == MRD_RESTARTING);
+	mr_jw_bool(g, "OOMKilled", c->oom_killed);
+	mr_jw_bool(g, "Dead", c->status == MRD_DEAD);
+	mr_jw_int(g, "Pid", mrd_ctr_running(c) ? c->pid : 0);
+	mr_jw_int(g, "ExitCode", c->exit_code);
+	mr_jw_str(g, "Error", c->error ? c->error : "");
+	mr_jw_time(g, "StartedAt", c->started_at);
+	mr_jw_time(g, "FinishedAt", c->finished_at);
+	mr_jw_obj_end(g);
 }
 
 static void write_paths(yajl_gen g, const struct mrd_ctr *c)
@@ -340,7 +340,7 @@ static void write_paths(yajl_gen g, const struct mrd_ctr *c)
 			      "LogPath", "ctr.log"};
 	for (int i = 0; i < 8; i += 2) {
 		cleanup_free char *p = mrd_ctr_data_path(c, keys[i + 1]);
-		jw_str(g, keys[i], p);
+		mr_jw_str(g, keys[i], p);
 	}
 }
 
@@ -358,15 +358,15 @@ static void write_graph_driver(yajl_gen g, struct mrd_ctr *c)
 	}
 	if (f)
 		fclose(f);
-	jw_obj(g, "GraphDriver");
-	jw_obj(g, "Data");
-	jw_str(g, "LowerDir", lower ? lower : "");
-	jw_str(g, "MergedDir", merged);
-	jw_str(g, "UpperDir", upper);
-	jw_str(g, "WorkDir", work);
-	jw_obj_end(g);
-	jw_str(g, "Name", "overlay2");
-	jw_obj_end(g);
+	mr_jw_obj(g, "GraphDriver");
+	mr_jw_obj(g, "Data");
+	mr_jw_str(g, "LowerDir", lower ? lower : "");
+	mr_jw_str(g, "MergedDir", merged);
+	mr_jw_str(g, "UpperDir", upper);
+	mr_jw_str(g, "WorkDir", work);
+	mr_jw_obj_end(g);
+	mr_jw_str(g, "Name", "overlay2");
+	mr_jw_obj_end(g);
 }
 
 /* Until networks exist (no bridge yet): dockerd's fields, all empty. */
@@ -376,20 +376,20 @@ static void write_network_settings(yajl_gen g)
 					    "Gateway", "GlobalIPv6Address", "IPAddress", "IPv6Gateway", "MacAddress",
 					    NULL};
 
-	jw_obj(g, "NetworkSettings");
+	mr_jw_obj(g, "NetworkSettings");
 	for (size_t i = 0; empty[i] != NULL; i++)
-		jw_str(g, empty[i], "");
-	jw_bool(g, "HairpinMode", false);
-	jw_int(g, "LinkLocalIPv6PrefixLen", 0);
-	jw_int(g, "GlobalIPv6PrefixLen", 0);
-	jw_int(g, "IPPrefixLen", 0);
-	jw_null(g, "SecondaryIPAddresses");
-	jw_null(g, "SecondaryIPv6Addresses");
-	jw_obj(g, "Ports");
-	jw_obj_end(g);
-	jw_obj(g, "Networks");
-	jw_obj_end(g);
-	jw_obj_end(g);
+		mr_jw_str(g, empty[i], "");
+	mr_jw_bool(g, "HairpinMode", false);
+	mr_jw_int(g, "LinkLocalIPv6PrefixLen", 0);
+	mr_jw_int(g, "GlobalIPv6PrefixLen", 0);
+	mr_jw_int(g, "IPPrefixLen", 0);
+	mr_jw_null(g, "SecondaryIPAddresses");
+	mr_jw_null(g, "SecondaryIPv6Addresses");
+	mr_jw_obj(g, "Ports");
+	mr_jw_obj_end(g);
+	mr_jw_obj(g, "Networks");
+	mr_jw_obj_end(g);
+	mr_jw_obj_end(g);
 }
 
 static void inspect(struct mrd_req *req)
@@ -402,38 +402,38 @@ static void inspect(struct mrd_req *req)
 
 	if (c == NULL)
 		return;
-	g = jw_new();
+	g = mr_jw_new();
 	nargs = mrd_spec_args(c->cfg, &args);
 	snprintf(name, sizeof(name), "/%s", c->name);
-	jw_obj(g, NULL);
-	jw_str(g, "Id", c->id);
-	jw_time(g, "Created", c->created);
-	jw_str(g, "Path", nargs ? args[0] : "");
-	jw_arr(g, "Args");
+	mr_jw_obj(g, NULL);
+	mr_jw_str(g, "Id", c->id);
+	mr_jw_time(g, "Created", c->created);
+	mr_jw_str(g, "Path", nargs ? args[0] : "");
+	mr_jw_arr(g, "Args");
 	for (size_t i = 1; i < nargs; i++)
-		jw_str(g, NULL, args[i]);
-	jw_arr_end(g);
+		mr_jw_str(g, NULL, args[i]);
+	mr_jw_arr_end(g);
 	free(args);
 	write_state(g, c);
-	jw_str(g, "Image", c->image_id);
+	mr_jw_str(g, "Image", c->image_id);
 	write_paths(g, c);
-	jw_str(g, "Name", name);
-	jw_int(g, "RestartCount", c->restart_count);
-	jw_str(g, "Driver", "overlay2");
-	jw_str(g, "Platform", "linux");
-	jw_str(g, "MountLabel", "");
-	jw_str(g, "ProcessLabel", "");
-	jw_str(g, "AppArmorProfile", "");
+	mr_jw_str(g, "Name", name);
+	mr_jw_int(g, "RestartCount", c->restart_count);
+	mr_jw_str(g, "Driver", "overlay2");
+	mr_jw_str(g, "Platform", "linux");
+	mr_jw_str(g, "MountLabel", "");
+	mr_jw_str(g, "ProcessLabel", "");
+	mr_jw_str(g, "AppArmorProfile", "");
 	mrd_api_ctr_exec_ids(g, c);
 	mrd_ctr_config_write_host(g, "HostConfig", c->cfg);
 	write_graph_driver(g, c);
 	if (mrd_query_bool(req, "size")) {
-		jw_int(g, "SizeRw", mrd_api_ctr_size_rw(c));
+		mr_jw_int(g, "SizeRw", mrd_api_ctr_size_rw(c));
 	}
 	mrd_api_ctr_mounts(g, c);
 	mrd_ctr_config_write_config(g, "Config", c->cfg);
 	write_network_settings(g);
-	jw_obj_end(g);
+	mr_jw_obj_end(g);
 	mrd_api_reply_gen(req, 200, g);
 }
 
@@ -463,10 +463,10 @@ struct changes_out {
 static void on_change(const char *path, int kind, void *data)
 {
 	struct changes_out *o = data;
-	jw_obj(o->g, NULL);
-	jw_str(o->g, "Path", path);
-	jw_int(o->g, "Kind", kind);
-	jw_obj_end(o->g);
+	mr_jw_obj(o->g, NULL);
+	mr_jw_str(o->g, "Path", path);
+	mr_jw_int(o->g, "Kind", kind);
+	mr_jw_obj_end(o->g);
 }
 
 static void changes(struct mrd_req *req)
@@ -477,14 +477,14 @@ static void changes(struct mrd_req *req)
 
 	if (c == NULL)
 		return;
-	o.g = jw_new();
-	jw_arr(o.g, NULL);
+	o.g = mr_jw_new();
+	mr_jw_arr(o.g, NULL);
 	if (mrd_ctr_changes(c, on_change, &o, &err) < 0) {
 		yajl_gen_free(o.g);
 		mrd_api_reply_err(req, err);
 		return;
 	}
-	jw_arr_end(o.g);
+	mr_jw_arr_end(o.g);
 	mrd_api_reply_gen(req, 200, o.g);
 }
 
@@ -505,14 +505,14 @@ static void top(struct mrd_req *req)
 		mrd_api_reply_err(req, err);
 		return;
 	}
-	g = jw_new();
-	jw_obj(g, NULL);
-	jw_strv(g, "Titles", t.titles, t.ntitles);
-	jw_arr(g, "Processes");
+	g = mr_jw_new();
+	mr_jw_obj(g, NULL);
+	mr_jw_strv(g, "Titles", t.titles, t.ntitles);
+	mr_jw_arr(g, "Processes");
 	for (size_t i = 0; i < t.nrows; i++)
-		jw_strv(g, NULL, t.rows[i], t.ntitles);
-	jw_arr_end(g);
-	jw_obj_end(g);
+		mr_jw_strv(g, NULL, t.rows[i], t.ntitles);
+	mr_jw_arr_end(g);
+	mr_jw_obj_end(g);
 	mrd_top_clear(&t);
 	mrd_api_reply_gen(req, 200, g);
 }
@@ -538,13 +538,13 @@ static void prune_step(struct prune_job *p)
 		mrd_ctr_remove(c, false, false, prune_next, p);
 		return;
 	}
-	jw_arr(p->g, "ContainersDeleted");
+	mr_jw_arr(p->g, "ContainersDeleted");
 	for (size_t i = 0; i < p->n; i++)
 		if (p->ids[i] != NULL)
-			jw_str(p->g, NULL, p->ids[i]);
-	jw_arr_end(p->g);
-	jw_int(p->g, "SpaceReclaimed", p->reclaimed);
-	jw_obj_end(p->g);
+			mr_jw_str(p->g, NULL, p->ids[i]);
+	mr_jw_arr_end(p->g);
+	mr_jw_int(p->g, "SpaceReclaimed", p->reclaimed);
+	mr_jw_obj_end(p->g);
 	mrd_api_reply_gen(p->req, 200, p->g);
 	for (size_t i = 0; i < p->n; i++)
 		free(p->ids[i]);
@@ -584,8 +584,8 @@ static void prune(struct mrd_req *req)
 		    mrd_filters_match_labels(f, "label", ctr_label, c) && mrd_filters_match_labels(f, "label!", ctr_label, c))
 			p->todo[p->n++] = c;
 	mrd_filters_free(f);
-	p->g = jw_new();
-	jw_obj(p->g, NULL);
+	p->g = mr_jw_new();
+	mr_jw_obj(p->g, NULL);
 	prune_step(p);
 }
 
@@ -602,11 +602,11 @@ static void updated(void *data, const struct mr_error *err)
 		mrd_api_reply_err(req, err);
 		return;
 	}
-	g = jw_new();
-	jw_obj(g, NULL);
-	jw_arr(g, "Warnings");
-	jw_arr_end(g);
-	jw_obj_end(g);
+	g = mr_jw_new();
+	mr_jw_obj(g, NULL);
+	mr_jw_arr(g, "Warnings");
+	mr_jw_arr_end(g);
+	mr_jw_obj_end(g);
 	mrd_api_reply_gen(req, 200, g);
 }
 

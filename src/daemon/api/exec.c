@@ -7,7 +7,7 @@
 
 #include "api/api.h"
 #include "api/containers.h"
-#include "jsonw.h"
+#include "util/jsonw.h"
 #include "manager/exec.h"
 #include "util/cleanup.h"
 
@@ -16,13 +16,13 @@ void mrd_api_ctr_exec_ids(yajl_gen g, const struct mrd_ctr *c)
 	struct mrd_exec *x = mrd_exec_first_of((struct mrd_ctr *)c);
 
 	if (x == NULL) {
-		jw_null(g, "ExecIDs");
+		mr_jw_null(g, "ExecIDs");
 		return;
 	}
-	jw_arr(g, "ExecIDs");
+	mr_jw_arr(g, "ExecIDs");
 	for (; x; x = x->next_ctr)
-		jw_str(g, NULL, x->id);
-	jw_arr_end(g);
+		mr_jw_str(g, NULL, x->id);
+	mr_jw_arr_end(g);
 }
 
 static struct mrd_exec *find_exec(struct mrd_req *req)
@@ -59,10 +59,10 @@ static void create(struct mrd_req *req)
 		mrd_api_reply_err(req, err);
 		return;
 	}
-	g = jw_new();
-	jw_obj(g, NULL);
-	jw_str(g, "Id", x->id);
-	jw_obj_end(g);
+	g = mr_jw_new();
+	mr_jw_obj(g, NULL);
+	mr_jw_str(g, "Id", x->id);
+	mr_jw_obj_end(g);
 	mrd_api_reply_gen(req, 201, g);
 }
 
@@ -144,29 +144,29 @@ static void inspect(struct mrd_req *req)
 
 	if (x == NULL)
 		return;
-	g = jw_new();
-	jw_obj(g, NULL);
-	jw_bool(g, "CanRemove", false);
-	jw_str(g, "ContainerID", x->c ? x->c->id : "");
-	jw_str(g, "DetachKeys", x->detach_keys ? x->detach_keys : "");
+	g = mr_jw_new();
+	mr_jw_obj(g, NULL);
+	mr_jw_bool(g, "CanRemove", false);
+	mr_jw_str(g, "ContainerID", x->c ? x->c->id : "");
+	mr_jw_str(g, "DetachKeys", x->detach_keys ? x->detach_keys : "");
 	if (x->has_exit)
-		jw_int(g, "ExitCode", x->exit_code);
+		mr_jw_int(g, "ExitCode", x->exit_code);
 	else
-		jw_null(g, "ExitCode");
-	jw_str(g, "ID", x->id);
-	jw_bool(g, "OpenStderr", x->attach_err);
-	jw_bool(g, "OpenStdin", x->attach_in);
-	jw_bool(g, "OpenStdout", x->attach_out);
-	jw_obj(g, "ProcessConfig");
-	jw_strv(g, "arguments", x->argc > 1 ? x->argv + 1 : (char *[]){NULL}, x->argc > 1 ? x->argc - 1 : 0);
-	jw_str(g, "entrypoint", x->argc > 0 ? x->argv[0] : "");
-	jw_bool(g, "privileged", x->privileged);
-	jw_bool(g, "tty", x->tty);
-	jw_str(g, "user", x->user ? x->user : "");
-	jw_obj_end(g);
-	jw_bool(g, "Running", x->running);
-	jw_int(g, "Pid", x->pid);
-	jw_obj_end(g);
+		mr_jw_null(g, "ExitCode");
+	mr_jw_str(g, "ID", x->id);
+	mr_jw_bool(g, "OpenStderr", x->attach_err);
+	mr_jw_bool(g, "OpenStdin", x->attach_in);
+	mr_jw_bool(g, "OpenStdout", x->attach_out);
+	mr_jw_obj(g, "ProcessConfig");
+	mr_jw_strv(g, "arguments", x->argc > 1 ? x->argv + 1 : (char *[]){NULL}, x->argc > 1 ? x->argc - 1 : 0);
+	mr_jw_str(g, "entrypoint", x->argc > 0 ? x->argv[0] : "");
+	mr_jw_bool(g, "privileged", x->privileged);
+	mr_jw_bool(g, "tty", x->tty);
+	mr_jw_str(g, "user", x->user ? x->user : "");
+	mr_jw_obj_end(g);
+	mr_jw_bool(g, "Running", x->running);
+	mr_jw_int(g, "Pid", x->pid);
+	mr_jw_obj_end(g);
 	mrd_api_reply_gen(req, 200, g);
 }
 

@@ -14,7 +14,8 @@
 #include "image/archive.h"
 #include "image/images.h"
 #include "image/layers.h"
-#include "jsonw.h"
+#include "times.h"
+#include "util/jsonw.h"
 #include "manager/ctrs.h"
 #include "manager/events.h"
 #include "util/cleanup.h"
@@ -55,27 +56,27 @@ static void image_summary(yajl_gen g, struct mrd_daemon *d, const struct mrd_ima
 
 	for (struct mrd_ctr *c = mrd_ctrs_first(d->ctrs); c; c = c->next)
 		containers += strcmp(c->image_id, img->id) == 0;
-	jw_obj(g, NULL);
-	jw_str(g, "Id", img->id);
-	jw_str(g, "ParentId", "");
-	jw_arr(g, "RepoTags");
+	mr_jw_obj(g, NULL);
+	mr_jw_str(g, "Id", img->id);
+	mr_jw_str(g, "ParentId", "");
+	mr_jw_arr(g, "RepoTags");
 	for (size_t i = 0; i < img->ntags; i++)
 		if (nrefs == 0 || tag_matches(img->tags[i], refs, nrefs))
-			jw_str(g, NULL, img->tags[i]);
+			mr_jw_str(g, NULL, img->tags[i]);
 	if (img->ntags == 0)
-		jw_str(g, NULL, "<none>:<none>");
-	jw_arr_end(g);
-	jw_arr(g, "RepoDigests");
+		mr_jw_str(g, NULL, "<none>:<none>");
+	mr_jw_arr_end(g);
+	mr_jw_arr(g, "RepoDigests");
 	if (img->ntags == 0)
-		jw_str(g, NULL, "<none>@<none>");
-	jw_arr_end(g);
-	jw_int(g, "Created", image_created(img) / 1000000000);
-	jw_int(g, "Size", img->size);
-	jw_int(g, "VirtualSize", img->size);
-	jw_int(g, "SharedSize", -1);
-	jw_tree(g, "Labels", labels && labels->kind == MR_JSON_OBJECT ? labels : NULL);
-	jw_int(g, "Containers", containers);
-	jw_obj_end(g);
+		mr_jw_str(g, NULL, "<none>@<none>");
+	mr_jw_arr_end(g);
+	mr_jw_int(g, "Created", image_created(img) / 1000000000);
+	mr_jw_int(g, "Size", img->size);
+	mr_jw_int(g, "VirtualSize", img->size);
+	mr_jw_int(g, "SharedSize", -1);
+	mr_jw_tree(g, "Labels", labels && labels->kind == MR_JSON_OBJECT ? labels : NULL);
+	mr_jw_int(g, "Containers", containers);
+	mr_jw_obj_end(g);
 }
 
 void mrd_api_image_summary(yajl_gen g, struct mrd_daemon *d, const struct mrd_image *img)
@@ -145,8 +146,8 @@ static void list(struct mrd_req *req)
 		mrd_reply_error(req, 400, "invalid filter 'dangling=%s'", dangling[0]);
 		return;
 	}
-	g = jw_new();
-	jw_arr(g, NULL);
+	g = mr_jw_new();
+	mr_jw_arr(g, NULL);
 	for (struct mrd_image *i = mrd_images_first(d->images); i && !bad; i = i->next) {
 		if (nd > 0 && (strcmp(dangling[0], "true") == 0) != (i->ntags == 0))
 			continue;
@@ -157,7 +158,7 @@ static void list(struct mrd_req *req)
 		const char *const *refs = mrd_filters_get(f, "reference", &nrefs);
 		image_summary(g, d, i, refs, nrefs);
 	}
-	jw_arr_end(g);
+	mr_jw_arr_end(g);
 	mrd_filters_free(f);
 	if (bad)
 		yajl_gen_free(g);
@@ -174,29 +175,29 @@ static void inspect(struct mrd_req *req)
 
 	if (img == NULL)
 		return;
-	g = jw_new();
-	jw_obj(g, NULL);
-	jw_str(g, "Id", img->id);
-	jw_strv(g, "RepoTags", img->tags, img->ntags);
-	jw_arr(g, "RepoDigests");
-	jw_arr_end(g);
-	jw_str(g, "Parent", "");
+	g = mr_jw_new();
+	mr_jw_obj(g, NULL);
+	mr_jw_str(g, "Id", img->id);
+	mr_jw_strv(g, "RepoTags", img->tags, img->ntags);
+	mr_jw_arr(g, "RepoDigests");
+	mr_jw_arr_end(g);
+	mr_jw_str(g, "Parent", "");
 	for (int k = 0; k < 6; k += 2) {
 		const char *v = mrd_image_str(img, keys[k + 1]);
-		jw_str(g, keys[k], v ? v : "");
+		mr_jw_str(g, keys[k], v ? v : "");
 	}
-	jw_str(g, "Created", mrd_image_str(img, "created") ? mrd_image_str(img, "created") : "");
-	jw_str(g, "Container", "");
-	jw_tree(g, "ContainerConfig", mr_json_get(img->cfg, "container_config"));
-	jw_tree(g, "Config", mr_json_get(img->cfg, "config"));
-	jw_str(g, "Architecture", mrd_image_str(img, "architecture") ? mrd_image_str(img, "architecture") : "");
+	mr_jw_str(g, "Created", mrd_image_str(img, "created") ? mrd_image_str(img, "created") : "");
+	mr_jw_str(g, "Container", "");
+	mr_jw_tree(g, "ContainerConfig", mr_json_get(img->cfg, "container_config"));
+	mr_jw_tree(g, "Config", mr_json_get(img->cfg, "config"));
+	mr_jw_str(g, "Architecture", mrd_image_str(img, "architecture") ? mrd_image_str(img, "architecture") : "");
 	if (mrd_image_str(img, "variant"))
-		jw_str(g, "Variant", mrd_image_str(img, "variant"));
-	jw_str(g, "Os", mrd_image_str(img, "os") ? mrd_image_str(img, "os") : "linux");
-	jw_int(g, "Size", img->size);
-	jw_int(g, "VirtualSize", img->size);
-	jw_obj(g, "GraphDriver");
-	jw_obj(g, "Data");
+		mr_jw_str(g, "Variant", mrd_image_str(img, "variant"));
+	mr_jw_str(g, "Os", mrd_image_str(img, "os") ? mrd_image_str(img, "os") : "linux");
+	mr_jw_int(g, "Size", img->size);
+	mr_jw_int(g, "VirtualSize", img->size);
+	mr_jw_obj(g, "GraphDriver");
+	mr_jw_obj(g, "Data");
 	{
 		cleanup_free char *lower = NULL;
 		size_t len = 0;
@@ -207,19 +208,19 @@ static void inspect(struct mrd_req *req)
 		}
 		if (f)
 			fclose(f);
-		jw_str(g, "LowerDir", lower ? lower : "");
+		mr_jw_str(g, "LowerDir", lower ? lower : "");
 	}
-	jw_obj_end(g);
-	jw_str(g, "Name", "overlay2");
-	jw_obj_end(g);
-	jw_obj(g, "RootFS");
-	jw_str(g, "Type", "layers");
-	jw_strv(g, "Layers", img->diff_ids, img->nlayers);
-	jw_obj_end(g);
-	jw_obj(g, "Metadata");
-	jw_time(g, "LastTagTime", 0);
-	jw_obj_end(g);
-	jw_obj_end(g);
+	mr_jw_obj_end(g);
+	mr_jw_str(g, "Name", "overlay2");
+	mr_jw_obj_end(g);
+	mr_jw_obj(g, "RootFS");
+	mr_jw_str(g, "Type", "layers");
+	mr_jw_strv(g, "Layers", img->diff_ids, img->nlayers);
+	mr_jw_obj_end(g);
+	mr_jw_obj(g, "Metadata");
+	mr_jw_time(g, "LastTagTime", 0);
+	mr_jw_obj_end(g);
+	mr_jw_obj_end(g);
 	mrd_api_reply_gen(req, 200, g);
 }
 
@@ -232,26 +233,26 @@ static void history(struct mrd_req *req)
 	if (img == NULL)
 		return;
 	h = mr_json_get(img->cfg, "history");
-	g = jw_new();
-	jw_arr(g, NULL);
+	g = mr_jw_new();
+	mr_jw_arr(g, NULL);
 	for (size_t i = h && h->kind == MR_JSON_ARRAY ? h->len : 0; i-- > 0;) {
 		const struct mr_json *e = h->items[i];
 		const struct mr_json *by = mr_json_get(e, "created_by"), *comment = mr_json_get(e, "comment");
 		const struct mr_json *created = mr_json_get(e, "created");
-		jw_obj(g, NULL);
-		jw_str(g, "Id", i + 1 == h->len ? img->id : "<missing>");
-		jw_int(g, "Created", mrd_parse_time(created && created->kind == MR_JSON_STRING ? created->text : NULL) /
+		mr_jw_obj(g, NULL);
+		mr_jw_str(g, "Id", i + 1 == h->len ? img->id : "<missing>");
+		mr_jw_int(g, "Created", mrd_parse_time(created && created->kind == MR_JSON_STRING ? created->text : NULL) /
 					     1000000000);
-		jw_str(g, "CreatedBy", by && by->kind == MR_JSON_STRING ? by->text : "");
+		mr_jw_str(g, "CreatedBy", by && by->kind == MR_JSON_STRING ? by->text : "");
 		if (i + 1 == h->len)
-			jw_strv(g, "Tags", img->tags, img->ntags);
+			mr_jw_strv(g, "Tags", img->tags, img->ntags);
 		else
-			jw_null(g, "Tags");
-		jw_int(g, "Size", i == 0 ? img->size : 0);
-		jw_str(g, "Comment", comment && comment->kind == MR_JSON_STRING ? comment->text : "");
-		jw_obj_end(g);
+			mr_jw_null(g, "Tags");
+		mr_jw_int(g, "Size", i == 0 ? img->size : 0);
+		mr_jw_str(g, "Comment", comment && comment->kind == MR_JSON_STRING ? comment->text : "");
+		mr_jw_obj_end(g);
 	}
-	jw_arr_end(g);
+	mr_jw_arr_end(g);
 	mrd_api_reply_gen(req, 200, g);
 }
 
@@ -300,17 +301,17 @@ static int delete_image(struct mrd_daemon *d, struct mrd_image *img, yajl_gen g,
 		cleanup_free char *t = strdup(img->tags[0]);
 		if (t == NULL || mrd_images_untag(d->images, img, t, err) < 0)
 			return -1;
-		jw_obj(g, NULL);
-		jw_str(g, "Untagged", t);
-		jw_obj_end(g);
+		mr_jw_obj(g, NULL);
+		mr_jw_str(g, "Untagged", t);
+		mr_jw_obj_end(g);
 		attrs[1] = t;
 		mrd_events_emit(d->events, "image", "untag", id, attrs);
 	}
 	if (mrd_images_remove(d->images, img, err) < 0)
 		return -1;
-	jw_obj(g, NULL);
-	jw_str(g, "Deleted", id);
-	jw_obj_end(g);
+	mr_jw_obj(g, NULL);
+	mr_jw_str(g, "Deleted", id);
+	mr_jw_obj_end(g);
 	mrd_events_emit(d->events, "image", "delete", id, NULL);
 	return 0;
 }
@@ -331,15 +332,15 @@ static void rmi(struct mrd_req *req)
 	if (mrd_ref_normalize(name, &t, &err) == 0)
 		for (size_t i = 0; i < img->ntags; i++)
 			by_tag |= strcmp(img->tags[i], t) == 0;
-	g = jw_new();
-	jw_arr(g, NULL);
+	g = mr_jw_new();
+	mr_jw_arr(g, NULL);
 	if (by_tag && img->ntags > 1) {
 		const char *attrs[] = {"name", t, NULL};
 		if (mrd_images_untag(d->images, img, t, &err) < 0)
 			goto fail;
-		jw_obj(g, NULL);
-		jw_str(g, "Untagged", t);
-		jw_obj_end(g);
+		mr_jw_obj(g, NULL);
+		mr_jw_str(g, "Untagged", t);
+		mr_jw_obj_end(g);
 		mrd_events_emit(d->events, "image", "untag", img->id, attrs);
 	} else if (using_container(d, img, id12)) {
 		yajl_gen_free(g);
@@ -359,7 +360,7 @@ static void rmi(struct mrd_req *req)
 	} else if (delete_image(d, img, g, &err) < 0) {
 		goto fail;
 	}
-	jw_arr_end(g);
+	mr_jw_arr_end(g);
 	mrd_api_reply_gen(req, 200, g);
 	return;
 fail:
@@ -383,9 +384,9 @@ static void prune(struct mrd_req *req)
 		return;
 	}
 	all = mrd_filters_match(f, "dangling", "false") && mrd_filters_has(f, "dangling");
-	g = jw_new();
-	jw_obj(g, NULL);
-	jw_arr(g, "ImagesDeleted");
+	g = mr_jw_new();
+	mr_jw_obj(g, NULL);
+	mr_jw_arr(g, "ImagesDeleted");
 	for (struct mrd_image *i = mrd_images_first(d->images), *next; i; i = next) {
 		next = i->next;
 		if ((!all && i->ntags > 0) || using_container(d, i, id12) ||
@@ -395,9 +396,9 @@ static void prune(struct mrd_req *req)
 		if (delete_image(d, i, g, &err) == 0)
 			reclaimed += size;
 	}
-	jw_arr_end(g);
-	jw_int(g, "SpaceReclaimed", reclaimed);
-	jw_obj_end(g);
+	mr_jw_arr_end(g);
+	mr_jw_int(g, "SpaceReclaimed", reclaimed);
+	mr_jw_obj_end(g);
 	mrd_filters_free(f);
 	mrd_api_reply_gen(req, 200, g);
 }
@@ -424,15 +425,15 @@ static void reply_lines(struct mrd_req *req, char *const *lines, size_t n, const
 	for (size_t i = 0; i < n; i++)
 		fprintf(f, "%s\n", lines[i]);
 	if (err != NULL) {
-		yajl_gen g = jw_new();
+		yajl_gen g = mr_jw_new();
 		size_t elen;
-		jw_obj(g, NULL);
-		jw_obj(g, "errorDetail");
-		jw_str(g, "message", err->msg);
-		jw_obj_end(g);
-		jw_str(g, "error", err->msg);
-		jw_obj_end(g);
-		const char *buf = jw_buf(g, &elen);
+		mr_jw_obj(g, NULL);
+		mr_jw_obj(g, "errorDetail");
+		mr_jw_str(g, "message", err->msg);
+		mr_jw_obj_end(g);
+		mr_jw_str(g, "error", err->msg);
+		mr_jw_obj_end(g);
+		const char *buf = mr_jw_buf(g, &elen);
 		fprintf(f, "%.*s\n", (int)elen, buf);
 		yajl_gen_free(g);
 	}
@@ -448,17 +449,17 @@ struct load_out {
 static void keep_line(const char *line, void *data)
 {
 	struct load_out *o = data;
-	yajl_gen g = jw_new();
+	yajl_gen g = mr_jw_new();
 	size_t len;
 	const char *buf;
 	char **p = realloc(o->lines, (o->n + 1) * sizeof(char *));
 
 	if (p != NULL) {
 		o->lines = p;
-		jw_obj(g, NULL);
-		jw_str(g, "stream", line);
-		jw_obj_end(g);
-		buf = jw_buf(g, &len);
+		mr_jw_obj(g, NULL);
+		mr_jw_str(g, "stream", line);
+		mr_jw_obj_end(g);
+		buf = mr_jw_buf(g, &len);
 		o->lines[o->n++] = strndup(buf, len);
 	}
 	yajl_gen_free(g);
@@ -573,12 +574,12 @@ static void create(struct mrd_req *req)
 		return;
 	}
 	mrd_events_emit(d->events, "image", "import", img->id, NULL);
-	yajl_gen g = jw_new();
-	jw_obj(g, NULL);
-	jw_str(g, "status", img->id);
-	jw_obj_end(g);
+	yajl_gen g = mr_jw_new();
+	mr_jw_obj(g, NULL);
+	mr_jw_str(g, "status", img->id);
+	mr_jw_obj_end(g);
 	size_t len;
-	const char *buf = jw_buf(g, &len);
+	const char *buf = mr_jw_buf(g, &len);
 	cleanup_free char *line = NULL;
 	if (asprintf(&line, "%.*s\n", (int)len, buf) >= 0)
 		mrd_reply_json(req, 200, line, strlen(line));

@@ -10,7 +10,7 @@
 #include "api/filters.h"
 #include "fsutil.h"
 #include "image/images.h"
-#include "jsonw.h"
+#include "util/jsonw.h"
 #include "manager/ctrs.h"
 #include "manager/events.h"
 #include "util/cleanup.h"
@@ -32,39 +32,39 @@ static const char *arch(void)
 /* What /version says, at its top and in its Engine component. */
 static void version_fields(yajl_gen g, const char *release)
 {
-	jw_str(g, "ApiVersion", MRD_API_VERSION);
-	jw_str(g, "MinAPIVersion", MRD_API_MIN_VERSION);
-	jw_str(g, "GitCommit", MR_COMMIT);
-	jw_str(g, "Os", "linux");
-	jw_str(g, "Arch", arch());
-	jw_str(g, "KernelVersion", release);
+	mr_jw_str(g, "ApiVersion", MRD_API_VERSION);
+	mr_jw_str(g, "MinAPIVersion", MRD_API_MIN_VERSION);
+	mr_jw_str(g, "GitCommit", MR_COMMIT);
+	mr_jw_str(g, "Os", "linux");
+	mr_jw_str(g, "Arch", arch());
+	mr_jw_str(g, "KernelVersion", release);
 }
 
 static void version(struct mrd_req *req)
 {
 	struct utsname u;
-	yajl_gen g = jw_new();
+	yajl_gen g = mr_jw_new();
 
 	uname(&u);
-	jw_obj(g, NULL);
-	jw_obj(g, "Platform");
-	jw_str(g, "Name", "minirun");
-	jw_obj_end(g);
-	jw_arr(g, "Components");
-	jw_obj(g, NULL);
-	jw_str(g, "Name", "Engine");
-	jw_str(g, "Version", PACKAGE_VERSION);
-	jw_obj(g, "Details");
+	mr_jw_obj(g, NULL);
+	mr_jw_obj(g, "Platform");
+	mr_jw_str(g, "Name", "minirun");
+	mr_jw_obj_end(g);
+	mr_jw_arr(g, "Components");
+	mr_jw_obj(g, NULL);
+	mr_jw_str(g, "Name", "Engine");
+	mr_jw_str(g, "Version", PACKAGE_VERSION);
+	mr_jw_obj(g, "Details");
 	version_fields(g, u.release);
-	jw_obj_end(g);
-	jw_obj_end(g);
-	jw_arr_end(g);
-	jw_str(g, "Version", PACKAGE_VERSION);
+	mr_jw_obj_end(g);
+	mr_jw_obj_end(g);
+	mr_jw_arr_end(g);
+	mr_jw_str(g, "Version", PACKAGE_VERSION);
 	version_fields(g, u.release);
-	jw_str(g, "GoVersion", "none (C)");
-	jw_bool(g, "Experimental", false);
-	jw_str(g, "BuildTime", "");
-	jw_obj_end(g);
+	mr_jw_str(g, "GoVersion", "none (C)");
+	mr_jw_bool(g, "Experimental", false);
+	mr_jw_str(g, "BuildTime", "");
+	mr_jw_obj_end(g);
 	mrd_api_reply_gen(req, 200, g);
 }
 
@@ -113,35 +113,35 @@ static void info_counts(yajl_gen g, struct mrd_daemon *d)
 		else
 			stopped++;
 	}
-	jw_int(g, "Containers", (int64_t)mrd_ctrs_count(d->ctrs));
-	jw_int(g, "ContainersRunning", running);
-	jw_int(g, "ContainersPaused", paused);
-	jw_int(g, "ContainersStopped", stopped);
-	jw_int(g, "Images", (int64_t)mrd_images_count(d->images));
+	mr_jw_int(g, "Containers", (int64_t)mrd_ctrs_count(d->ctrs));
+	mr_jw_int(g, "ContainersRunning", running);
+	mr_jw_int(g, "ContainersPaused", paused);
+	mr_jw_int(g, "ContainersStopped", stopped);
+	mr_jw_int(g, "Images", (int64_t)mrd_images_count(d->images));
 }
 
 /* What the host and its cgroups give the containers. */
 static void info_features(yajl_gen g, bool v2)
 {
-	jw_bool(g, "MemoryLimit", true);
-	jw_bool(g, "SwapLimit", mrd_host_swap_limit());
-	jw_bool(g, "KernelMemory", false);
-	jw_bool(g, "KernelMemoryTCP", !v2);
-	jw_bool(g, "CpuCfsPeriod", true);
-	jw_bool(g, "CpuCfsQuota", true);
-	jw_bool(g, "CPUShares", true);
-	jw_bool(g, "CPUSet", true);
-	jw_bool(g, "PidsLimit", true);
-	jw_bool(g, "OomKillDisable", !v2);
-	jw_bool(g, "IPv4Forwarding", false);
-	jw_bool(g, "BridgeNfIptables", false);
-	jw_bool(g, "BridgeNfIp6tables", false);
-	jw_bool(g, "Debug", false);
-	jw_int(g, "NFd", 0);
-	jw_int(g, "NGoroutines", 0);
-	jw_str(g, "LoggingDriver", "json-file");
-	jw_str(g, "CgroupDriver", "cgroupfs");
-	jw_str(g, "CgroupVersion", v2 ? "2" : "1");
+	mr_jw_bool(g, "MemoryLimit", true);
+	mr_jw_bool(g, "SwapLimit", mrd_host_swap_limit());
+	mr_jw_bool(g, "KernelMemory", false);
+	mr_jw_bool(g, "KernelMemoryTCP", !v2);
+	mr_jw_bool(g, "CpuCfsPeriod", true);
+	mr_jw_bool(g, "CpuCfsQuota", true);
+	mr_jw_bool(g, "CPUShares", true);
+	mr_jw_bool(g, "CPUSet", true);
+	mr_jw_bool(g, "PidsLimit", true);
+	mr_jw_bool(g, "OomKillDisable", !v2);
+	mr_jw_bool(g, "IPv4Forwarding", false);
+	mr_jw_bool(g, "BridgeNfIptables", false);
+	mr_jw_bool(g, "BridgeNfIp6tables", false);
+	mr_jw_bool(g, "Debug", false);
+	mr_jw_int(g, "NFd", 0);
+	mr_jw_int(g, "NGoroutines", 0);
+	mr_jw_str(g, "LoggingDriver", "json-file");
+	mr_jw_str(g, "CgroupDriver", "cgroupfs");
+	mr_jw_str(g, "CgroupVersion", v2 ? "2" : "1");
 }
 
 static void info_host(yajl_gen g, struct mrd_daemon *d)
@@ -152,133 +152,133 @@ static void info_host(yajl_gen g, struct mrd_daemon *d)
 	uname(&u);
 	gethostname(host, sizeof(host) - 1);
 	os_name(os, sizeof(os));
-	jw_str(g, "KernelVersion", u.release);
-	jw_str(g, "OperatingSystem", os);
-	jw_str(g, "OSVersion", "");
-	jw_str(g, "OSType", "linux");
-	jw_str(g, "Architecture", u.machine);
-	jw_str(g, "IndexServerAddress", "");
-	jw_null(g, "RegistryConfig");
-	jw_int(g, "NCPU", sysconf(_SC_NPROCESSORS_ONLN));
-	jw_int(g, "MemTotal", meminfo_total());
-	jw_null(g, "GenericResources");
-	jw_str(g, "DockerRootDir", d->opt.data_root);
-	jw_str(g, "HttpProxy", "");
-	jw_str(g, "HttpsProxy", "");
-	jw_str(g, "NoProxy", "");
-	jw_str(g, "Name", host);
+	mr_jw_str(g, "KernelVersion", u.release);
+	mr_jw_str(g, "OperatingSystem", os);
+	mr_jw_str(g, "OSVersion", "");
+	mr_jw_str(g, "OSType", "linux");
+	mr_jw_str(g, "Architecture", u.machine);
+	mr_jw_str(g, "IndexServerAddress", "");
+	mr_jw_null(g, "RegistryConfig");
+	mr_jw_int(g, "NCPU", sysconf(_SC_NPROCESSORS_ONLN));
+	mr_jw_int(g, "MemTotal", meminfo_total());
+	mr_jw_null(g, "GenericResources");
+	mr_jw_str(g, "DockerRootDir", d->opt.data_root);
+	mr_jw_str(g, "HttpProxy", "");
+	mr_jw_str(g, "HttpsProxy", "");
+	mr_jw_str(g, "NoProxy", "");
+	mr_jw_str(g, "Name", host);
 }
 
 static void info_plugins(yajl_gen g)
 {
-	jw_obj(g, "Plugins");
-	jw_arr(g, "Volume");
-	jw_arr_end(g);
-	jw_arr(g, "Network");
-	jw_str(g, NULL, "host");
-	jw_str(g, NULL, "null");
-	jw_arr_end(g);
-	jw_null(g, "Authorization");
-	jw_arr(g, "Log");
-	jw_str(g, NULL, "json-file");
-	jw_arr_end(g);
-	jw_obj_end(g);
+	mr_jw_obj(g, "Plugins");
+	mr_jw_arr(g, "Volume");
+	mr_jw_arr_end(g);
+	mr_jw_arr(g, "Network");
+	mr_jw_str(g, NULL, "host");
+	mr_jw_str(g, NULL, "null");
+	mr_jw_arr_end(g);
+	mr_jw_null(g, "Authorization");
+	mr_jw_arr(g, "Log");
+	mr_jw_str(g, NULL, "json-file");
+	mr_jw_arr_end(g);
+	mr_jw_obj_end(g);
 }
 
 static void info_swarm(yajl_gen g)
 {
-	jw_obj(g, "Swarm");
-	jw_str(g, "NodeID", "");
-	jw_str(g, "NodeAddr", "");
-	jw_str(g, "LocalNodeState", "inactive");
-	jw_bool(g, "ControlAvailable", false);
-	jw_str(g, "Error", "");
-	jw_null(g, "RemoteManagers");
-	jw_obj_end(g);
+	mr_jw_obj(g, "Swarm");
+	mr_jw_str(g, "NodeID", "");
+	mr_jw_str(g, "NodeAddr", "");
+	mr_jw_str(g, "LocalNodeState", "inactive");
+	mr_jw_bool(g, "ControlAvailable", false);
+	mr_jw_str(g, "Error", "");
+	mr_jw_null(g, "RemoteManagers");
+	mr_jw_obj_end(g);
 }
 
 /* ContainerdCommit, RuncCommit, InitCommit: what `docker info` prints as
  * the versions of its helpers; minirund's runtime is minirun itself. */
 static void info_commit(yajl_gen g, const char *key, const char *id)
 {
-	jw_obj(g, key);
-	jw_str(g, "ID", id);
-	jw_str(g, "Expected", id);
-	jw_obj_end(g);
+	mr_jw_obj(g, key);
+	mr_jw_str(g, "ID", id);
+	mr_jw_str(g, "Expected", id);
+	mr_jw_obj_end(g);
 }
 
 static void info(struct mrd_req *req)
 {
 	struct mrd_daemon *d = mrd_req_app(req);
-	yajl_gen g = jw_new();
+	yajl_gen g = mr_jw_new();
 	bool v2 = mrd_host_cgroup_v2();
 
-	jw_obj(g, NULL);
-	jw_str(g, "ID", MR_COMMIT);
+	mr_jw_obj(g, NULL);
+	mr_jw_str(g, "ID", MR_COMMIT);
 	info_counts(g, d);
-	jw_str(g, "Driver", "overlay2");
-	jw_arr(g, "DriverStatus");
-	jw_arr(g, NULL);
-	jw_str(g, NULL, "Backing Filesystem");
-	jw_str(g, NULL, "overlayfs layers of minirund");
-	jw_arr_end(g);
-	jw_arr_end(g);
+	mr_jw_str(g, "Driver", "overlay2");
+	mr_jw_arr(g, "DriverStatus");
+	mr_jw_arr(g, NULL);
+	mr_jw_str(g, NULL, "Backing Filesystem");
+	mr_jw_str(g, NULL, "overlayfs layers of minirund");
+	mr_jw_arr_end(g);
+	mr_jw_arr_end(g);
 	info_plugins(g);
 	info_features(g, v2);
-	jw_time(g, "SystemTime", mrd_now_real_ns());
-	jw_int(g, "NEventsListener", (int64_t)mrd_events_listeners(d->events));
+	mr_jw_time(g, "SystemTime", mrd_now_real_ns());
+	mr_jw_int(g, "NEventsListener", (int64_t)mrd_events_listeners(d->events));
 	info_host(g, d);
-	jw_arr(g, "Labels");
-	jw_arr_end(g);
-	jw_bool(g, "ExperimentalBuild", false);
-	jw_str(g, "ServerVersion", PACKAGE_VERSION);
-	jw_obj(g, "Runtimes");
-	jw_obj(g, "minirun");
-	jw_str(g, "path", d->opt.runtime);
-	jw_obj_end(g);
-	jw_obj_end(g);
-	jw_str(g, "DefaultRuntime", "minirun");
+	mr_jw_arr(g, "Labels");
+	mr_jw_arr_end(g);
+	mr_jw_bool(g, "ExperimentalBuild", false);
+	mr_jw_str(g, "ServerVersion", PACKAGE_VERSION);
+	mr_jw_obj(g, "Runtimes");
+	mr_jw_obj(g, "minirun");
+	mr_jw_str(g, "path", d->opt.runtime);
+	mr_jw_obj_end(g);
+	mr_jw_obj_end(g);
+	mr_jw_str(g, "DefaultRuntime", "minirun");
 	info_swarm(g);
-	jw_bool(g, "LiveRestoreEnabled", true);
-	jw_str(g, "Isolation", "");
-	jw_str(g, "InitBinary", "");
+	mr_jw_bool(g, "LiveRestoreEnabled", true);
+	mr_jw_str(g, "Isolation", "");
+	mr_jw_str(g, "InitBinary", "");
 	info_commit(g, "ContainerdCommit", "");
 	info_commit(g, "RuncCommit", MR_COMMIT);
 	info_commit(g, "InitCommit", "");
-	jw_arr(g, "SecurityOptions");
-	jw_str(g, NULL, "name=seccomp,profile=minirund-default");
+	mr_jw_arr(g, "SecurityOptions");
+	mr_jw_str(g, NULL, "name=seccomp,profile=minirund-default");
 	if (v2)
-		jw_str(g, NULL, "name=cgroupns");
-	jw_arr_end(g);
-	jw_arr(g, "Warnings");
-	jw_arr_end(g);
-	jw_obj_end(g);
+		mr_jw_str(g, NULL, "name=cgroupns");
+	mr_jw_arr_end(g);
+	mr_jw_arr(g, "Warnings");
+	mr_jw_arr_end(g);
+	mr_jw_obj_end(g);
 	mrd_api_reply_gen(req, 200, g);
 }
 
 static void system_df(struct mrd_req *req)
 {
 	struct mrd_daemon *d = mrd_req_app(req);
-	yajl_gen g = jw_new();
+	yajl_gen g = mr_jw_new();
 	int64_t layers = 0;
 
 	for (struct mrd_image *i = mrd_images_first(d->images); i; i = i->next)
 		layers += i->size;
-	jw_obj(g, NULL);
-	jw_int(g, "LayersSize", layers);
-	jw_arr(g, "Images");
+	mr_jw_obj(g, NULL);
+	mr_jw_int(g, "LayersSize", layers);
+	mr_jw_arr(g, "Images");
 	for (struct mrd_image *i = mrd_images_first(d->images); i; i = i->next)
 		mrd_api_image_summary(g, d, i);
-	jw_arr_end(g);
-	jw_arr(g, "Containers");
+	mr_jw_arr_end(g);
+	mr_jw_arr(g, "Containers");
 	for (struct mrd_ctr *c = mrd_ctrs_first(d->ctrs); c; c = c->next)
 		mrd_api_ctr_summary(g, c, true);
-	jw_arr_end(g);
-	jw_arr(g, "Volumes");
-	jw_arr_end(g);
-	jw_arr(g, "BuildCache");
-	jw_arr_end(g);
-	jw_obj_end(g);
+	mr_jw_arr_end(g);
+	mr_jw_arr(g, "Volumes");
+	mr_jw_arr_end(g);
+	mr_jw_arr(g, "BuildCache");
+	mr_jw_arr_end(g);
+	mr_jw_obj_end(g);
 	mrd_api_reply_gen(req, 200, g);
 }
 

@@ -10,7 +10,7 @@
 
 #include "image/archive.h"
 #include "image/layers.h"
-#include "jsonw.h"
+#include "util/jsonw.h"
 #include "loop.h"
 #include "util/cleanup.h"
 
@@ -76,14 +76,14 @@ static int command_form(const char *arg, struct mr_json **out, struct mr_error *
 		*out = j;
 		return 0;
 	}
-	g = jw_new();
-	jw_arr(g, NULL);
-	jw_str(g, NULL, "/bin/sh");
-	jw_str(g, NULL, "-c");
-	jw_str(g, NULL, arg);
-	jw_arr_end(g);
+	g = mr_jw_new();
+	mr_jw_arr(g, NULL);
+	mr_jw_str(g, NULL, "/bin/sh");
+	mr_jw_str(g, NULL, "-c");
+	mr_jw_str(g, NULL, arg);
+	mr_jw_arr_end(g);
 	size_t len;
-	const char *buf = jw_buf(g, &len);
+	const char *buf = mr_jw_buf(g, &len);
 	mr_json_free(*out);
 	*out = mr_json_parse(buf, len, err);
 	yajl_gen_free(g);
@@ -192,62 +192,62 @@ static void write_keys(yajl_gen g, const char *key, char **v, size_t n, bool add
 {
 	if (n == 0)
 		return;
-	jw_obj(g, key);
+	mr_jw_obj(g, key);
 	for (size_t i = 0; i < n; i++) {
 		char port[64];
 		snprintf(port, sizeof(port), "%s%s", v[i], add_tcp && strchr(v[i], '/') == NULL ? "/tcp" : "");
-		jw_obj(g, port);
-		jw_obj_end(g);
+		mr_jw_obj(g, port);
+		mr_jw_obj_end(g);
 	}
-	jw_obj_end(g);
+	mr_jw_obj_end(g);
 }
 
 static void write_config(yajl_gen g, const struct changes *c, const char *diff_id, const char *comment)
 {
 	struct utsname u;
 	uname(&u);
-	jw_obj(g, NULL);
-	jw_str(g, "architecture", strcmp(u.machine, "x86_64") == 0 ? "amd64" : u.machine);
-	jw_str(g, "os", "linux");
-	jw_time(g, "created", mrd_now_real_ns());
-	jw_obj(g, "config");
-	jw_strv(g, "Env", c->env, c->nenv);
+	mr_jw_obj(g, NULL);
+	mr_jw_str(g, "architecture", strcmp(u.machine, "x86_64") == 0 ? "amd64" : u.machine);
+	mr_jw_str(g, "os", "linux");
+	mr_jw_time(g, "created", mrd_now_real_ns());
+	mr_jw_obj(g, "config");
+	mr_jw_strv(g, "Env", c->env, c->nenv);
 	if (c->cmd)
-		jw_tree(g, "Cmd", c->cmd);
+		mr_jw_tree(g, "Cmd", c->cmd);
 	if (c->entrypoint)
-		jw_tree(g, "Entrypoint", c->entrypoint);
+		mr_jw_tree(g, "Entrypoint", c->entrypoint);
 	if (c->user)
-		jw_str(g, "User", c->user);
+		mr_jw_str(g, "User", c->user);
 	if (c->workdir)
-		jw_str(g, "WorkingDir", c->workdir);
+		mr_jw_str(g, "WorkingDir", c->workdir);
 	if (c->stop_signal)
-		jw_str(g, "StopSignal", c->stop_signal);
+		mr_jw_str(g, "StopSignal", c->stop_signal);
 	write_keys(g, "ExposedPorts", c->exposed, c->nexposed, true);
 	write_keys(g, "Volumes", c->volumes, c->nvolumes, false);
 	if (c->nlabels > 0) {
-		jw_obj(g, "Labels");
+		mr_jw_obj(g, "Labels");
 		for (size_t i = 0; i < c->nlabels; i++) {
 			char *eq = strchr(c->labels[i], '=');
 			*eq = '\0';
-			jw_str(g, c->labels[i], eq + 1);
+			mr_jw_str(g, c->labels[i], eq + 1);
 			*eq = '=';
 		}
-		jw_obj_end(g);
+		mr_jw_obj_end(g);
 	}
-	jw_obj_end(g);
-	jw_obj(g, "rootfs");
-	jw_str(g, "type", "layers");
-	jw_arr(g, "diff_ids");
-	jw_str(g, NULL, diff_id);
-	jw_arr_end(g);
-	jw_obj_end(g);
-	jw_arr(g, "history");
-	jw_obj(g, NULL);
-	jw_time(g, "created", mrd_now_real_ns());
-	jw_str(g, "comment", comment && *comment ? comment : "Imported from -");
-	jw_obj_end(g);
-	jw_arr_end(g);
-	jw_obj_end(g);
+	mr_jw_obj_end(g);
+	mr_jw_obj(g, "rootfs");
+	mr_jw_str(g, "type", "layers");
+	mr_jw_arr(g, "diff_ids");
+	mr_jw_str(g, NULL, diff_id);
+	mr_jw_arr_end(g);
+	mr_jw_obj_end(g);
+	mr_jw_arr(g, "history");
+	mr_jw_obj(g, NULL);
+	mr_jw_time(g, "created", mrd_now_real_ns());
+	mr_jw_str(g, "comment", comment && *comment ? comment : "Imported from -");
+	mr_jw_obj_end(g);
+	mr_jw_arr_end(g);
+	mr_jw_obj_end(g);
 }
 
 struct mrd_image *mrd_archive_import(struct mrd_daemon *d, int fd, const struct mrd_import_opts *o,
@@ -279,10 +279,10 @@ struct mrd_image *mrd_archive_import(struct mrd_daemon *d, int fd, const struct 
 		goto out;
 	}
 	sizes[0] = (int64_t)size;
-	g = jw_new();
+	g = mr_jw_new();
 	write_config(g, &c, diff_id, o->message);
 	size_t len;
-	const char *buf = jw_buf(g, &len);
+	const char *buf = mr_jw_buf(g, &len);
 	img = mrd_images_add(d->images, buf, len, ids, sizes, 1, tag ? &tag : NULL, tag ? 1 : 0, err);
 out:
 	if (g != NULL)

@@ -10,7 +10,7 @@
 #include "image/archive.h"
 #include "image/layers.h"
 #include "image/tar-write.h"
-#include "jsonw.h"
+#include "util/jsonw.h"
 #include "util/cleanup.h"
 
 struct fd_sink {
@@ -70,29 +70,29 @@ static void write_repo_tags(yajl_gen g, const struct mrd_image *img, const char 
 	cleanup_free char *tag = NULL;
 	cleanup_error struct mr_error *e = NULL;
 
-	jw_arr(g, "RepoTags");
+	mr_jw_arr(g, "RepoTags");
 	if (name != NULL && mrd_ref_normalize(name, &tag, &e) == 0)
 		for (size_t t = 0; t < img->ntags; t++)
 			if (strcmp(img->tags[t], tag) == 0) {
-				jw_str(g, NULL, tag);
-				jw_arr_end(g);
+				mr_jw_str(g, NULL, tag);
+				mr_jw_arr_end(g);
 				return;
 			}
 	for (size_t t = 0; t < img->ntags; t++)
-		jw_str(g, NULL, img->tags[t]);
-	jw_arr_end(g);
+		mr_jw_str(g, NULL, img->tags[t]);
+	mr_jw_arr_end(g);
 }
 
 int mrd_archive_save(struct mrd_daemon *d, struct mrd_image *const *imgs, char *const *names, size_t n, int fd,
 		     struct mr_error **err)
 {
 	int64_t now = (int64_t)time(NULL);
-	yajl_gen g = jw_new();
+	yajl_gen g = mr_jw_new();
 	const char *buf;
 	size_t len;
 	int ret = -1;
 
-	jw_arr(g, NULL);
+	mr_jw_arr(g, NULL);
 	for (size_t i = 0; i < n; i++) {
 		char name[100];
 		if (write_layers(d, fd, imgs, i, now, err) < 0)
@@ -102,19 +102,19 @@ int mrd_archive_save(struct mrd_daemon *d, struct mrd_image *const *imgs, char *
 		snprintf(name, sizeof(name), "%s.json", mrd_digest_hex(imgs[i]->id));
 		if (mrd_tarw_file(fd, name, imgs[i]->config, imgs[i]->config_len, now, err) < 0)
 			goto out;
-		jw_obj(g, NULL);
-		jw_str(g, "Config", name);
+		mr_jw_obj(g, NULL);
+		mr_jw_str(g, "Config", name);
 		write_repo_tags(g, imgs[i], names ? names[i] : NULL);
-		jw_arr(g, "Layers");
+		mr_jw_arr(g, "Layers");
 		for (size_t l = 0; l < imgs[i]->nlayers; l++) {
 			snprintf(name, sizeof(name), "%s/layer.tar", mrd_digest_hex(imgs[i]->diff_ids[l]));
-			jw_str(g, NULL, name);
+			mr_jw_str(g, NULL, name);
 		}
-		jw_arr_end(g);
-		jw_obj_end(g);
+		mr_jw_arr_end(g);
+		mr_jw_obj_end(g);
 	}
-	jw_arr_end(g);
-	buf = jw_buf(g, &len);
+	mr_jw_arr_end(g);
+	buf = mr_jw_buf(g, &len);
 	if (mrd_tarw_file(fd, "manifest.json", buf, len, now, err) < 0 || mrd_tarw_end(fd, err) < 0)
 		goto out;
 	ret = 0;

@@ -4,7 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "jsonw.h"
+#include "util/jsonw.h"
 #include "manager/config.h"
 
 int mrd_strv_push(struct mrd_strv *s, const char *v)
@@ -114,33 +114,33 @@ void mrd_ctr_config_free(struct mrd_ctr_config *c)
 
 static void strv(yajl_gen g, const char *key, const struct mrd_strv *s)
 {
-	jw_strv(g, key, s->set || s->n ? s->v : NULL, s->n);
+	mr_jw_strv(g, key, s->set || s->n ? s->v : NULL, s->n);
 }
 
 static void keys(yajl_gen g, const char *key, const struct mrd_strv *s)
 {
 	if (!s->set && s->n == 0) {
-		jw_null(g, key);
+		mr_jw_null(g, key);
 		return;
 	}
-	jw_obj(g, key);
+	mr_jw_obj(g, key);
 	for (size_t i = 0; i < s->n; i++) {
-		jw_obj(g, s->v[i]);
-		jw_obj_end(g);
+		mr_jw_obj(g, s->v[i]);
+		mr_jw_obj_end(g);
 	}
-	jw_obj_end(g);
+	mr_jw_obj_end(g);
 }
 
 static void kvs(yajl_gen g, const char *key, const struct mrd_kvs *kv, bool null_when_empty)
 {
 	if (kv->n == 0 && null_when_empty) {
-		jw_null(g, key);
+		mr_jw_null(g, key);
 		return;
 	}
-	jw_obj(g, key);
+	mr_jw_obj(g, key);
 	for (size_t i = 0; i < kv->n; i++)
-		jw_str(g, kv->k[i], kv->v[i]);
-	jw_obj_end(g);
+		mr_jw_str(g, kv->k[i], kv->v[i]);
+	mr_jw_obj_end(g);
 }
 
 static const char *s(const char *v)
@@ -150,89 +150,89 @@ static const char *s(const char *v)
 
 static void config_members(yajl_gen g, const struct mrd_ctr_config *c)
 {
-	jw_str(g, "Hostname", s(c->hostname));
-	jw_str(g, "Domainname", s(c->domainname));
-	jw_str(g, "User", s(c->user));
-	jw_bool(g, "AttachStdin", c->attach_stdin);
-	jw_bool(g, "AttachStdout", c->attach_stdout);
-	jw_bool(g, "AttachStderr", c->attach_stderr);
+	mr_jw_str(g, "Hostname", s(c->hostname));
+	mr_jw_str(g, "Domainname", s(c->domainname));
+	mr_jw_str(g, "User", s(c->user));
+	mr_jw_bool(g, "AttachStdin", c->attach_stdin);
+	mr_jw_bool(g, "AttachStdout", c->attach_stdout);
+	mr_jw_bool(g, "AttachStderr", c->attach_stderr);
 	keys(g, "ExposedPorts", &c->exposed);
-	jw_bool(g, "Tty", c->tty);
-	jw_bool(g, "OpenStdin", c->open_stdin);
-	jw_bool(g, "StdinOnce", c->stdin_once);
+	mr_jw_bool(g, "Tty", c->tty);
+	mr_jw_bool(g, "OpenStdin", c->open_stdin);
+	mr_jw_bool(g, "StdinOnce", c->stdin_once);
 	strv(g, "Env", &c->env);
 	strv(g, "Cmd", &c->cmd);
-	jw_str(g, "Image", s(c->image));
+	mr_jw_str(g, "Image", s(c->image));
 	keys(g, "Volumes", &c->volumes);
-	jw_str(g, "WorkingDir", s(c->workdir));
+	mr_jw_str(g, "WorkingDir", s(c->workdir));
 	strv(g, "Entrypoint", &c->entrypoint);
-	jw_null(g, "OnBuild");
+	mr_jw_null(g, "OnBuild");
 	kvs(g, "Labels", &c->labels, false);
 	if (c->stop_signal != NULL)
-		jw_str(g, "StopSignal", c->stop_signal);
+		mr_jw_str(g, "StopSignal", c->stop_signal);
 	if (c->stop_timeout >= 0)
-		jw_int(g, "StopTimeout", c->stop_timeout);
+		mr_jw_int(g, "StopTimeout", c->stop_timeout);
 }
 
 void mrd_ctr_config_write_config(yajl_gen g, const char *key, const struct mrd_ctr_config *c)
 {
-	jw_obj(g, key);
+	mr_jw_obj(g, key);
 	config_members(g, c);
-	jw_obj_end(g);
+	mr_jw_obj_end(g);
 }
 
 static void write_restart(yajl_gen g, const struct mrd_ctr_config *c)
 {
-	jw_obj(g, "RestartPolicy");
-	jw_str(g, "Name", c->restart_name);
-	jw_int(g, "MaximumRetryCount", c->restart_max);
-	jw_obj_end(g);
+	mr_jw_obj(g, "RestartPolicy");
+	mr_jw_str(g, "Name", c->restart_name);
+	mr_jw_int(g, "MaximumRetryCount", c->restart_max);
+	mr_jw_obj_end(g);
 }
 
 static void write_mounts(yajl_gen g, const struct mrd_ctr_config *c)
 {
 	if (c->nmounts == 0) {
-		jw_null(g, "Mounts");
+		mr_jw_null(g, "Mounts");
 		return;
 	}
-	jw_arr(g, "Mounts");
+	mr_jw_arr(g, "Mounts");
 	for (size_t i = 0; i < c->nmounts; i++) {
 		const struct mrd_mount *m = &c->mounts[i];
-		jw_obj(g, NULL);
-		jw_str(g, "Type", m->type);
+		mr_jw_obj(g, NULL);
+		mr_jw_str(g, "Type", m->type);
 		if (m->source != NULL)
-			jw_str(g, "Source", m->source);
-		jw_str(g, "Target", m->target);
-		jw_bool(g, "ReadOnly", m->readonly);
-		jw_obj_end(g);
+			mr_jw_str(g, "Source", m->source);
+		mr_jw_str(g, "Target", m->target);
+		mr_jw_bool(g, "ReadOnly", m->readonly);
+		mr_jw_obj_end(g);
 	}
-	jw_arr_end(g);
+	mr_jw_arr_end(g);
 }
 
 static void write_resources(yajl_gen g, const struct mrd_resources *r)
 {
-	jw_int(g, "CpuShares", r->cpu_shares);
-	jw_int(g, "Memory", r->memory);
-	jw_int(g, "NanoCpus", r->nano_cpus);
-	jw_int(g, "CpuPeriod", r->cpu_period);
-	jw_int(g, "CpuQuota", r->cpu_quota);
-	jw_int(g, "CpuRealtimePeriod", r->cpu_rt_period);
-	jw_int(g, "CpuRealtimeRuntime", r->cpu_rt_runtime);
-	jw_str(g, "CpusetCpus", s(r->cpuset_cpus));
-	jw_str(g, "CpusetMems", s(r->cpuset_mems));
-	jw_int(g, "BlkioWeight", r->blkio_weight);
-	jw_int(g, "MemoryReservation", r->memory_reservation);
-	jw_int(g, "MemorySwap", r->memory_swap);
-	jw_int(g, "KernelMemoryTCP", r->kernel_memory_tcp);
+	mr_jw_int(g, "CpuShares", r->cpu_shares);
+	mr_jw_int(g, "Memory", r->memory);
+	mr_jw_int(g, "NanoCpus", r->nano_cpus);
+	mr_jw_int(g, "CpuPeriod", r->cpu_period);
+	mr_jw_int(g, "CpuQuota", r->cpu_quota);
+	mr_jw_int(g, "CpuRealtimePeriod", r->cpu_rt_period);
+	mr_jw_int(g, "CpuRealtimeRuntime", r->cpu_rt_runtime);
+	mr_jw_str(g, "CpusetCpus", s(r->cpuset_cpus));
+	mr_jw_str(g, "CpusetMems", s(r->cpuset_mems));
+	mr_jw_int(g, "BlkioWeight", r->blkio_weight);
+	mr_jw_int(g, "MemoryReservation", r->memory_reservation);
+	mr_jw_int(g, "MemorySwap", r->memory_swap);
+	mr_jw_int(g, "KernelMemoryTCP", r->kernel_memory_tcp);
 	if (r->memory_swappiness >= 0)
-		jw_int(g, "MemorySwappiness", r->memory_swappiness);
+		mr_jw_int(g, "MemorySwappiness", r->memory_swappiness);
 	else
-		jw_null(g, "MemorySwappiness");
-	jw_bool(g, "OomKillDisable", r->oom_kill_disable);
+		mr_jw_null(g, "MemorySwappiness");
+	mr_jw_bool(g, "OomKillDisable", r->oom_kill_disable);
 	if (r->pids_limit != 0)
-		jw_int(g, "PidsLimit", r->pids_limit);
+		mr_jw_int(g, "PidsLimit", r->pids_limit);
 	else
-		jw_null(g, "PidsLimit");
+		mr_jw_null(g, "PidsLimit");
 }
 
 /* What minirund does not have, as dockerd writes it when unset. */
@@ -245,80 +245,80 @@ static void unsupported_defaults(yajl_gen g)
 					    "IOMaximumBandwidth", NULL};
 
 	for (size_t i = 0; nulls[i] != NULL; i++)
-		jw_null(g, nulls[i]);
+		mr_jw_null(g, nulls[i]);
 	for (size_t i = 0; zeros[i] != NULL; i++)
-		jw_int(g, zeros[i], 0);
-	jw_str(g, "Cgroup", "");
-	jw_arr(g, "Devices");
-	jw_arr_end(g);
+		mr_jw_int(g, zeros[i], 0);
+	mr_jw_str(g, "Cgroup", "");
+	mr_jw_arr(g, "Devices");
+	mr_jw_arr_end(g);
 }
 
 void mrd_ctr_config_write_host(yajl_gen g, const char *key, const struct mrd_ctr_config *c)
 {
-	jw_obj(g, key);
+	mr_jw_obj(g, key);
 	strv(g, "Binds", &c->binds);
-	jw_str(g, "ContainerIDFile", "");
-	jw_obj(g, "LogConfig");
-	jw_str(g, "Type", c->log_type);
-	jw_obj(g, "Config");
-	jw_obj_end(g);
-	jw_obj_end(g);
-	jw_str(g, "NetworkMode", c->network_mode);
-	jw_obj(g, "PortBindings");
-	jw_obj_end(g);
+	mr_jw_str(g, "ContainerIDFile", "");
+	mr_jw_obj(g, "LogConfig");
+	mr_jw_str(g, "Type", c->log_type);
+	mr_jw_obj(g, "Config");
+	mr_jw_obj_end(g);
+	mr_jw_obj_end(g);
+	mr_jw_str(g, "NetworkMode", c->network_mode);
+	mr_jw_obj(g, "PortBindings");
+	mr_jw_obj_end(g);
 	write_restart(g, c);
-	jw_bool(g, "AutoRemove", c->auto_remove);
-	jw_str(g, "VolumeDriver", "");
-	jw_null(g, "VolumesFrom");
+	mr_jw_bool(g, "AutoRemove", c->auto_remove);
+	mr_jw_str(g, "VolumeDriver", "");
+	mr_jw_null(g, "VolumesFrom");
 	strv(g, "CapAdd", &c->cap_add);
 	strv(g, "CapDrop", &c->cap_drop);
-	jw_str(g, "CgroupnsMode", s(c->cgroupns_mode));
+	mr_jw_str(g, "CgroupnsMode", s(c->cgroupns_mode));
 	strv(g, "Dns", &c->dns);
 	strv(g, "DnsOptions", &c->dns_options);
 	strv(g, "DnsSearch", &c->dns_search);
 	strv(g, "ExtraHosts", &c->extra_hosts);
 	strv(g, "GroupAdd", &c->group_add);
-	jw_str(g, "IpcMode", s(c->ipc_mode));
-	jw_null(g, "Links");
-	jw_int(g, "OomScoreAdj", c->oom_score_adj);
-	jw_str(g, "PidMode", s(c->pid_mode));
-	jw_bool(g, "Privileged", c->privileged);
-	jw_bool(g, "PublishAllPorts", c->publish_all);
-	jw_bool(g, "ReadonlyRootfs", c->readonly_rootfs);
+	mr_jw_str(g, "IpcMode", s(c->ipc_mode));
+	mr_jw_null(g, "Links");
+	mr_jw_int(g, "OomScoreAdj", c->oom_score_adj);
+	mr_jw_str(g, "PidMode", s(c->pid_mode));
+	mr_jw_bool(g, "Privileged", c->privileged);
+	mr_jw_bool(g, "PublishAllPorts", c->publish_all);
+	mr_jw_bool(g, "ReadonlyRootfs", c->readonly_rootfs);
 	strv(g, "SecurityOpt", &c->security_opt);
 	kvs(g, "Tmpfs", &c->tmpfs, true);
-	jw_str(g, "UTSMode", s(c->uts_mode));
-	jw_str(g, "UsernsMode", "");
-	jw_int(g, "ShmSize", c->shm_size);
+	mr_jw_str(g, "UTSMode", s(c->uts_mode));
+	mr_jw_str(g, "UsernsMode", "");
+	mr_jw_int(g, "ShmSize", c->shm_size);
 	kvs(g, "Sysctls", &c->sysctls, true);
-	jw_str(g, "Runtime", "minirun");
-	jw_arr(g, "ConsoleSize");
-	jw_int(g, NULL, c->console_h);
-	jw_int(g, NULL, c->console_w);
-	jw_arr_end(g);
-	jw_str(g, "Isolation", "");
+	mr_jw_str(g, "Runtime", "minirun");
+	mr_jw_arr(g, "ConsoleSize");
+	mr_jw_int(g, NULL, c->console_h);
+	mr_jw_int(g, NULL, c->console_w);
+	mr_jw_arr_end(g);
+	mr_jw_str(g, "Isolation", "");
 	write_resources(g, &c->res);
-	jw_str(g, "CgroupParent", s(c->cgroup_parent));
+	mr_jw_str(g, "CgroupParent", s(c->cgroup_parent));
 	unsupported_defaults(g);
 	if (c->nulimits > 0) {
-		jw_arr(g, "Ulimits");
+		mr_jw_arr(g, "Ulimits");
 		for (size_t i = 0; i < c->nulimits; i++) {
-			jw_obj(g, NULL);
-			jw_str(g, "Name", c->ulimits[i].name);
-			jw_int(g, "Soft", c->ulimits[i].soft);
-			jw_int(g, "Hard", c->ulimits[i].hard);
-			jw_obj_end(g);
+			mr_jw_obj(g, NULL);
+			mr_jw_str(g, "Name", c->ulimits[i].name);
+			mr_jw_int(g, "Soft", c->ulimits[i].soft);
+			mr_jw_int(g, "Hard", c->ulimits[i].hard);
+			mr_jw_obj_end(g);
 		}
-		jw_arr_end(g);
+		mr_jw_arr_end(g);
 	} else {
-		jw_null(g, "Ulimits");
+		mr_jw_null(g, "Ulimits");
 	}
 	write_mounts(g, c);
 	if (c->init)
-		jw_bool(g, "Init", true);
-	jw_null(g, "MaskedPaths");
-	jw_null(g, "ReadonlyPaths");
-	jw_obj_end(g);
+		mr_jw_bool(g, "Init", true);
+	mr_jw_null(g, "MaskedPaths");
+	mr_jw_null(g, "ReadonlyPaths");
+	mr_jw_obj_end(g);
 }
 
 void mrd_ctr_config_write(yajl_gen g, const struct mrd_ctr_config *c)
@@ -329,29 +329,29 @@ void mrd_ctr_config_write(yajl_gen g, const struct mrd_ctr_config *c)
 
 void mrd_ctr_config_write_record(yajl_gen g, const struct mrd_ctr_config *c)
 {
-	jw_obj(g, NULL);
+	mr_jw_obj(g, NULL);
 	config_members(g, c);
 	mrd_ctr_config_write_host(g, "HostConfig", c);
-	jw_obj_end(g);
+	mr_jw_obj_end(g);
 }
 
 void mrd_ctr_config_write_updates(yajl_gen g, const struct mrd_ctr_config *c)
 {
-	jw_obj(g, NULL);
+	mr_jw_obj(g, NULL);
 	write_resources(g, &c->res);
 	write_restart(g, c);
-	jw_obj_end(g);
+	mr_jw_obj_end(g);
 }
 
 char *mrd_ctr_config_record(const struct mrd_ctr_config *c)
 {
-	yajl_gen g = jw_new();
+	yajl_gen g = mr_jw_new();
 	size_t len;
 	const char *buf;
 	char *out;
 
 	mrd_ctr_config_write_record(g, c);
-	buf = jw_buf(g, &len);
+	buf = mr_jw_buf(g, &len);
 	out = strndup(buf, len);
 	yajl_gen_free(g);
 	return out;

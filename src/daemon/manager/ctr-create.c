@@ -15,7 +15,7 @@
 #include "fsutil.h"
 #include "image/images.h"
 #include "image/layers.h"
-#include "jsonw.h"
+#include "util/jsonw.h"
 #include "loop.h"
 #include "oci/spec.h"
 #include "store/store.h"

@@ -10,7 +10,7 @@
 #include <string.h>
 
 #include "fsutil.h"
-#include "jsonw.h"
+#include "util/jsonw.h"
 #include "loop.h"
 #include "manager/logs.h"
 #include "oci/spec.h"
@@ -359,13 +359,13 @@ static void updated(void *data, const struct mr_json *reply, const struct mr_err
 /* linux.resources of the OCI spec for the new limits, as update takes them. */
 static char *resources_request(const struct mrd_ctr *c)
 {
-	yajl_gen g = jw_new();
+	yajl_gen g = mr_jw_new();
 	char *out = NULL;
 	size_t len;
 	const char *buf;
 
 	mrd_spec_resources_write(g, c->cfg, mrd_host_swap_limit());
-	buf = jw_buf(g, &len);
+	buf = mr_jw_buf(g, &len);
 	if (asprintf(&out, "{\"op\":\"update\",\"resources\":%.*s}", (int)len, buf) < 0)
 		out = NULL;
 	yajl_gen_free(g);

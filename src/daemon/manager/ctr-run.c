@@ -14,7 +14,8 @@
 #include <unistd.h>
 
 #include "fsutil.h"
-#include "jsonw.h"
+#include "times.h"
+#include "util/jsonw.h"
 #include "loop.h"
 #include "manager/attach.h"
 #include "manager/exec.h"

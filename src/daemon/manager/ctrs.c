@@ -14,7 +14,7 @@
 
 #include "fsutil.h"
 #include "image/images.h"
-#include "jsonw.h"
+#include "util/jsonw.h"
 #include "manager/events.h"
 #include "oci/spec.h"
 #include "store/store.h"
@@ -82,13 +82,13 @@ void mrd_ctr_free(struct mrd_ctr *c)
 
 int mrd_ctr_save(struct mrd_ctr *c, struct mr_error **err)
 {
-	yajl_gen g = jw_new();
+	yajl_gen g = mr_jw_new();
 	size_t len;
 	const char *updates;
 	int ret;
 
 	mrd_ctr_config_write_updates(g, c->cfg);
-	updates = jw_buf(g, &len);
+	updates = mr_jw_buf(g, &len);
 	struct mrd_ctr_state_row st = {
 		.name = c->name,
 		.status = mrd_status_name(c->status),

@@ -4,7 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "jsonw.h"
+#include "util/jsonw.h"
 #include "loop.h"
 
 struct mrd_events_sub {
@@ -58,35 +58,35 @@ void mrd_events_free(struct mrd_events *ev)
 
 static void render(struct mrd_event *e)
 {
-	yajl_gen g = jw_new();
+	yajl_gen g = mr_jw_new();
 	const char *name = mrd_event_attr(e, "image");
 	size_t len;
 	const char *buf;
 
-	jw_obj(g, NULL);
+	mr_jw_obj(g, NULL);
 	if (strcmp(e->type, "container") == 0) {
-		jw_str(g, "status", e->action);
-		jw_str(g, "id", e->id);
+		mr_jw_str(g, "status", e->action);
+		mr_jw_str(g, "id", e->id);
 		if (name != NULL)
-			jw_str(g, "from", name);
+			mr_jw_str(g, "from", name);
 	} else if (strcmp(e->type, "image") == 0) {
-		jw_str(g, "status", e->action);
-		jw_str(g, "id", e->id);
+		mr_jw_str(g, "status", e->action);
+		mr_jw_str(g, "id", e->id);
 	}
-	jw_str(g, "Type", e->type);
-	jw_str(g, "Action", e->action);
-	jw_obj(g, "Actor");
-	jw_str(g, "ID", e->id);
-	jw_obj(g, "Attributes");
+	mr_jw_str(g, "Type", e->type);
+	mr_jw_str(g, "Action", e->action);
+	mr_jw_obj(g, "Actor");
+	mr_jw_str(g, "ID", e->id);
+	mr_jw_obj(g, "Attributes");
 	for (size_t i = 0; e->attrs && e->attrs[i] && e->attrs[i + 1]; i += 2)
-		jw_str(g, e->attrs[i], e->attrs[i + 1]);
-	jw_obj_end(g);
-	jw_obj_end(g);
-	jw_str(g, "scope", "local");
-	jw_int(g, "time", e->time_ns / 1000000000);
-	jw_int(g, "timeNano", e->time_ns);
-	jw_obj_end(g);
-	buf = jw_buf(g, &len);
+		mr_jw_str(g, e->attrs[i], e->attrs[i + 1]);
+	mr_jw_obj_end(g);
+	mr_jw_obj_end(g);
+	mr_jw_str(g, "scope", "local");
+	mr_jw_int(g, "time", e->time_ns / 1000000000);
+	mr_jw_int(g, "timeNano", e->time_ns);
+	mr_jw_obj_end(g);
+	buf = mr_jw_buf(g, &len);
 	e->json = malloc(len + 1);
 	if (e->json != NULL) {
 		memcpy(e->json, buf, len);

@@ -14,7 +14,7 @@
 #include <sys/random.h>
 #include <unistd.h>
 
-#include "jsonw.h"
+#include "util/jsonw.h"
 #include "manager/bridge.h"
 #include "loop.h"
 #include "manager/internal.h"
@@ -230,42 +230,42 @@ static char *process_json(struct mrd_exec *x, struct mr_error **err)
 		mrd_user_clear(&user);
 		return NULL;
 	}
-	g = jw_new();
-	jw_obj(g, NULL);
-	jw_bool(g, "terminal", x->tty);
+	g = mr_jw_new();
+	mr_jw_obj(g, NULL);
+	mr_jw_bool(g, "terminal", x->tty);
 	if (x->tty && x->console_h > 0 && x->console_w > 0) {
-		jw_obj(g, "consoleSize");
-		jw_int(g, "height", x->console_h);
-		jw_int(g, "width", x->console_w);
-		jw_obj_end(g);
+		mr_jw_obj(g, "consoleSize");
+		mr_jw_int(g, "height", x->console_h);
+		mr_jw_int(g, "width", x->console_w);
+		mr_jw_obj_end(g);
 	}
-	jw_obj(g, "user");
-	jw_int(g, "uid", user.uid);
-	jw_int(g, "gid", user.gid);
+	mr_jw_obj(g, "user");
+	mr_jw_int(g, "uid", user.uid);
+	mr_jw_int(g, "gid", user.gid);
 	if (user.ngids > 0) {
-		jw_arr(g, "additionalGids");
+		mr_jw_arr(g, "additionalGids");
 		for (size_t i = 0; i < user.ngids; i++)
-			jw_int(g, NULL, user.gids[i]);
-		jw_arr_end(g);
+			mr_jw_int(g, NULL, user.gids[i]);
+		mr_jw_arr_end(g);
 	}
-	jw_obj_end(g);
-	jw_strv(g, "args", x->argv, x->argc);
-	jw_arr(g, "env");
+	mr_jw_obj_end(g);
+	mr_jw_strv(g, "args", x->argv, x->argc);
+	mr_jw_arr(g, "env");
 	for (size_t i = 0; i < c->cfg->env.n; i++)
-		jw_str(g, NULL, c->cfg->env.v[i]);
+		mr_jw_str(g, NULL, c->cfg->env.v[i]);
 	for (size_t i = 0; i < x->nenv; i++)
-		jw_str(g, NULL, x->env[i]);
+		mr_jw_str(g, NULL, x->env[i]);
 	if (x->tty)
-		jw_str(g, NULL, "TERM=xterm");
-	jw_arr_end(g);
-	jw_str(g, "cwd", x->workdir ? x->workdir : c->cfg->workdir && *c->cfg->workdir ? c->cfg->workdir : "/");
-	jw_obj(g, "capabilities");
+		mr_jw_str(g, NULL, "TERM=xterm");
+	mr_jw_arr_end(g);
+	mr_jw_str(g, "cwd", x->workdir ? x->workdir : c->cfg->workdir && *c->cfg->workdir ? c->cfg->workdir : "/");
+	mr_jw_obj(g, "capabilities");
 	for (const char *const *k = (const char *const[]){"bounding", "effective", "permitted", NULL}; *k; k++)
-		jw_strv(g, *k, caps, ncaps);
-	jw_obj_end(g);
-	jw_bool(g, "noNewPrivileges", mrd_spec_no_new_privs(c->cfg));
-	jw_obj_end(g);
-	buf = jw_buf(g, &len);
+		mr_jw_strv(g, *k, caps, ncaps);
+	mr_jw_obj_end(g);
+	mr_jw_bool(g, "noNewPrivileges", mrd_spec_no_new_privs(c->cfg));
+	mr_jw_obj_end(g);
+	buf = mr_jw_buf(g, &len);
 	out = strndup(buf, len);
 	yajl_gen_free(g);
 	strv_free(caps, ncaps);

@@ -10,7 +10,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "jsonw.h"
+#include "times.h"
+#include "util/jsonw.h"
 #include "loop.h"
 #include "manager/internal.h"
 #include "util/cleanup.h"
@@ -113,10 +114,9 @@ static int out_put(struct mrd_log_reader *r, const void *buf, size_t n)
 /* Docker's timestamps: RFC 3339 with 9 digits of nanoseconds. */
 static void stamp_of(int64_t ns, char *buf, size_t size)
 {
-	char base[64];
-	mrd_format_time((ns / 1000000000) * 1000000000, base, sizeof(base));
-	base[strlen(base) - 1] = '\0'; /* the Z */
-	snprintf(buf, size, "%s.%09lldZ ", base, (long long)(ns % 1000000000));
+	char t[MR_TIME_LEN + 1];
+	mr_time_format(ns, t);
+	snprintf(buf, size, "%s ", t);
 }
 
 static void emit(struct mrd_log_reader *r, const struct mrd_cri_line *l)

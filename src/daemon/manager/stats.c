@@ -6,7 +6,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "jsonw.h"
+#include "util/jsonw.h"
 #include "loop.h"
 #include "manager/internal.h"
 #include "util/cleanup.h"
@@ -87,28 +87,28 @@ void mrd_stats_cpu_from(const struct mr_json *stats, struct mrd_cpu_sample *out)
 
 static void write_cpu(yajl_gen g, const char *key, const struct mrd_cpu_sample *s)
 {
-	jw_obj(g, key);
-	jw_obj(g, "cpu_usage");
-	jw_uint(g, "total_usage", s->total);
+	mr_jw_obj(g, key);
+	mr_jw_obj(g, "cpu_usage");
+	mr_jw_uint(g, "total_usage", s->total);
 	if (s->npercpu > 0) {
-		jw_arr(g, "percpu_usage");
+		mr_jw_arr(g, "percpu_usage");
 		for (size_t i = 0; i < s->npercpu; i++)
-			jw_uint(g, NULL, s->percpu[i]);
-		jw_arr_end(g);
+			mr_jw_uint(g, NULL, s->percpu[i]);
+		mr_jw_arr_end(g);
 	}
-	jw_uint(g, "usage_in_kernelmode", s->kernel);
-	jw_uint(g, "usage_in_usermode", s->user);
-	jw_obj_end(g);
+	mr_jw_uint(g, "usage_in_kernelmode", s->kernel);
+	mr_jw_uint(g, "usage_in_usermode", s->user);
+	mr_jw_obj_end(g);
 	if (s->system > 0)
-		jw_uint(g, "system_cpu_usage", s->system);
+		mr_jw_uint(g, "system_cpu_usage", s->system);
 	if (s->online > 0)
-		jw_uint(g, "online_cpus", s->online);
-	jw_obj(g, "throttling_data");
-	jw_uint(g, "periods", s->periods);
-	jw_uint(g, "throttled_periods", s->throttled_periods);
-	jw_uint(g, "throttled_time", s->throttled_time);
-	jw_obj_end(g);
-	jw_obj_end(g);
+		mr_jw_uint(g, "online_cpus", s->online);
+	mr_jw_obj(g, "throttling_data");
+	mr_jw_uint(g, "periods", s->periods);
+	mr_jw_uint(g, "throttled_periods", s->throttled_periods);
+	mr_jw_uint(g, "throttled_time", s->throttled_time);
+	mr_jw_obj_end(g);
+	mr_jw_obj_end(g);
 }
 
 static void write_memory(yajl_gen g, const struct mr_json *stats)
@@ -116,39 +116,39 @@ static void write_memory(yajl_gen g, const struct mr_json *stats)
 	const struct mr_json *mem = mr_json_get(stats, "memory"), *raw = mr_json_get(mem, "raw");
 	uint64_t limit = u64(stats, "memory.usage.limit");
 
-	jw_obj(g, "memory_stats");
+	mr_jw_obj(g, "memory_stats");
 	if (mem != NULL) {
-		jw_uint(g, "usage", u64(stats, "memory.usage.usage"));
-		jw_uint(g, "max_usage", u64(stats, "memory.usage.max"));
-		jw_obj(g, "stats");
+		mr_jw_uint(g, "usage", u64(stats, "memory.usage.usage"));
+		mr_jw_uint(g, "max_usage", u64(stats, "memory.usage.max"));
+		mr_jw_obj(g, "stats");
 		for (size_t i = 0; raw && raw->kind == MR_JSON_OBJECT && i < raw->len; i++)
 			if (raw->items[i]->kind == MR_JSON_NUMBER)
-				jw_tree(g, raw->keys[i], raw->items[i]);
-		jw_obj_end(g);
-		jw_uint(g, "failcnt", u64(stats, "memory.usage.failcnt"));
+				mr_jw_tree(g, raw->keys[i], raw->items[i]);
+		mr_jw_obj_end(g);
+		mr_jw_uint(g, "failcnt", u64(stats, "memory.usage.failcnt"));
 		/* no limit: the host's memory, as dockerd reports it */
 		if (limit == 0 || limit >= (1ull << 62)) {
 			long pages = sysconf(_SC_PHYS_PAGES), psize = sysconf(_SC_PAGESIZE);
 			limit = (uint64_t)pages * (uint64_t)psize;
 		}
-		jw_uint(g, "limit", limit);
+		mr_jw_uint(g, "limit", limit);
 	}
-	jw_obj_end(g);
+	mr_jw_obj_end(g);
 }
 
 static void write_blkio_list(yajl_gen g, const char *key, const struct mr_json *list)
 {
-	jw_arr(g, key);
+	mr_jw_arr(g, key);
 	for (size_t i = 0; list && list->kind == MR_JSON_ARRAY && i < list->len; i++) {
 		const struct mr_json *e = list->items[i], *op = mr_json_get(e, "op");
-		jw_obj(g, NULL);
-		jw_uint(g, "major", u64(e, "major"));
-		jw_uint(g, "minor", u64(e, "minor"));
-		jw_str(g, "op", op && op->kind == MR_JSON_STRING ? op->text : "");
-		jw_uint(g, "value", u64(e, "value"));
-		jw_obj_end(g);
+		mr_jw_obj(g, NULL);
+		mr_jw_uint(g, "major", u64(e, "major"));
+		mr_jw_uint(g, "minor", u64(e, "minor"));
+		mr_jw_str(g, "op", op && op->kind == MR_JSON_STRING ? op->text : "");
+		mr_jw_uint(g, "value", u64(e, "value"));
+		mr_jw_obj_end(g);
 	}
-	jw_arr_end(g);
+	mr_jw_arr_end(g);
 }
 
 static void write_blkio(yajl_gen g, const struct mr_json *stats)
@@ -165,47 +165,47 @@ static void write_blkio(yajl_gen g, const struct mr_json *stats)
 		{"sectors_recursive", "sectorsRecursive"},
 	};
 
-	jw_obj(g, "blkio_stats");
+	mr_jw_obj(g, "blkio_stats");
 	for (size_t i = 0; i < sizeof(keys) / sizeof(keys[0]); i++) {
 		const struct mr_json *l = mr_json_get(b, keys[i][1]);
 		if (l != NULL && l->kind == MR_JSON_ARRAY && l->len > 0)
 			write_blkio_list(g, keys[i][0], l);
 		else
-			jw_null(g, keys[i][0]);
+			mr_jw_null(g, keys[i][0]);
 	}
-	jw_obj_end(g);
+	mr_jw_obj_end(g);
 }
 
 char *mrd_stats_render(const struct mrd_ctr *c, const struct mr_json *stats, const struct mrd_cpu_sample *cpu,
 		       const struct mrd_cpu_sample *pre, size_t *len)
 {
-	yajl_gen g = jw_new();
+	yajl_gen g = mr_jw_new();
 	char name[300];
 	const char *buf;
 	char *out;
 
 	snprintf(name, sizeof(name), "/%s", c->name);
-	jw_obj(g, NULL);
-	jw_time(g, "read", cpu->read_ns);
-	jw_time(g, "preread", pre->read_ns);
-	jw_obj(g, "pids_stats");
+	mr_jw_obj(g, NULL);
+	mr_jw_time(g, "read", cpu->read_ns);
+	mr_jw_time(g, "preread", pre->read_ns);
+	mr_jw_obj(g, "pids_stats");
 	if (stats != NULL) {
-		jw_uint(g, "current", u64(stats, "pids.current"));
+		mr_jw_uint(g, "current", u64(stats, "pids.current"));
 		if (u64(stats, "pids.limit") > 0)
-			jw_uint(g, "limit", u64(stats, "pids.limit"));
+			mr_jw_uint(g, "limit", u64(stats, "pids.limit"));
 	}
-	jw_obj_end(g);
+	mr_jw_obj_end(g);
 	write_blkio(g, stats);
-	jw_int(g, "num_procs", 0);
-	jw_obj(g, "storage_stats");
-	jw_obj_end(g);
+	mr_jw_int(g, "num_procs", 0);
+	mr_jw_obj(g, "storage_stats");
+	mr_jw_obj_end(g);
 	write_cpu(g, "cpu_stats", cpu);
 	write_cpu(g, "precpu_stats", pre);
 	write_memory(g, stats);
-	jw_str(g, "name", name);
-	jw_str(g, "id", c->id);
-	jw_obj_end(g);
-	buf = jw_buf(g, len);
+	mr_jw_str(g, "name", name);
+	mr_jw_str(g, "id", c->id);
+	mr_jw_obj_end(g);
+	buf = mr_jw_buf(g, len);
 	out = strndup(buf, *len);
 	yajl_gen_free(g);
 	return out;

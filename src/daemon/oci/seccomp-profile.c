@@ -6,7 +6,7 @@
 #include <stdint.h>
 #include <string.h>
 
-#include "jsonw.h"
+#include "util/jsonw.h"
 
 #ifndef CLONE_NEWCGROUP
 #define CLONE_NEWCGROUP 0x02000000
@@ -57,14 +57,14 @@ static const struct denied denied[] = {
 
 static void rule(yajl_gen g, const char *const *names, int errno_ret)
 {
-	jw_obj(g, NULL);
-	jw_arr(g, "names");
+	mr_jw_obj(g, NULL);
+	mr_jw_arr(g, "names");
 	for (size_t i = 0; names[i] != NULL; i++)
-		jw_str(g, NULL, names[i]);
-	jw_arr_end(g);
-	jw_str(g, "action", "SCMP_ACT_ERRNO");
-	jw_int(g, "errnoRet", errno_ret);
-	jw_obj_end(g);
+		mr_jw_str(g, NULL, names[i]);
+	mr_jw_arr_end(g);
+	mr_jw_str(g, "action", "SCMP_ACT_ERRNO");
+	mr_jw_int(g, "errnoRet", errno_ret);
+	mr_jw_obj_end(g);
 }
 
 /* One rule on the first argument: name(arg0 OP value[, valueTwo]) fails
@@ -73,22 +73,22 @@ static void rule(yajl_gen g, const char *const *names, int errno_ret)
 static void arg0_rule(yajl_gen g, const char *name, int errno_ret, const char *op, uint64_t value,
 		      uint64_t value_two)
 {
-	jw_obj(g, NULL);
-	jw_arr(g, "names");
-	jw_str(g, NULL, name);
-	jw_arr_end(g);
-	jw_str(g, "action", "SCMP_ACT_ERRNO");
-	jw_int(g, "errnoRet", errno_ret);
-	jw_arr(g, "args");
-	jw_obj(g, NULL);
-	jw_int(g, "index", 0);
-	jw_uint(g, "value", value);
+	mr_jw_obj(g, NULL);
+	mr_jw_arr(g, "names");
+	mr_jw_str(g, NULL, name);
+	mr_jw_arr_end(g);
+	mr_jw_str(g, "action", "SCMP_ACT_ERRNO");
+	mr_jw_int(g, "errnoRet", errno_ret);
+	mr_jw_arr(g, "args");
+	mr_jw_obj(g, NULL);
+	mr_jw_int(g, "index", 0);
+	mr_jw_uint(g, "value", value);
 	if (strcmp(op, "SCMP_CMP_MASKED_EQ") == 0)
-		jw_uint(g, "valueTwo", value_two);
-	jw_str(g, "op", op);
-	jw_obj_end(g);
-	jw_arr_end(g);
-	jw_obj_end(g);
+		mr_jw_uint(g, "valueTwo", value_two);
+	mr_jw_str(g, "op", op);
+	mr_jw_obj_end(g);
+	mr_jw_arr_end(g);
+	mr_jw_obj_end(g);
 }
 
 /* clone with a namespace flag: one rule per flag, (flags & bit) == bit. */
@@ -125,14 +125,14 @@ void mrd_seccomp_default_write(yajl_gen g, const char *key, mrd_has_cap_fn has_c
 {
 	static const char *const clone3[] = {"clone3", NULL};
 
-	jw_obj(g, key);
-	jw_str(g, "defaultAction", "SCMP_ACT_ALLOW");
-	jw_arr(g, "architectures");
-	jw_str(g, NULL, "SCMP_ARCH_X86_64");
-	jw_str(g, NULL, "SCMP_ARCH_X86");
-	jw_str(g, NULL, "SCMP_ARCH_X32");
-	jw_arr_end(g);
-	jw_arr(g, "syscalls");
+	mr_jw_obj(g, key);
+	mr_jw_str(g, "defaultAction", "SCMP_ACT_ALLOW");
+	mr_jw_arr(g, "architectures");
+	mr_jw_str(g, NULL, "SCMP_ARCH_X86_64");
+	mr_jw_str(g, NULL, "SCMP_ARCH_X86");
+	mr_jw_str(g, NULL, "SCMP_ARCH_X32");
+	mr_jw_arr_end(g);
+	mr_jw_arr(g, "syscalls");
 	for (size_t i = 0; i < sizeof(denied) / sizeof(denied[0]); i++)
 		if (denied[i].cap == NULL || !has_cap(denied[i].cap, data))
 			rule(g, denied[i].names, EPERM);
@@ -143,6 +143,6 @@ void mrd_seccomp_default_write(yajl_gen g, const char *key, mrd_has_cap_fn has_c
 	personality_rules(g);
 	/* AF_VSOCK: a way out to the host's hypervisor sockets (as Docker) */
 	arg0_rule(g, "socket", EPERM, "SCMP_CMP_EQ", 40, 0);
-	jw_arr_end(g);
-	jw_obj_end(g);
+	mr_jw_arr_end(g);
+	mr_jw_obj_end(g);
 }

@@ -7,7 +7,7 @@
 #include <string.h>
 #include <strings.h>
 
-#include "jsonw.h"
+#include "util/jsonw.h"
 #include "oci/seccomp-profile.h"
 #include "util/cleanup.h"
 
@@ -21,20 +21,20 @@ static const char *const readonly_paths[] = {"/proc/bus", "/proc/fs", "/proc/irq
 
 static void strs(yajl_gen g, const char *key, const char *const *v)
 {
-	jw_arr(g, key);
+	mr_jw_arr(g, key);
 	for (size_t i = 0; v[i] != NULL; i++)
-		jw_str(g, NULL, v[i]);
-	jw_arr_end(g);
+		mr_jw_str(g, NULL, v[i]);
+	mr_jw_arr_end(g);
 }
 
 static void mount(yajl_gen g, const char *dst, const char *type, const char *src, const char *const *opts)
 {
-	jw_obj(g, NULL);
-	jw_str(g, "destination", dst);
-	jw_str(g, "type", type);
-	jw_str(g, "source", src);
+	mr_jw_obj(g, NULL);
+	mr_jw_str(g, "destination", dst);
+	mr_jw_str(g, "type", type);
+	mr_jw_str(g, "source", src);
 	strs(g, "options", opts);
-	jw_obj_end(g);
+	mr_jw_obj_end(g);
 }
 
 /* Options as a comma-separated list, appended to a fixed head. */
@@ -42,17 +42,17 @@ static void mount_opts(yajl_gen g, const char *dst, const char *type, const char
 		       const char *extra)
 {
 	cleanup_free char *copy = extra ? strdup(extra) : NULL;
-	jw_obj(g, NULL);
-	jw_str(g, "destination", dst);
-	jw_str(g, "type", type);
-	jw_str(g, "source", src);
-	jw_arr(g, "options");
+	mr_jw_obj(g, NULL);
+	mr_jw_str(g, "destination", dst);
+	mr_jw_str(g, "type", type);
+	mr_jw_str(g, "source", src);
+	mr_jw_arr(g, "options");
 	for (size_t i = 0; head[i]; i++)
-		jw_str(g, NULL, head[i]);
+		mr_jw_str(g, NULL, head[i]);
 	for (char *save = NULL, *o = copy ? strtok_r(copy, ",", &save) : NULL; o; o = strtok_r(NULL, ",", &save))
-		jw_str(g, NULL, o);
-	jw_arr_end(g);
-	jw_obj_end(g);
+		mr_jw_str(g, NULL, o);
+	mr_jw_arr_end(g);
+	mr_jw_obj_end(g);
 }
 
 static void default_mounts(yajl_gen g, const struct mrd_spec_input *in)
@@ -153,20 +153,20 @@ static bool seccomp_unconfined(const struct mrd_ctr_config *c)
 
 static void rlimits(yajl_gen g, const struct mrd_ctr_config *c)
 {
-	jw_arr(g, "rlimits");
+	mr_jw_arr(g, "rlimits");
 	for (size_t i = 0; i < c->nulimits; i++) {
 		char type[64] = "RLIMIT_";
 		size_t n = strlen(type);
 		for (const char *p = c->ulimits[i].name; *p && n + 1 < sizeof(type); p++)
 			type[n++] = (char)toupper((unsigned char)*p);
 		type[n] = '\0';
-		jw_obj(g, NULL);
-		jw_str(g, "type", type);
-		jw_int(g, "hard", c->ulimits[i].hard);
-		jw_int(g, "soft", c->ulimits[i].soft);
-		jw_obj_end(g);
+		mr_jw_obj(g, NULL);
+		mr_jw_str(g, "type", type);
+		mr_jw_int(g, "hard", c->ulimits[i].hard);
+		mr_jw_int(g, "soft", c->ulimits[i].soft);
+		mr_jw_obj_end(g);
 	}
-	jw_arr_end(g);
+	mr_jw_arr_end(g);
 }
 
 static bool env_has(const struct mrd_strv *env, const char *name)
@@ -196,121 +196,121 @@ static void process(yajl_gen g, const struct mrd_spec_input *in, char **caps)
 	size_t nargs = mrd_spec_args(c, &args);
 	char host[64], line[4160];
 
-	jw_obj(g, "process");
-	jw_bool(g, "terminal", c->tty);
+	mr_jw_obj(g, "process");
+	mr_jw_bool(g, "terminal", c->tty);
 	if (c->tty && c->console_h > 0 && c->console_w > 0) {
-		jw_obj(g, "consoleSize");
-		jw_int(g, "height", c->console_h);
-		jw_int(g, "width", c->console_w);
-		jw_obj_end(g);
+		mr_jw_obj(g, "consoleSize");
+		mr_jw_int(g, "height", c->console_h);
+		mr_jw_int(g, "width", c->console_w);
+		mr_jw_obj_end(g);
 	}
-	jw_obj(g, "user");
-	jw_int(g, "uid", in->user->uid);
-	jw_int(g, "gid", in->user->gid);
+	mr_jw_obj(g, "user");
+	mr_jw_int(g, "uid", in->user->uid);
+	mr_jw_int(g, "gid", in->user->gid);
 	if (in->user->ngids > 0) {
-		jw_arr(g, "additionalGids");
+		mr_jw_arr(g, "additionalGids");
 		for (size_t i = 0; i < in->user->ngids; i++)
-			jw_int(g, NULL, in->user->gids[i]);
-		jw_arr_end(g);
+			mr_jw_int(g, NULL, in->user->gids[i]);
+		mr_jw_arr_end(g);
 	}
-	jw_obj_end(g);
-	jw_arr(g, "args");
+	mr_jw_obj_end(g);
+	mr_jw_arr(g, "args");
 	for (size_t i = 0; i < nargs; i++)
-		jw_str(g, NULL, args[i]);
-	jw_arr_end(g);
+		mr_jw_str(g, NULL, args[i]);
+	mr_jw_arr_end(g);
 	free(args);
-	jw_arr(g, "env");
+	mr_jw_arr(g, "env");
 	if (!env_has(&c->env, "PATH"))
-		jw_str(g, NULL, "PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin");
+		mr_jw_str(g, NULL, "PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin");
 	snprintf(line, sizeof(line), "HOSTNAME=%s", hostname_of(in, host, sizeof(host)));
-	jw_str(g, NULL, line);
+	mr_jw_str(g, NULL, line);
 	for (size_t i = 0; i < c->env.n; i++)
-		jw_str(g, NULL, c->env.v[i]);
+		mr_jw_str(g, NULL, c->env.v[i]);
 	if (c->tty && !env_has(&c->env, "TERM"))
-		jw_str(g, NULL, "TERM=xterm");
+		mr_jw_str(g, NULL, "TERM=xterm");
 	if (!env_has(&c->env, "HOME")) {
 		snprintf(line, sizeof(line), "HOME=%s", in->user->home);
-		jw_str(g, NULL, line);
+		mr_jw_str(g, NULL, line);
 	}
-	jw_arr_end(g);
-	jw_str(g, "cwd", c->workdir && *c->workdir ? c->workdir : "/");
-	jw_obj(g, "capabilities");
+	mr_jw_arr_end(g);
+	mr_jw_str(g, "cwd", c->workdir && *c->workdir ? c->workdir : "/");
+	mr_jw_obj(g, "capabilities");
 	for (const char *const *k = (const char *const[]){"bounding", "effective", "permitted", NULL}; *k; k++) {
-		jw_arr(g, *k);
+		mr_jw_arr(g, *k);
 		for (size_t i = 0; caps[i] != NULL; i++)
-			jw_str(g, NULL, caps[i]);
-		jw_arr_end(g);
+			mr_jw_str(g, NULL, caps[i]);
+		mr_jw_arr_end(g);
 	}
-	jw_obj_end(g);
-	jw_bool(g, "noNewPrivileges", mrd_spec_no_new_privs(c));
+	mr_jw_obj_end(g);
+	mr_jw_bool(g, "noNewPrivileges", mrd_spec_no_new_privs(c));
 	if (c->oom_score_adj != 0)
-		jw_int(g, "oomScoreAdj", c->oom_score_adj);
+		mr_jw_int(g, "oomScoreAdj", c->oom_score_adj);
 	rlimits(g, c);
-	jw_obj_end(g);
+	mr_jw_obj_end(g);
 }
 
 static void resources(yajl_gen g, const char *key, const struct mrd_ctr_config *c, bool devices, bool swap_limit)
 {
 	const struct mrd_resources *r = &c->res;
 
-	jw_obj(g, key);
+	mr_jw_obj(g, key);
 	if (devices) {
-		jw_arr(g, "devices");
-		jw_obj(g, NULL);
-		jw_bool(g, "allow", c->privileged);
-		jw_str(g, "access", "rwm");
-		jw_obj_end(g);
-		jw_arr_end(g);
+		mr_jw_arr(g, "devices");
+		mr_jw_obj(g, NULL);
+		mr_jw_bool(g, "allow", c->privileged);
+		mr_jw_str(g, "access", "rwm");
+		mr_jw_obj_end(g);
+		mr_jw_arr_end(g);
 	}
-	jw_obj(g, "memory");
+	mr_jw_obj(g, "memory");
 	if (r->memory > 0) {
-		jw_int(g, "limit", r->memory);
+		mr_jw_int(g, "limit", r->memory);
 		/* Docker: no MemorySwap means as much swap as memory; a host
 		 * that cannot limit swap gets none (dockerd warns at create) */
 		if (swap_limit)
-			jw_int(g, "swap", r->memory_swap != 0 ? r->memory_swap : 2 * r->memory);
+			mr_jw_int(g, "swap", r->memory_swap != 0 ? r->memory_swap : 2 * r->memory);
 	}
 	if (r->memory_reservation > 0)
-		jw_int(g, "reservation", r->memory_reservation);
+		mr_jw_int(g, "reservation", r->memory_reservation);
 	if (r->kernel_memory_tcp > 0)
-		jw_int(g, "kernelTCP", r->kernel_memory_tcp);
+		mr_jw_int(g, "kernelTCP", r->kernel_memory_tcp);
 	if (r->memory_swappiness >= 0)
-		jw_uint(g, "swappiness", (uint64_t)r->memory_swappiness);
+		mr_jw_uint(g, "swappiness", (uint64_t)r->memory_swappiness);
 	if (r->oom_kill_disable)
-		jw_bool(g, "disableOOMKiller", true);
-	jw_obj_end(g);
-	jw_obj(g, "cpu");
+		mr_jw_bool(g, "disableOOMKiller", true);
+	mr_jw_obj_end(g);
+	mr_jw_obj(g, "cpu");
 	if (r->cpu_shares > 0)
-		jw_uint(g, "shares", (uint64_t)r->cpu_shares);
+		mr_jw_uint(g, "shares", (uint64_t)r->cpu_shares);
 	if (r->nano_cpus > 0) {
-		jw_uint(g, "period", 100000);
-		jw_int(g, "quota", r->nano_cpus / 10000);
+		mr_jw_uint(g, "period", 100000);
+		mr_jw_int(g, "quota", r->nano_cpus / 10000);
 	} else {
 		if (r->cpu_period > 0)
-			jw_uint(g, "period", (uint64_t)r->cpu_period);
+			mr_jw_uint(g, "period", (uint64_t)r->cpu_period);
 		if (r->cpu_quota != 0)
-			jw_int(g, "quota", r->cpu_quota);
+			mr_jw_int(g, "quota", r->cpu_quota);
 	}
 	if (r->cpu_rt_period > 0)
-		jw_uint(g, "realtimePeriod", (uint64_t)r->cpu_rt_period);
+		mr_jw_uint(g, "realtimePeriod", (uint64_t)r->cpu_rt_period);
 	if (r->cpu_rt_runtime > 0)
-		jw_int(g, "realtimeRuntime", r->cpu_rt_runtime);
+		mr_jw_int(g, "realtimeRuntime", r->cpu_rt_runtime);
 	if (r->cpuset_cpus && *r->cpuset_cpus)
-		jw_str(g, "cpus", r->cpuset_cpus);
+		mr_jw_str(g, "cpus", r->cpuset_cpus);
 	if (r->cpuset_mems && *r->cpuset_mems)
-		jw_str(g, "mems", r->cpuset_mems);
-	jw_obj_end(g);
+		mr_jw_str(g, "mems", r->cpuset_mems);
+	mr_jw_obj_end(g);
 	if (r->pids_limit > 0) {
-		jw_obj(g, "pids");
-		jw_int(g, "limit", r->pids_limit);
-		jw_obj_end(g);
+		mr_jw_obj(g, "pids");
+		mr_jw_int(g, "limit", r->pids_limit);
+		mr_jw_obj_end(g);
 	}
 	if (r->blkio_weight > 0) {
-		jw_obj(g, "blockIO");
-		jw_int(g, "weight", r->blkio_weight);
-		jw_obj_end(g);
+		mr_jw_obj(g, "blockIO");
+		mr_jw_int(g, "weight", r->blkio_weight);
+		mr_jw_obj_end(g);
 	}
-	jw_obj_end(g);
+	mr_jw_obj_end(g);
 }
 
 static bool is(const char *v, const char *want)
@@ -323,7 +323,7 @@ static void namespaces(yajl_gen g, const struct mrd_spec_input *in)
 	const struct mrd_ctr_config *c = in->cfg;
 	bool cgroupns = is(c->cgroupns_mode, "private") || (in->cgroup_v2 && !is(c->cgroupns_mode, "host"));
 
-	jw_arr(g, "namespaces");
+	mr_jw_arr(g, "namespaces");
 	for (const char *const *t = (const char *const[]){"mount", "pid", "ipc", "uts", "network", "cgroup", NULL}; *t;
 	     t++) {
 		if ((strcmp(*t, "pid") == 0 && is(c->pid_mode, "host")) ||
@@ -332,26 +332,26 @@ static void namespaces(yajl_gen g, const struct mrd_spec_input *in)
 		    (strcmp(*t, "network") == 0 && is(c->network_mode, "host")) ||
 		    (strcmp(*t, "cgroup") == 0 && !cgroupns))
 			continue;
-		jw_obj(g, NULL);
-		jw_str(g, "type", *t);
-		jw_obj_end(g);
+		mr_jw_obj(g, NULL);
+		mr_jw_str(g, "type", *t);
+		mr_jw_obj_end(g);
 	}
-	jw_arr_end(g);
+	mr_jw_arr_end(g);
 }
 
 static void linux_section(yajl_gen g, const struct mrd_spec_input *in, char **caps)
 {
 	const struct mrd_ctr_config *c = in->cfg;
 
-	jw_obj(g, "linux");
+	mr_jw_obj(g, "linux");
 	resources(g, "resources", c, true, in->swap_limit);
-	jw_str(g, "cgroupsPath", in->cgroups_path);
+	mr_jw_str(g, "cgroupsPath", in->cgroups_path);
 	namespaces(g, in);
 	if (c->sysctls.n > 0) {
-		jw_obj(g, "sysctl");
+		mr_jw_obj(g, "sysctl");
 		for (size_t i = 0; i < c->sysctls.n; i++)
-			jw_str(g, c->sysctls.k[i], c->sysctls.v[i]);
-		jw_obj_end(g);
+			mr_jw_str(g, c->sysctls.k[i], c->sysctls.v[i]);
+		mr_jw_obj_end(g);
 	}
 	if (!c->privileged) {
 		strs(g, "maskedPaths", masked_paths);
@@ -359,7 +359,7 @@ static void linux_section(yajl_gen g, const struct mrd_spec_input *in, char **ca
 	}
 	if (!seccomp_unconfined(c))
 		mrd_seccomp_default_write(g, "seccomp", has_cap, caps);
-	jw_obj_end(g);
+	mr_jw_obj_end(g);
 }
 
 char *mrd_spec_generate(const struct mrd_spec_input *in, size_t *len, struct mr_error **err)
@@ -371,22 +371,22 @@ char *mrd_spec_generate(const struct mrd_spec_input *in, size_t *len, struct mr_
 
 	if (caps == NULL)
 		return NULL;
-	g = jw_new();
-	jw_obj(g, NULL);
-	jw_str(g, "ociVersion", "1.0.2");
+	g = mr_jw_new();
+	mr_jw_obj(g, NULL);
+	mr_jw_str(g, "ociVersion", "1.0.2");
 	process(g, in, caps);
-	jw_obj(g, "root");
-	jw_str(g, "path", in->rootfs);
-	jw_bool(g, "readonly", in->cfg->readonly_rootfs);
-	jw_obj_end(g);
-	jw_str(g, "hostname", hostname_of(in, host, sizeof(host)));
-	jw_arr(g, "mounts");
+	mr_jw_obj(g, "root");
+	mr_jw_str(g, "path", in->rootfs);
+	mr_jw_bool(g, "readonly", in->cfg->readonly_rootfs);
+	mr_jw_obj_end(g);
+	mr_jw_str(g, "hostname", hostname_of(in, host, sizeof(host)));
+	mr_jw_arr(g, "mounts");
 	default_mounts(g, in);
 	user_mounts(g, in->cfg);
-	jw_arr_end(g);
+	mr_jw_arr_end(g);
 	linux_section(g, in, caps);
-	jw_obj_end(g);
-	buf = jw_buf(g, len);
+	mr_jw_obj_end(g);
+	buf = mr_jw_buf(g, len);
 	out = malloc(*len + 1);
 	if (out != NULL) {
 		memcpy(out, buf, *len);

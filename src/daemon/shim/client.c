@@ -13,7 +13,8 @@
 #include <unistd.h>
 
 #include "conn.h"
-#include "jsonw.h"
+#include "times.h"
+#include "util/jsonw.h"
 #include "state.h"
 #include "util/cleanup.h"
 
@@ -380,15 +381,15 @@ bool mrd_shim_msg_end(const struct mr_json *msg)
 
 char *mrd_shim_stdin_line(const char *bytes, size_t len)
 {
-	yajl_gen g = jw_new();
+	yajl_gen g = mr_jw_new();
 	size_t n;
 	const char *buf;
 	char *out;
 
-	jw_obj(g, NULL);
-	jw_str(g, "op", "stdin");
+	mr_jw_obj(g, NULL);
+	mr_jw_str(g, "op", "stdin");
 	if (utf8_text(bytes, len)) {
-		jw_strn(g, "data", bytes, len);
+		mr_jw_strn(g, "data", bytes, len);
 	} else {
 		char *enc = malloc((len + 2) / 3 * 4 + 1);
 		size_t o = 0;
@@ -404,11 +405,11 @@ char *mrd_shim_stdin_line(const char *bytes, size_t len)
 			enc[o++] = i + 2 < len ? b64[v & 63] : '=';
 		}
 		if (enc != NULL)
-			jw_strn(g, "data64", enc, o);
+			mr_jw_strn(g, "data64", enc, o);
 		free(enc);
 	}
-	jw_obj_end(g);
-	buf = jw_buf(g, &n);
+	mr_jw_obj_end(g);
+	buf = mr_jw_buf(g, &n);
 	out = strndup(buf, n);
 	yajl_gen_free(g);
 	return out;
