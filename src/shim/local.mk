@@ -26,6 +26,11 @@ minirun_shim_CPPFLAGS = $(SHIM_CPPFLAGS)
 minirun_shim_LDADD = $(SHIM_LIB) $(MINIRUN_LIBS) $(CAP_LIBS) $(MOUNT_LIBS)
 
 # ---- its tests
-SCRIPT_TESTS += tests/integration/shim.bats
+SCRIPT_TESTS += tests/integration/shim.bats tests/integration/shim-robust.bats
 EXTRA_DIST += tests/integration/shim-helpers.bash tests/schema/check-shim-protocol.py src/shim/local.mk
 AM_TESTS_ENVIRONMENT += export MINIRUN_SHIM='$(abs_top_builddir)/minirun-shim';
+man_MANS += man/minirun-shim.8
+man/minirun-shim.8: $(top_srcdir)/man/minirun-shim.8.md
+	$(AM_V_GEN)$(MKDIR_P) man && $(GO_MD2MAN) -in $< -out $@
+CLEANFILES += man/minirun-shim.8
+EXTRA_DIST += man/minirun-shim.8.md
