@@ -22,7 +22,7 @@
 #include "init.h"
 #include "mount.h"
 #include "ns.h"
-#include "process.h"
+#include "seccomp-filter.h"
 #include "spec/config.h"
 #include "state.h"
 #include "sync.h"
@@ -55,14 +55,6 @@ struct create {
 	bool cgroup_pending; /* the init is not in its cgroup yet (see serve_init) */
 };
 
-static const struct {
-	const char *type;
-	int flag;
-} ns_flags[] = {
-	{ "pid", CLONE_NEWPID },   { "network", CLONE_NEWNET }, { "mount", CLONE_NEWNS },  { "ipc", CLONE_NEWIPC },
-	{ "uts", CLONE_NEWUTS },   { "user", CLONE_NEWUSER },	{ "cgroup", CLONE_NEWCGROUP }, { "time", CLONE_NEWTIME },
-};
-
 /* linux.resources sets a memory limit (memory.max, memory.high). */
 static bool memory_limited(const struct oci_config *cfg)
 {
@@ -80,19 +72,6 @@ static bool memory_limited(const struct oci_config *cfg)
 			return true;
 	}
 	return false;
-}
-
-/* The namespaces to make new at clone time (those without a path). */
-static uint64_t clone_flags(const struct oci_config *cfg)
-{
-	uint64_t flags = 0;
-
-	for (size_t k = 0; k < sizeof(ns_flags) / sizeof(ns_flags[0]); k++) {
-		const struct oci_namespace *ns = mr_config_namespace(cfg->linux, ns_flags[k].type);
-		if (ns && ns->path == NULL)
-			flags |= ns_flags[k].flag;
-	}
-	return flags;
 }
 
 /* What the spec leaves to the runtime, checked before any side effect. */
@@ -170,25 +149,6 @@ static int make_record(struct create *c, struct mr_error **err)
 	return 0;
 }
 
-static int write_map(pid_t pid, const char *file, const struct oci_id_mapping *m, size_t n, struct mr_error **err)
-{
-	char path[64], buf[4096];
-	size_t len = 0;
-	cleanup_close int fd = -1;
-
-	for (size_t i = 0; i < n && len < sizeof(buf); i++)
-		len += snprintf(buf + len, sizeof(buf) - len, "%u %u %u\n", m[i].container_id, m[i].host_id, m[i].size);
-	if (len >= sizeof(buf))
-		return mr_error_set(err, E2BIG, "linux.%s: too many mappings", file[0] == 'u' ? "uidMappings" : "gidMappings");
-	snprintf(path, sizeof(path), "/proc/%d/%s", (int)pid, file);
-	fd = open(path, O_WRONLY | O_CLOEXEC);
-	/* One write: the kernel takes the whole map at once or not at all. */
-	if (fd < 0 || write(fd, buf, len) != (ssize_t)len)
-		return mr_error_sys(err, errno, "linux.%s: write %s", file[0] == 'u' ? "uidMappings" : "gidMappings",
-				    path);
-	return 0;
-}
-
 /* linux.cgroupsPath; when it is empty, <MINIRUN_CGROUP_PARENT>/<id> if that
  * is set (an administrator's, or a test suite's, place for containers
  * that do not say), else the driver's default /minirun/<id>. */
@@ -210,7 +170,7 @@ static int spawn_init(struct create *c, struct mr_error **err)
 	cleanup_close int saved_pidns = -1, saved_timens = -1, cgfd = -1;
 	struct mr_clone_args args = { 0 };
 	bool unshare_cgroupns = false;
-	uint64_t new_ns = clone_flags(c->cfg);
+	uint64_t new_ns = mr_ns_new_flags(c->cfg->linux);
 	int pidfd = -1, late_ns = 0;
 
 	if (c->cfg->mounts_len) {
@@ -368,8 +328,8 @@ static int serve_init(struct create *c, struct mr_error **err)
 	c->rec->has_pid_start_time = true;
 	if (mr_config_namespace(c->cfg->linux, "user") && mr_config_namespace(c->cfg->linux, "user")->path == NULL) {
 		/* both maps before the init does anything that needs an id */
-		if (write_map(c->pid, "gid_map", l->gid_mappings, l->gid_mappings_len, err) < 0 ||
-		    write_map(c->pid, "uid_map", l->uid_mappings, l->uid_mappings_len, err) < 0)
+		if (mr_ns_write_id_maps(c->pid, l->uid_mappings, l->uid_mappings_len, l->gid_mappings,
+					l->gid_mappings_len, "linux.", err) < 0)
 			goto out;
 	}
 	if (mr_sync_send(c->sync[0], MR_SYNC_GO, NULL, -1, err) < 0)

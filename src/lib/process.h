@@ -2,7 +2,7 @@
  * file), applied by the init (or exec) to itself just before execve, in this
  * order: rlimits, oomScoreAdj, personality, ioPriority, scheduler, umask,
  * groups/gid/uid keeping capabilities, capabilities (all 5 sets), then
- * noNewPrivileges, then seccomp last. Errors name the field at fault
+ * noNewPrivileges, then seccomp last (seccomp.h). Errors name the field at fault
  * ("process.rlimits[1] (RLIMIT_NPROC): setrlimit: Operation not permitted"). */
 #ifndef MINIRUN_PROCESS_H
 #define MINIRUN_PROCESS_H
@@ -26,18 +26,5 @@ int mr_personality_apply(const struct oci_linux_personality *pers, struct mr_err
 
 /* process.execCPUAffinity.final, just before execve. */
 int mr_process_apply_final_affinity(const struct oci_process *p, struct mr_error **err);
-
-/* Build and load linux.seccomp (libseccomp). With SCMP_ACT_NOTIFY rules,
- * *listener_fd gets the notify fd (else -1), to be sent to listenerPath. */
-int mr_seccomp_load(const struct oci_linux_seccomp *s, int *listener_fd, struct mr_error **err);
-
-/* Send the notify fd and the state JSON to the agent at listenerPath, as
- * runtime-spec seccomp notify says (SCM_RIGHTS over a unix socket). */
-int mr_seccomp_send_listener(const struct oci_linux_seccomp *s, int listener_fd, const char *state_json,
-			     struct mr_error **err);
-
-/* hostname, domainname, sysctl (written under /proc/sys after pivot). */
-int mr_process_set_names(const struct oci_config *cfg, struct mr_error **err);
-int mr_sysctl_apply(const struct oci_linux *l, struct mr_error **err);
 
 #endif

@@ -6,7 +6,7 @@
  *   network: net.*
  *   uts:     kernel.hostname, kernel.domainname
  * Written after pivot_root, to the container's /proc/sys. */
-#include "process.h"
+#include "sysctl.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -44,7 +44,7 @@ static const char *namespace_label(const char *type)
 	return strcmp(type, "ipc") == 0 ? "an IPC" : strcmp(type, "network") == 0 ? "a network" : "a UTS";
 }
 
-int mr_process_set_names(const struct oci_config *cfg, struct mr_error **err)
+int mr_sysctl_set_names(const struct oci_config *cfg, struct mr_error **err)
 {
 	const char *host = cfg->hostname, *domain = cfg->domainname;
 

@@ -18,7 +18,8 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "process.h"
+#include "seccomp-filter.h"
+#include "seccomp-filter.h"
 #include "spec/config.h"
 #include "tap.h"
 #include "util/json.h"

@@ -7,7 +7,7 @@
  * default action are skipped (libseccomp refuses them), and a rule with two
  * conditions on the same argument becomes one rule per condition, because
  * libseccomp refuses that in one rule (so such conditions are OR'ed). */
-#include "process.h"
+#include "seccomp-filter.h"
 
 #include <errno.h>
 #include <seccomp.h>
