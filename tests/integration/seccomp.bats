@@ -170,7 +170,7 @@ audited_run() {
 # ---- architectures ---------------------------------------------------------
 
 @test "architectures: an i386 call is killed unless SCMP_ARCH_X86 is listed; rules apply to every listed one" {
-	requires_sysc
+	requires_i386_syscalls
 	# i386 getpid (20) through int $0x80; the process is pid 1
 	pr_bundle b sysc -32 20
 	seccomp_cfg '{"defaultAction": "SCMP_ACT_ALLOW", "architectures": ["SCMP_ARCH_X86_64"],
