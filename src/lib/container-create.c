@@ -17,6 +17,7 @@
 
 #include "container.h"
 #include "cgroup/cgroup.h"
+#include "caps.h"
 #include "container-internal.h"
 #include "hooks.h"
 #include "init.h"
@@ -448,6 +449,7 @@ int mr_container_create(const struct mr_context *ctx, const struct mr_create_opt
 		return -1;
 	if (check_runnable(&c, err) < 0 || resolve_paths(&c, err) < 0)
 		goto out;
+	mr_caps_warn_unavailable(&ctx->log, c.cfg->process ? c.cfg->process->capabilities : NULL);
 	c.config_json = mr_config_to_json(c.cfg, false, err);
 	if (c.config_json == NULL || make_record(&c, err) < 0)
 		goto out;

@@ -7,7 +7,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "capability-names.h"
 #include "spec/validate.h"
 #include "util/cleanup.h"
 #include "util/json.h"
@@ -71,8 +70,11 @@ static int parse_id(const char *text, uint32_t *out)
 	return 0;
 }
 
-/* The container's process, with the command line's changes. */
-static int apply_flags(struct oci_process *p, const struct mr_exec_opts *o, struct mr_error **err)
+#define OOM(err) mr_error_set(err, ENOMEM, "out of memory")
+
+/* The command, --cwd, --env (appended: the environment is made with the
+ * last value of a key winning, so --env PATH=... replaces the container's). */
+static int apply_command(struct oci_process *p, const struct mr_exec_opts *o, struct mr_error **err)
 {
 	if (o->n_args > 0) {
 		strv_free(p->args, p->args_len);
@@ -80,24 +82,30 @@ static int apply_flags(struct oci_process *p, const struct mr_exec_opts *o, stru
 		p->args_len = 0;
 		for (int i = 0; i < o->n_args; i++)
 			if (strv_append(&p->args, &p->args_len, o->args[i]) < 0)
-				return mr_error_set(err, ENOMEM, "out of memory");
+				return OOM(err);
 	}
 	if (o->cwd) {
 		free(p->cwd);
 		if ((p->cwd = strdup(o->cwd)) == NULL)
-			return mr_error_set(err, ENOMEM, "out of memory");
+			return OOM(err);
 	}
 	for (int i = 0; i < o->n_env; i++) {
-		if (strchr(o->env[i], '=') == NULL)
+		if (strchr(o->env[i], '=') == NULL || o->env[i][0] == '=')
 			return mr_error_set(err, EINVAL, "--env: expected KEY=value, got \"%s\"", o->env[i]);
 		if (strv_append(&p->env, &p->env_len, o->env[i]) < 0)
-			return mr_error_set(err, ENOMEM, "out of memory");
+			return OOM(err);
 	}
+	return 0;
+}
+
+/* --user UID[:GID], --additional-gids. */
+static int apply_user(struct oci_process *p, const struct mr_exec_opts *o, struct mr_error **err)
+{
+	if ((o->user || o->n_gids) && p->user == NULL && (p->user = calloc(1, sizeof(*p->user))) == NULL)
+		return OOM(err);
 	if (o->user) {
 		char *colon = strchr(o->user, ':');
 		cleanup_free char *uid = strndup(o->user, colon ? (size_t)(colon - o->user) : strlen(o->user));
-		if (p->user == NULL && (p->user = calloc(1, sizeof(*p->user))) == NULL)
-			return mr_error_set(err, ENOMEM, "out of memory");
 		if (uid == NULL || parse_id(uid, &p->user->uid) < 0 || (colon && parse_id(colon + 1, &p->user->gid) < 0))
 			return mr_error_set(err, EINVAL, "--user: expected UID[:GID] (numbers), got \"%s\"", o->user);
 		p->user->has_uid = true;
@@ -107,29 +115,48 @@ static int apply_flags(struct oci_process *p, const struct mr_exec_opts *o, stru
 		uint32_t gid;
 		uint32_t *grown;
 		if (parse_id(o->additional_gids[i], &gid) < 0)
-			return mr_error_set(err, EINVAL, "--additional-gids: expected a number, got \"%s\"", o->additional_gids[i]);
-		if (p->user == NULL && (p->user = calloc(1, sizeof(*p->user))) == NULL)
-			return mr_error_set(err, ENOMEM, "out of memory");
+			return mr_error_set(err, EINVAL, "--additional-gids: expected a number, got \"%s\"",
+					    o->additional_gids[i]);
 		grown = realloc(p->user->additional_gids, (p->user->additional_gids_len + 2) * sizeof(uint32_t));
 		if (grown == NULL)
-			return mr_error_set(err, ENOMEM, "out of memory");
+			return OOM(err);
 		p->user->additional_gids = grown;
 		grown[p->user->additional_gids_len++] = gid;
 	}
-	/* --cap: bounding, effective, permitted; never inheritable (nor
-	 * ambient), so an unprivileged exec'd program cannot pass it on
-	 * (CVE-2022-29162). */
+	return 0;
+}
+
+/* --cap: bounding, effective, permitted; never inheritable (nor ambient),
+ * so an unprivileged exec'd program cannot pass it on (CVE-2022-29162). A
+ * name unknown here is warned about and ignored, as in config.json. */
+static int apply_caps(struct oci_process *p, const struct mr_exec_opts *o, struct mr_error **err)
+{
 	for (int i = 0; i < o->n_caps; i++) {
 		struct oci_process_capabilities *c = p->capabilities;
-		if (mr_cap_from_name(o->caps[i]) < 0)
-			return mr_error_set(err, EINVAL, "--cap: unknown capability \"%s\"", o->caps[i]);
 		if (c == NULL && (c = p->capabilities = calloc(1, sizeof(*c))) == NULL)
-			return mr_error_set(err, ENOMEM, "out of memory");
+			return OOM(err);
 		if (strv_append(&c->bounding, &c->bounding_len, o->caps[i]) < 0 ||
 		    strv_append(&c->effective, &c->effective_len, o->caps[i]) < 0 ||
 		    strv_append(&c->permitted, &c->permitted_len, o->caps[i]) < 0)
-			return mr_error_set(err, ENOMEM, "out of memory");
+			return OOM(err);
 	}
+	return 0;
+}
+
+static int replace_str(char **field, const char *value, struct mr_error **err)
+{
+	if (value == NULL)
+		return 0;
+	free(*field);
+	*field = strdup(value);
+	return *field ? 0 : OOM(err);
+}
+
+/* The container's process, with the command line's changes. */
+static int apply_flags(struct oci_process *p, const struct mr_exec_opts *o, struct mr_error **err)
+{
+	if (apply_command(p, o, err) < 0 || apply_user(p, o, err) < 0 || apply_caps(p, o, err) < 0)
+		return -1;
 	if (o->tty) {
 		p->terminal = true;
 		p->has_terminal = true;
@@ -138,15 +165,10 @@ static int apply_flags(struct oci_process *p, const struct mr_exec_opts *o, stru
 		p->no_new_privileges = true;
 		p->has_no_new_privileges = true;
 	}
-	if (o->apparmor) {
-		free(p->apparmor_profile);
-		p->apparmor_profile = strdup(o->apparmor);
-	}
-	if (o->process_label) {
-		free(p->selinux_label);
-		p->selinux_label = strdup(o->process_label);
-	}
-	return 0;
+	return replace_str(&p->apparmor_profile, o->apparmor, err) < 0 ||
+			       replace_str(&p->selinux_label, o->process_label, err) < 0
+		       ? -1
+		       : 0;
 }
 
 struct oci_process *mr_exec_process(const struct mr_exec_opts *o, const struct oci_config *cfg, struct mr_error **err)

@@ -18,10 +18,12 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "caps.h"
 #include "cgroup/cgroup.h"
 #include "container.h"
 #include "ns.h"
 #include "process.h"
+#include "process-env.h"
 #include "seccomp-filter.h"
 #include "spec/config.h"
 #include "state.h"
@@ -56,6 +58,7 @@ static _Noreturn void become_process(const struct child *c)
 	const struct oci_process *p = c->p;
 	struct mr_error *err = NULL;
 	cleanup_free char *exe = NULL;
+	char **env;
 	char cwd[4096];
 	bool nnp = p->has_no_new_privileges && p->no_new_privileges;
 	int listener = -1;
@@ -88,7 +91,10 @@ static _Noreturn void become_process(const struct child *c)
 		mr_error_set(&err, EPERM, "process.cwd: %s is outside the container's root filesystem", p->cwd);
 		child_fail(c, err);
 	}
-	exe = mr_process_find_executable(p, &err);
+	env = mr_env_prepare(p->env, p->env_len, NULL, 0, mr_process_uid(p), &err);
+	if (env == NULL)
+		child_fail(c, err);
+	exe = mr_process_find_executable(p->args[0], env, &err);
 	if (exe == NULL)
 		child_fail(c, err);
 	if (!nnp && c->cfg->linux && c->cfg->linux->seccomp && mr_seccomp_load(c->cfg->linux->seccomp, &listener, &err) < 0)
@@ -101,7 +107,7 @@ static _Noreturn void become_process(const struct child *c)
 		close(listener); /* the agent was handed the init's listener at create */
 	if (mr_process_apply_final_affinity(p, &err) < 0)
 		child_fail(c, err);
-	mr_trampoline_execve(exe, p->args, p->env ? p->env : (char *[]){ NULL });
+	mr_trampoline_execve(exe, p->args, env);
 	mr_error_sys(&err, errno, "exec %s", exe);
 	child_fail(c, err);
 }
@@ -171,6 +177,7 @@ static int load_container(struct exec_run *r, struct mr_error **err)
 	mr_state_close(&dir);
 	if (r->cfg == NULL || (r->p = mr_exec_process(o, r->cfg, err)) == NULL)
 		return -1;
+	mr_caps_warn_unavailable(&r->ctx->log, r->p->capabilities);
 	if (r->p->has_terminal && r->p->terminal && o->console_socket == NULL && o->detach)
 		return mr_error_set(err, EINVAL, "exec: a terminal needs --console-socket with --detach");
 	r->pidfd = mr_pidfd_open(r->rec->pid, 0);

@@ -17,6 +17,7 @@
 #include "mount.h"
 #include "ns.h"
 #include "process.h"
+#include "process-env.h"
 #include "seccomp-filter.h"
 #include "sysctl.h"
 #include "spec/config.h"
@@ -293,8 +294,9 @@ static void enter_rootfs(const struct mr_init_args *a)
 }
 
 /* Become the container's process but for the execve: only its fds, its
- * cwd, its attributes and the seccomp filter. Returns the executable. */
-static char *become_process(const struct mr_init_args *a)
+ * cwd, its environment, its attributes and the seccomp filter. Returns
+ * the executable, *env the environment. */
+static char *become_process(const struct mr_init_args *a, char ***env)
 {
 	const struct oci_config *cfg = a->cfg;
 	const struct oci_process *p = cfg->process;
@@ -309,7 +311,12 @@ static char *become_process(const struct mr_init_args *a)
 	}
 	if (enter_cwd(p->cwd, &err) < 0)
 		fail(a, err);
-	exe = mr_process_find_executable(p, &err);
+	/* HOME from the container's /etc/passwd: before the filter and while
+	 * we are still root, who can read it. */
+	*env = mr_env_prepare(p->env, p->env_len, NULL, 0, mr_process_uid(p), &err);
+	if (*env == NULL)
+		fail(a, err);
+	exe = mr_process_find_executable(p->args[0], *env, &err);
 	if (exe == NULL)
 		fail(a, err);
 	/* The parent exits once we are ready: stop dying with it. Before the
@@ -330,7 +337,8 @@ static char *become_process(const struct mr_init_args *a)
 }
 
 /* Wait for `start`, run the startContainer hooks, exec. */
-static _Noreturn void wait_start_and_exec(const struct mr_init_args *a, const char *exe, const char *state_json)
+static _Noreturn void wait_start_and_exec(const struct mr_init_args *a, const char *exe, char **env,
+					  const char *state_json)
 {
 	const struct oci_config *cfg = a->cfg;
 	const struct oci_process *p = cfg->process;
@@ -355,7 +363,7 @@ static _Noreturn void wait_start_and_exec(const struct mr_init_args *a, const ch
 		dprintf(STDERR_FILENO, "minirun: %s\n", err->msg);
 		_exit(127);
 	}
-	mr_trampoline_execve(exe, p->args, p->env ? p->env : (char *[]){ NULL });
+	mr_trampoline_execve(exe, p->args, env);
 	dprintf(STDERR_FILENO, "minirun: exec %s: %s\n", exe, strerror(errno));
 	_exit(127);
 }
@@ -363,7 +371,7 @@ static _Noreturn void wait_start_and_exec(const struct mr_init_args *a, const ch
 _Noreturn void mr_init_main(const struct mr_init_args *a)
 {
 	struct mr_error *err = NULL;
-	char *exe, *state_json;
+	char *exe, *state_json, **env;
 
 	/* CVE-2019-5736: until execve we are the minirun binary. Not
 	 * dumpable, no process of the container (nor one sharing a joined pid
@@ -386,9 +394,9 @@ _Noreturn void mr_init_main(const struct mr_init_args *a)
 	build_rootfs(a);
 	state_json = run_create_hooks(a);
 	enter_rootfs(a);
-	exe = become_process(a);
+	exe = become_process(a, &env);
 	if (mr_sync_send(a->sync_fd, MR_SYNC_READY, NULL, -1, &err) < 0)
 		_exit(1);
 	close(a->sync_fd);
-	wait_start_and_exec(a, exe, state_json);
+	wait_start_and_exec(a, exe, env, state_json);
 }

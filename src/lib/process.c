@@ -24,6 +24,7 @@
 #include <unistd.h>
 
 #include "caps.h"
+#include "process-env.h"
 #include "rlimit-names.h"
 #include "util/cleanup.h"
 #include "util/syscalls.h"
@@ -427,8 +428,8 @@ int mr_process_apply(const struct oci_process *p, struct mr_error **err)
 	 * bounding set is dropped while we are still root with CAP_SETPCAP. */
 	if (p->capabilities) {
 		last_cap = mr_caps_last_cap();
-		if (mr_caps_from_spec(p->capabilities, last_cap, &caps, err) < 0 ||
-		    mr_caps_drop_bounding(&caps, last_cap, err) < 0)
+		mr_caps_from_spec(p->capabilities, last_cap, &caps);
+		if (mr_caps_drop_bounding(&caps, last_cap, err) < 0)
 			return -1;
 	}
 	/* No `user` means uid 0, gid 0 and no additional groups: the
@@ -443,15 +444,13 @@ int mr_process_apply(const struct oci_process *p, struct mr_error **err)
 	return 0;
 }
 
+uint32_t mr_process_uid(const struct oci_process *p)
+{
+	return p->user && p->user->has_uid ? p->user->uid : 0;
+}
+
 #define DEFAULT_PATH "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
 
-static const char *env_path(const struct oci_process *p)
-{
-	for (size_t i = 0; i < p->env_len; i++)
-		if (strncmp(p->env[i], "PATH=", 5) == 0)
-			return p->env[i] + 5;
-	return DEFAULT_PATH;
-}
 
 static bool is_executable(const char *path)
 {
@@ -461,10 +460,13 @@ static bool is_executable(const char *path)
 
 /* process.args[0] as the container's PATH finds it (after pivot_root), with
  * runc's wording so that podman maps the failure to exit status 127. */
-char *mr_process_find_executable(const struct oci_process *p, struct mr_error **err)
+char *mr_process_find_executable(const char *name, char *const *env, struct mr_error **err)
 {
-	const char *name = p->args[0], *dirs = env_path(p);
+	const char *dirs = mr_env_get(env, "PATH");
 	char *path = NULL;
+
+	if (dirs == NULL)
+		dirs = DEFAULT_PATH;
 
 	if (strchr(name, '/')) {
 		struct stat st;

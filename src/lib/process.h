@@ -15,11 +15,14 @@
 /* Everything above except seccomp. */
 int mr_process_apply(const struct oci_process *p, struct mr_error **err);
 
-/* process.args[0] as the container's PATH (process.env) finds it, in the
- * caller's root: run after pivot_root or setns. Errors in runc's words
- * ("exec: \"x\": executable file not found in $PATH"), which podman maps to
- * exit status 127. */
-char *mr_process_find_executable(const struct oci_process *p, struct mr_error **err);
+/* `name` (process.args[0]) as the PATH of `env` (the prepared environment,
+ * see process-env.h) finds it, in the caller's root: run after pivot_root
+ * or setns. Errors in runc's words ("exec: \"x\": executable file not found
+ * in $PATH"), which podman maps to exit status 127. */
+char *mr_process_find_executable(const char *name, char *const *env, struct mr_error **err);
+
+/* process.user.uid, 0 when not given. */
+uint32_t mr_process_uid(const struct oci_process *p);
 
 /* linux.personality (before mr_process_apply). */
 int mr_personality_apply(const struct oci_linux_personality *pers, struct mr_error **err);

@@ -9,7 +9,6 @@
 #include <string.h>
 #include <sys/stat.h>
 
-#include "capability-names.h"
 #include "rlimit-names.h"
 #include "spec/config.h"
 #include "util/cleanup.h"
@@ -102,14 +101,6 @@ static int check_env(char *const *env, size_t n, const char *where, struct mr_er
 	return 0;
 }
 
-static int check_caps(char *const *caps, size_t n, const char *set, struct mr_error **err)
-{
-	for (size_t i = 0; i < n; i++)
-		if (mr_cap_from_name(caps[i]) < 0)
-			return invalid(err, "process.capabilities.%s[%zu]: unknown capability \"%.64s\"", set, i, caps[i]);
-	return 0;
-}
-
 /* "0-3,7,9-10": what cpuset.cpus and sched_setaffinity accept. */
 static bool valid_cpu_list(const char *s)
 {
@@ -165,15 +156,9 @@ int mr_process_validate(const struct oci_process *p, struct mr_error **err)
 			return invalid(err, "process.rlimits[%zu]: soft limit %" PRIu64 " exceeds hard limit %" PRIu64, i,
 				       r->soft, r->hard);
 	}
-	if (p->capabilities) {
-		const struct oci_process_capabilities *c = p->capabilities;
-		if (check_caps(c->bounding, c->bounding_len, "bounding", err) < 0 ||
-		    check_caps(c->effective, c->effective_len, "effective", err) < 0 ||
-		    check_caps(c->inheritable, c->inheritable_len, "inheritable", err) < 0 ||
-		    check_caps(c->permitted, c->permitted_len, "permitted", err) < 0 ||
-		    check_caps(c->ambient, c->ambient_len, "ambient", err) < 0)
-			return -1;
-	}
+	/* Unknown capability names are no error: runtime-spec (1.1 on) says a
+	 * capability that cannot be granted is logged as a warning and SHOULD
+	 * NOT fail the container (mr_caps_warn_unavailable). */
 	if (p->has_oom_score_adj && (p->oom_score_adj < -1000 || p->oom_score_adj > 1000))
 		return invalid(err, "process.oomScoreAdj: must be between -1000 and 1000, got %" PRId32,
 			       p->oom_score_adj);
