@@ -4,8 +4,10 @@
  * a config cannot change the host through it:
  *   ipc:     kernel.msg*, kernel.sem*, kernel.shm*, fs.mqueue.*
  *   network: net.*
- *   uts:     kernel.hostname, kernel.domainname
- * Written after pivot_root, to the container's /proc/sys. */
+ *   uts:     kernel.domainname (kernel.hostname is refused when the config
+ *            is validated: it conflicts with the hostname field)
+ * Written after pivot_root, to the container's /proc/sys, after hostname
+ * and domainname. */
 #include "sysctl.h"
 
 #include <errno.h>

@@ -431,6 +431,28 @@ static int check_path_list(char *const *paths, size_t n, const char *where, stru
 	return 0;
 }
 
+/* kernel.hostname and kernel.domainname say again what the OCI fields say.
+ * As runc and crun: kernel.hostname is refused (hostname is the way to set
+ * it), kernel.domainname only when domainname gives another value. */
+static int check_uts_sysctls(const struct oci_config *c, struct mr_error **err)
+{
+	const struct oci_map_string *sysctl = c->linux ? c->linux->sysctl : NULL;
+
+	for (size_t i = 0; sysctl && i < sysctl->len; i++) {
+		const char *k = sysctl->keys[i], *v = sysctl->values[i];
+		if (strcmp(k, "kernel.hostname") == 0 && c->hostname && c->hostname[0])
+			return invalid(err, "linux.sysctl[\"kernel.hostname\"] (\"%.64s\") conflicts with the OCI hostname field (hostname \"%.64s\")",
+				       v, c->hostname);
+		if (strcmp(k, "kernel.hostname") == 0)
+			return invalid(err, "linux.sysctl[\"kernel.hostname\"]: not allowed: it conflicts with the OCI hostname field (set hostname instead)");
+		if (strcmp(k, "kernel.domainname") == 0 && c->domainname && c->domainname[0] &&
+		    strcmp(v, c->domainname) != 0)
+			return invalid(err, "linux.sysctl[\"kernel.domainname\"] (\"%.64s\") conflicts with the OCI domainname field (domainname \"%.64s\")",
+				       v, c->domainname);
+	}
+	return 0;
+}
+
 static int check_linux(const struct oci_linux *l, struct mr_error **err)
 {
 	if (check_devices(l, err) < 0)
@@ -462,7 +484,7 @@ int mr_config_validate(const struct oci_config *c, const char *bundle, struct mr
 		return -1;
 	if (check_hooks(c->hooks, err) < 0 || check_mounts(c, err) < 0 || check_namespaces(c, err) < 0)
 		return -1;
-	if (c->linux && check_linux(c->linux, err) < 0)
+	if (c->linux && (check_linux(c->linux, err) < 0 || check_uts_sysctls(c, err) < 0))
 		return -1;
 	return 0;
 }
