@@ -43,7 +43,8 @@ struct create {
 	struct mr_record *rec;
 	struct mr_cgroup *cg;
 	char *config_json; /* saved in the state dir: later verbs use it */
-	int *idmapped_trees; /* per mount, made here in the host's user namespace */
+	struct mr_mount_sources sources; /* bind sources opened here, on the host side */
+	struct mr_mount_ids host_mounts; /* no mount namespace: what was below the rootfs before */
 	int sync[2];
 	int fifo_fd;
 	int pidfd;
@@ -84,8 +85,6 @@ static int check_runnable(const struct create *c, struct mr_error **err)
 		return mr_error_set(err, EINVAL, "config.json: process: required to create a container");
 	if (p->args_len == 0)
 		return mr_error_set(err, EINVAL, "config.json: process.args: must not be empty");
-	if (mr_config_namespace(c->cfg->linux, "mount") == NULL)
-		return mr_error_set(err, EINVAL, "config.json: linux.namespaces: a mount namespace is required");
 	if (p->has_terminal && p->terminal && c->o->console_socket == NULL && c->o->console_master == NULL)
 		return mr_error_set(err, EINVAL,
 				    "process.terminal is true: give --console-socket to receive the terminal "
@@ -174,16 +173,8 @@ static int spawn_init(struct create *c, struct mr_error **err)
 	uint64_t new_ns = mr_ns_new_flags(c->cfg->linux);
 	int pidfd = -1, late_ns = 0;
 
-	if (c->cfg->mounts_len) {
-		c->idmapped_trees = calloc(c->cfg->mounts_len, sizeof(int));
-		if (c->idmapped_trees == NULL)
-			return mr_error_set(err, ENOMEM, "out of memory");
-		if (mr_mount_idmapped_prepare(c->cfg, c->bundle, c->idmapped_trees, err) < 0) {
-			free(c->idmapped_trees);
-			c->idmapped_trees = NULL;
-			return -1;
-		}
-	}
+	if (mr_mount_sources_prepare(c->cfg, c->bundle, &c->sources, err) < 0)
+		return -1;
 	/* Joining a pid namespace applies to children only: join it here,
 	 * clone, come back. */
 	if (pidns && pidns->path) {
@@ -254,7 +245,7 @@ static int spawn_init(struct create *c, struct mr_error **err)
 			.cfg = c->cfg,
 			.rootfs = c->rootfs,
 			.bundle = c->bundle,
-			.idmapped_trees = c->idmapped_trees,
+			.sources = &c->sources,
 			.sync_fd = c->sync[1],
 			.fifo_fd = c->fifo_fd,
 			.preserve_fds = c->o->preserve_fds,
@@ -273,12 +264,8 @@ static int spawn_init(struct create *c, struct mr_error **err)
 		return mr_error_sys(err, errno, "cannot return to the runtime's pid namespace");
 	if (saved_timens >= 0 && setns(saved_timens, CLONE_NEWTIME) < 0 && c->pid > 0)
 		return mr_error_sys(err, errno, "cannot return to the runtime's time namespace");
-	/* the init has its own copies of the idmapped trees now */
-	for (size_t i = 0; c->idmapped_trees && i < c->cfg->mounts_len; i++)
-		if (c->idmapped_trees[i] >= 0)
-			close(c->idmapped_trees[i]);
-	free(c->idmapped_trees);
-	c->idmapped_trees = NULL;
+	/* the init has its own copies of the sources now */
+	mr_mount_sources_close(&c->sources);
 	if (c->pid < 0)
 		return mr_error_sys(err, errno, "clone3 (namespaces: 0x%llx)", (unsigned long long)args.flags);
 	c->pidfd = pidfd;
@@ -422,6 +409,9 @@ static void undo(struct create *c)
 	}
 	if (c->pid_file_written)
 		unlink(c->o->pid_file);
+	/* the init is gone: what it mounted in our namespace goes too */
+	if (c->host_mounts.taken)
+		mr_mount_host_undo(c->rootfs, &c->host_mounts);
 	if (c->cg)
 		mr_cgroup_destroy(c->cg, NULL);
 	if (c->dir.dir_fd >= 0)
@@ -486,6 +476,8 @@ int mr_container_create(const struct mr_context *ctx, const struct mr_create_opt
 	}
 
 	/* 3. The init, and what it asks of us until it is ready. */
+	if (!mr_mount_own_namespace(c.cfg) && mr_mount_host_mark(c.rootfs, &c.host_mounts, err) < 0)
+		goto fail;
 	if (spawn_init(&c, err) < 0)
 		goto fail;
 	close(c.sync[1]);
@@ -518,6 +510,8 @@ out:
 		close(c.fifo_fd);
 	if (c.pidfd >= 0)
 		close(c.pidfd);
+	mr_mount_ids_clear(&c.host_mounts);
+	mr_mount_sources_close(&c.sources);
 	mr_config_free(c.cfg);
 	mr_record_free(c.rec);
 	mr_cgroup_free(c.cg);

@@ -12,6 +12,7 @@
 #include <fcntl.h>
 #include <sched.h>
 #include <signal.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <sys/prctl.h>
 #include <sys/socket.h>
@@ -41,6 +42,7 @@ struct child {
 	const struct oci_config *cfg;
 	int pidfd; /* the init's */
 	int ns_flags;
+	int root_fd; /* the init's root, to chroot to when it has no mount namespace; or -1 */
 	int sync_fd; /* C2 -> us: console, errors */
 	int pid_pipe; /* C1 -> us: C2's pid */
 	int preserve_fds;
@@ -123,8 +125,15 @@ static _Noreturn void join_and_fork(const struct child *c)
 	 * still minirun (CVE-2019-5736); execve makes the user's process
 	 * dumpable again. */
 	prctl(PR_SET_DUMPABLE, 0);
-	if (setns(c->pidfd, c->ns_flags) < 0) {
+	/* (setns of a pidfd wants at least one type: none for a container
+	 * that has no namespace of its own) */
+	if (c->ns_flags && setns(c->pidfd, c->ns_flags) < 0) {
 		mr_error_sys(&err, errno, "exec: join the container's namespaces");
+		child_fail(c, err);
+	}
+	/* No mount namespace to join: the init's root is a chroot (mount-host.c). */
+	if (c->root_fd >= 0 && (fchdir(c->root_fd) < 0 || chroot(".") < 0)) {
+		mr_error_sys(&err, errno, "exec: chroot to the container's root");
 		child_fail(c, err);
 	}
 	pid = fork();
@@ -152,11 +161,33 @@ struct exec_run {
 	int sync[2]; /* [0] ours, [1] C1's and C2's */
 	int pid_pipe[2];
 	int pidfd; /* the init's */
+	int root_fd; /* the init's root without a mount namespace (open_init_root), or -1 */
 	int master; /* the pty master, in the foreground without --console-socket */
 	bool blocked; /* all signals, until the process has exited */
 	sigset_t old_mask;
 	pid_t pid; /* the new process */
 };
+
+/* The init's root directory, when its container has no mount namespace of
+ * its own; -1 (no error) otherwise. Opened while the pidfd shows it alive,
+ * so the pid was not reused. */
+static int open_init_root(const struct oci_config *cfg, pid_t pid, int pidfd, struct mr_error **err)
+{
+	char path[64];
+	int fd;
+
+	if (mr_config_namespace(cfg->linux, "mount") != NULL)
+		return -1;
+	snprintf(path, sizeof(path), "/proc/%d/root", (int)pid);
+	fd = open(path, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	if (fd < 0 || mr_pidfd_send_signal(pidfd, 0, NULL, 0) < 0) {
+		mr_error_sys(err, errno, "exec: open the container's root %s", path);
+		if (fd >= 0)
+			close(fd);
+		return -2;
+	}
+	return fd;
+}
 
 /* The container's record and config, and the process to run in it. */
 static int load_container(struct exec_run *r, struct mr_error **err)
@@ -183,7 +214,8 @@ static int load_container(struct exec_run *r, struct mr_error **err)
 	r->pidfd = mr_pidfd_open(r->rec->pid, 0);
 	if (r->pidfd < 0)
 		return mr_error_set(err, ESRCH, "container not running");
-	return 0;
+	r->root_fd = open_init_root(r->cfg, r->rec->pid, r->pidfd, err);
+	return r->root_fd < -1 ? -1 : 0;
 }
 
 /* Fork C1, which joins and forks C2; C2's pid comes back through the pipe. */
@@ -208,7 +240,7 @@ static int spawn(struct exec_run *r, struct mr_error **err)
 		return mr_error_sys(err, errno, "exec: fork");
 	if (c1 == 0) {
 		struct child c = { .p = r->p, .cfg = r->cfg, .pidfd = r->pidfd,
-				   .ns_flags = mr_ns_listed_flags(r->cfg->linux), .sync_fd = r->sync[1],
+				   .ns_flags = mr_ns_listed_flags(r->cfg->linux), .root_fd = r->root_fd, .sync_fd = r->sync[1],
 				   .pid_pipe = r->pid_pipe[1], .preserve_fds = r->o->preserve_fds };
 		close(r->sync[0]);
 		close(r->pid_pipe[0]);
@@ -310,6 +342,8 @@ static void release(struct exec_run *r, int ret)
 	}
 	if (r->pidfd >= 0)
 		close(r->pidfd);
+	if (r->root_fd >= 0)
+		close(r->root_fd);
 	free(r->msg);
 	if (r->p)
 		mr_model_clear(&mr_type_oci_process, r->p);
@@ -321,7 +355,7 @@ static void release(struct exec_run *r, int ret)
 int mr_container_exec(const struct mr_context *ctx, const struct mr_exec_opts *o, int *status, struct mr_error **err)
 {
 	struct exec_run r = { .ctx = ctx, .o = o, .sync = { -1, -1 }, .pid_pipe = { -1, -1 }, .pidfd = -1,
-			      .master = -1, .pid = -1 };
+			      .root_fd = -1, .master = -1, .pid = -1 };
 	int ret = -1;
 
 	*status = 1;

@@ -228,11 +228,11 @@ static void build_rootfs(const struct mr_init_args *a)
 		fail(a, err);
 	}
 	if (mr_mount_prepare_rootfs(cfg, a->rootfs, &err) < 0 ||
-	    mr_mount_all(cfg, a->rootfs, a->idmapped_trees, a->cg, a->cgroup_pending, &err) < 0)
+	    mr_mount_all(cfg, a->rootfs, a->sources, a->cg, a->cgroup_pending, &err) < 0)
 		fail(a, err);
 	/* /dev before the hooks, as runc (and before we enter the cgroup: its
 	 * nodes stay charged to the runtime, like the mounts). */
-	if (mr_dev_setup(cfg, a->rootfs, a->new_userns || (userns && userns->path), &err) < 0)
+	if (mr_dev_setup(cfg, a->rootfs, a->new_userns || (userns && userns->path), a->sources, &err) < 0)
 		fail(a, err);
 	/* Out of the cgroup still: look up the paths to mask, so that their
 	 * dentries and inodes are charged to the runtime as well. */
@@ -288,7 +288,7 @@ static void enter_rootfs(const struct mr_init_args *a)
 	if (p && make_cwd(a->rootfs, p->cwd, &err) < 0)
 		fail(a, err);
 	/* sysctls go before the read-only paths (/proc/sys is one of them). */
-	if (mr_mount_pivot(a->rootfs, a->no_pivot, &err) < 0 || mr_sysctl_set_names(cfg, &err) < 0 ||
+	if (mr_mount_pivot(cfg, a->rootfs, a->no_pivot, &err) < 0 || mr_sysctl_set_names(cfg, &err) < 0 ||
 	    (cfg->linux && mr_sysctl_apply(cfg->linux, &err) < 0) || mr_mount_finalize(cfg, &err) < 0)
 		fail(a, err);
 }

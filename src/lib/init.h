@@ -10,12 +10,13 @@
 #include "spec/oci-model.gen.h"
 
 struct mr_cgroup;
+struct mr_mount_sources;
 
 struct mr_init_args {
 	const struct oci_config *cfg;
 	const char *rootfs; /* absolute host path */
 	const char *bundle; /* absolute: relative mount sources are below it */
-	int *idmapped_trees; /* per mount, from mr_mount_idmapped_prepare, or NULL */
+	struct mr_mount_sources *sources; /* opened by the runtime (mr_mount_sources_prepare) */
 	int sync_fd;
 	int fifo_fd; /* exec.fifo, opened O_RDWR: read() blocks until start */
 	int preserve_fds;

@@ -1,4 +1,4 @@
-/* mounts[] of type "cgroup", and reading /proc/self/mountinfo.
+/* mounts[] of type "cgroup".
  *
  * On a cgroup v2 host /sys/fs/cgroup is one cgroup2 mount. On a v1 or hybrid
  * host it is a tmpfs holding one mount per hierarchy (cpu, memory, ...,
@@ -28,107 +28,10 @@
 #include "mount-internal.h"
 #include "spec/config.h"
 #include "util/cleanup.h"
+#include "util/mountinfo.h"
 #include "util/path.h"
 
 #define CGROUP_ROOT "/sys/fs/cgroup"
-
-struct mountinfo {
-	char *mount_point; /* unescaped */
-	char *optional; /* "shared:1 master:2", "" for none */
-	char *fstype;
-	char *source;
-	char *super_opts;
-};
-
-/* mountinfo escapes space, tab, newline and backslash as \ooo. */
-static void unescape(char *s)
-{
-	char *out = s;
-
-	for (; *s; s++) {
-		if (s[0] == '\\' && s[1] >= '0' && s[1] <= '3' && s[2] >= '0' && s[2] <= '7' && s[3] >= '0' &&
-		    s[3] <= '7') {
-			*out++ = (char)((s[1] - '0') * 64 + (s[2] - '0') * 8 + (s[3] - '0'));
-			s += 3;
-		} else {
-			*out++ = *s;
-		}
-	}
-	*out = '\0';
-}
-
-/* Split one line of /proc/self/mountinfo in place:
- *   id parent major:minor root mount_point options [optional...] - fstype source super_options */
-static bool mountinfo_parse(char *line, struct mountinfo *mi)
-{
-	char *sep, *p = line, *field = NULL;
-
-	line[strcspn(line, "\n")] = '\0';
-	sep = strstr(line, " - ");
-	if (sep == NULL)
-		return false;
-	*sep = '\0';
-	for (int i = 0; i < 6; i++) {
-		field = strsep(&p, " ");
-		if (field == NULL)
-			return false;
-		if (i == 4)
-			mi->mount_point = field;
-	}
-	unescape(mi->mount_point);
-	mi->optional = p ? p : "";
-	p = sep + 3;
-	mi->fstype = strsep(&p, " ");
-	mi->source = strsep(&p, " ");
-	mi->super_opts = p ? p : "";
-	return mi->fstype != NULL && mi->source != NULL;
-}
-
-/* `prefix` is `path` or one of its parent directories. */
-static bool path_under(const char *path, const char *prefix)
-{
-	size_t n = strlen(prefix);
-
-	if (strcmp(prefix, "/") == 0)
-		return path[0] == '/';
-	return strncmp(path, prefix, n) == 0 && (path[n] == '/' || path[n] == '\0');
-}
-
-int mr_mountinfo_parent(const char *path, char **mount_point, bool *shared, struct mr_error **err)
-{
-	cleanup_free char *real = realpath(path, NULL);
-	cleanup_fclose FILE *f = NULL;
-	cleanup_free char *line = NULL;
-	size_t cap = 0, best = 0;
-
-	*mount_point = NULL;
-	*shared = false;
-	if (real == NULL)
-		return mr_error_sys(err, errno, "rootfs %s", path);
-	f = fopen("/proc/self/mountinfo", "re");
-	if (f == NULL)
-		return mr_error_sys(err, errno, "open /proc/self/mountinfo");
-	while (getline(&line, &cap, f) > 0) {
-		struct mountinfo mi;
-		size_t len;
-
-		if (!mountinfo_parse(line, &mi) || !path_under(real, mi.mount_point))
-			continue;
-		/* The longest prefix; of mounts stacked on one point, the last. */
-		len = strlen(mi.mount_point);
-		if (len < best)
-			continue;
-		free(*mount_point);
-		*mount_point = strdup(mi.mount_point);
-		if (*mount_point == NULL)
-			return mr_error_sys(err, ENOMEM, "mountinfo");
-		best = len;
-		*shared = strstr(mi.optional, "shared:") != NULL;
-	}
-	if (*mount_point == NULL)
-		return mr_error_set(err, ENOENT, "no mount holds %s", real);
-	return 0;
-}
 
 /* A hierarchy to give the container. */
 struct hierarchy {
@@ -179,20 +82,19 @@ static void hierarchies_free(struct hierarchy *h, size_t n)
  * we mount anything (mountinfo changes under a reader). */
 static int host_hierarchies(struct hierarchy **out, size_t *n, struct mr_error **err)
 {
-	cleanup_fclose FILE *f = fopen("/proc/self/mountinfo", "re");
-	cleanup_free char *line = NULL;
+	cleanup_mountinfo struct mr_mountinfo_reader r = { 0 };
+	struct mr_mountinfo mi;
 	struct hierarchy *h = NULL;
-	size_t cap = 0, len = 0;
+	size_t len = 0;
 
-	if (f == NULL)
-		return mr_error_sys(err, errno, "open /proc/self/mountinfo");
-	while (getline(&line, &cap, f) > 0) {
-		struct mountinfo mi;
+	if (mr_mountinfo_open(&r, err) < 0)
+		return -1;
+	while (mr_mountinfo_next(&r, &mi)) {
 		const char *name;
 		struct hierarchy *grown;
 		bool v2;
 
-		if (!mountinfo_parse(line, &mi) || !path_under(mi.mount_point, CGROUP_ROOT))
+		if (!mr_mountinfo_path_under(mi.mount_point, CGROUP_ROOT))
 			continue;
 		name = mi.mount_point + strlen(CGROUP_ROOT);
 		if (*name++ != '/' || *name == '\0' || strchr(name, '/') != NULL)
@@ -345,13 +247,16 @@ out:
 	return ret;
 }
 
-int mr_mount_cgroup(const struct oci_config *cfg, const struct mr_cgroup *cg, bool cg_pending, const char *dest,
-		    int root_fd, int dst_fd, unsigned long flags, struct mr_error **err)
+int mr_mount_cgroup(struct mr_mount_ctx *c, struct mr_error **err)
 {
+	const struct mr_cgroup *cg = c->cg;
+	bool cg_pending = c->cg_pending;
+	const char *dest = c->m->destination;
+	int root_fd = c->root_fd, dst_fd = c->dst_fd;
+	unsigned long flags = c->opts.flags & ~(MS_BIND | MS_REC | MS_REMOUNT);
+	bool cgroupns = mr_config_namespace(c->cfg->linux, "cgroup") != NULL;
 	struct statfs sfs;
-	bool cgroupns = mr_config_namespace(cfg->linux, "cgroup") != NULL;
 
-	flags &= ~(MS_BIND | MS_REC | MS_REMOUNT);
 	if (statfs(CGROUP_ROOT, &sfs) < 0)
 		return mr_error_sys(err, errno, "statfs " CGROUP_ROOT);
 	if (sfs.f_type == CGROUP2_SUPER_MAGIC) {

@@ -103,8 +103,8 @@ static int idmap_error(struct mr_error **err, int errnum, const char *what, cons
  * mount namespace): the way to idmapped mounts in a user-namespaced
  * container is to make these before the init enters its user namespace
  * and hand the fds over. */
-static int idmapped_tree(const struct oci_config *cfg, const struct oci_mount *m, bool recursive, bool ridmap,
-			 struct mr_error **err)
+int mr_mount_idmapped_tree(const struct oci_config *cfg, const struct oci_mount *m, bool recursive, bool ridmap,
+			   struct mr_error **err)
 {
 	const struct oci_id_mapping *uids = m->uid_mappings, *gids = m->gid_mappings;
 	size_t n_uids = m->uid_mappings_len, n_gids = m->gid_mappings_len;
@@ -141,51 +141,12 @@ static int idmapped_tree(const struct oci_config *cfg, const struct oci_mount *m
 	return ret;
 }
 
-static bool has_option(const struct oci_mount *m, const char *name)
-{
-	for (size_t i = 0; i < m->options_len; i++)
-		if (strcmp(m->options[i], name) == 0)
-			return true;
-	return false;
-}
-
-static bool is_idmapped(const struct oci_mount *m)
-{
-	return m->uid_mappings_len || m->gid_mappings_len || has_option(m, "idmap") || has_option(m, "ridmap");
-}
-
-int mr_mount_idmapped_prepare(const struct oci_config *cfg, const char *bundle, int *fds, struct mr_error **err)
-{
-	for (size_t i = 0; i < cfg->mounts_len; i++)
-		fds[i] = -1;
-	for (size_t i = 0; i < cfg->mounts_len; i++) {
-		struct oci_mount m = cfg->mounts[i];
-		cleanup_free char *abs = NULL;
-		if (!is_idmapped(&m) || m.source == NULL)
-			continue;
-		/* relative sources are relative to the bundle */
-		if (m.source[0] != '/' && asprintf(&abs, "%s/%s", bundle, m.source) >= 0)
-			m.source = abs;
-		fds[i] = idmapped_tree(cfg, &m, has_option(&m, "rbind"), has_option(&m, "ridmap"), err);
-		if (fds[i] < 0) {
-			mr_error_prefix(err, "mounts[%zu] (%s)", i, m.destination);
-			for (size_t k = 0; k < i; k++)
-				if (fds[k] >= 0)
-					close(fds[k]);
-			return -1;
-		}
-	}
-	return 0;
-}
-
 int mr_mount_idmapped_bind(const struct oci_config *cfg, const struct oci_mount *m, bool recursive, bool ridmap,
 			   int prepared, int dst_fd, struct mr_error **err)
 {
-	cleanup_close int tree = prepared >= 0 ? prepared : idmapped_tree(cfg, m, recursive, ridmap, err);
+	cleanup_close int tree = prepared >= 0 ? prepared : mr_mount_idmapped_tree(cfg, m, recursive, ridmap, err);
 
 	if (tree < 0)
 		return -1;
-	if (move_mount(tree, "", dst_fd, "", MOVE_MOUNT_F_EMPTY_PATH | MOVE_MOUNT_T_EMPTY_PATH) < 0)
-		return mr_error_sys(err, errno, "attach the idmapped mount of %s", m->source);
-	return 0;
+	return mr_mount_attach_tree(tree, dst_fd, "the idmapped mount of", m->source, err);
 }

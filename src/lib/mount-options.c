@@ -95,3 +95,23 @@ const struct mr_mount_option *mr_mount_options(unsigned *count)
 	*count = sizeof(options) / sizeof(options[0]);
 	return options;
 }
+
+bool mr_mount_has_option(const struct oci_mount *m, const char *name)
+{
+	for (size_t i = 0; i < m->options_len; i++)
+		if (strcmp(m->options[i], name) == 0)
+			return true;
+	return false;
+}
+
+bool mr_mount_is_bind(const struct oci_mount *m)
+{
+	return (m->type && strcmp(m->type, "bind") == 0) || mr_mount_has_option(m, "bind") ||
+	       mr_mount_has_option(m, "rbind");
+}
+
+bool mr_mount_is_idmapped(const struct oci_mount *m)
+{
+	return m->uid_mappings_len || m->gid_mappings_len || mr_mount_has_option(m, "idmap") ||
+	       mr_mount_has_option(m, "ridmap");
+}

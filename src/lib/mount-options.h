@@ -8,6 +8,8 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "spec/oci-model.gen.h"
+
 enum mr_mount_option_kind {
 	MR_MOUNT_FLAG, /* mount(2) flag: set (or clear when `clear`) */
 	MR_MOUNT_PROPAGATION, /* MS_SHARED, MS_SLAVE, ... (+ MS_REC) */
@@ -27,5 +29,14 @@ const struct mr_mount_option *mr_mount_option_find(const char *name);
 
 /* The whole table, for `minirun features`. */
 const struct mr_mount_option *mr_mount_options(unsigned *count);
+
+/* mounts[i].options has `name`. */
+bool mr_mount_has_option(const struct oci_mount *m, const char *name);
+
+/* A bind mount: type "bind", or a "bind" or "rbind" option. */
+bool mr_mount_is_bind(const struct oci_mount *m);
+
+/* An idmapped bind: uidMappings/gidMappings, "idmap" or "ridmap". */
+bool mr_mount_is_idmapped(const struct oci_mount *m);
 
 #endif

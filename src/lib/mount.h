@@ -8,42 +8,96 @@
 #define MINIRUN_MOUNT_H
 
 #include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
 
 #include "spec/oci-model.gen.h"
 #include "util/error.h"
 
 struct mr_cgroup;
 
+/* linux.namespaces lists a mount namespace. Without one the container
+ * runs in the runtime's (config-linux.md: "MUST inherit"): the init
+ * chroots instead of pivot_root, and its mounts land in the runtime's
+ * mount table (mount-host.c). */
+bool mr_mount_own_namespace(const struct oci_config *cfg);
+
 /* Before any mount: make the propagation of / in our namespace
  * linux.rootfsPropagation (default rslave, so nothing we mount leaks to the
- * host), then bind the rootfs onto itself so it is a mount point. */
+ * host), then bind the rootfs onto itself so it is a mount point. Nothing
+ * without a mount namespace of its own (that would change the host's). */
 int mr_mount_prepare_rootfs(const struct oci_config *cfg, const char *rootfs, struct mr_error **err);
 
-/* config.json mounts, in order, below `rootfs` (host path, already a mount
- * point). Creates missing destinations (dirs, or files for file binds). A
- * mount of type cgroup shows the hierarchies `cg` knows of (NULL: read
- * them from /proc/self/mountinfo); with `cg_pending` (the init is not in
- * cg yet) it binds cg's directories. */
-int mr_mount_all(const struct oci_config *cfg, const char *rootfs, int *idmapped_trees, const struct mr_cgroup *cg,
-		 bool cg_pending, struct mr_error **err);
+/* What the runtime opens on the host side, before the clone, for the init
+ * to attach (mount-source.c): per mounts[i], a detached mount of its bind
+ * source (open_tree OPEN_TREE_CLONE) when the container has a user
+ * namespace, and of every idmapped bind (the kernel lets only the host's
+ * user namespace idmap a host filesystem); per linux.devices[i], in a user
+ * namespace, a detached bind of the node the runtime made for it (dev.c);
+ * -1 for the others. */
+struct mr_mount_sources {
+	int *mounts;
+	size_t n_mounts;
+	int *devices;
+	size_t n_devices;
+};
+int mr_mount_sources_prepare(const struct oci_config *cfg, const char *bundle, struct mr_mount_sources *s,
+			     struct mr_error **err);
+/* Hand over the fd for mounts[i], or linux.devices[i] (-1 if none): the
+ * caller closes it. */
+static inline int mr_mount_sources_take_(int *fds, size_t n, size_t i)
+{
+	int fd = fds && i < n ? fds[i] : -1;
 
-/* Idmapped mounts (mounts[].uidMappings/gidMappings, "idmap", "ridmap"),
- * made by the parent: the kernel lets only the host's user namespace idmap
- * a host filesystem, and the init may be in the container's already.
- * fds[i] (cfg->mounts_len entries) gets a detached idmapped tree for
- * mounts[i], or -1; mr_mount_all attaches and closes them. */
-int mr_mount_idmapped_prepare(const struct oci_config *cfg, const char *bundle, int *fds, struct mr_error **err);
+	if (fd >= 0)
+		fds[i] = -1;
+	return fd;
+}
+static inline int mr_mount_sources_take(struct mr_mount_sources *s, size_t i)
+{
+	return s ? mr_mount_sources_take_(s->mounts, s->n_mounts, i) : -1;
+}
+static inline int mr_mount_sources_take_device(struct mr_mount_sources *s, size_t i)
+{
+	return s ? mr_mount_sources_take_(s->devices, s->n_devices, i) : -1;
+}
+void mr_mount_sources_close(struct mr_mount_sources *s);
+
+/* config.json mounts, in order, below `rootfs` (host path, already a mount
+ * point). Creates missing destinations (dirs, or files for file binds).
+ * Binds with a tree in `sources` (or NULL) attach it. A mount of type
+ * cgroup shows the hierarchies `cg` knows of (NULL: read them from
+ * /proc/self/mountinfo); with `cg_pending` (the init is not in cg yet) it
+ * binds cg's directories. */
+int mr_mount_all(const struct oci_config *cfg, const char *rootfs, struct mr_mount_sources *sources,
+		 const struct mr_cgroup *cg, bool cg_pending, struct mr_error **err);
 
 /* /dev: the default devices (null zero full random urandom tty), the
  * symlinks (fd stdin stdout stderr ptmx->pts/ptmx, core), then
- * linux.devices; mknod, or a bind from the host when in a user namespace
- * (mknod is not allowed there). Only when /dev is not bind-mounted from the
+ * linux.devices; mknod, or in a user namespace (mknod is not allowed there)
+ * a bind: of the host's node for a default device, of the node in
+ * `sources` for linux.devices. Only when /dev is not bind-mounted from the
  * host. */
-int mr_dev_setup(const struct oci_config *cfg, const char *rootfs, bool in_userns, struct mr_error **err);
+int mr_dev_setup(const struct oci_config *cfg, const char *rootfs, bool in_userns, struct mr_mount_sources *sources,
+		 struct mr_error **err);
 
 /* Make `rootfs` the new / : pivot_root (no_pivot: MS_MOVE + chroot, for a
- * rootfs on ramfs/initramfs), then chdir("/"). */
-int mr_mount_pivot(const char *rootfs, bool no_pivot, struct mr_error **err);
+ * rootfs on ramfs/initramfs), then chdir("/"); without a mount namespace
+ * of its own, mr_mount_chroot. */
+int mr_mount_pivot(const struct oci_config *cfg, const char *rootfs, bool no_pivot, struct mr_error **err);
+
+/* For a create without a mount namespace: the ids of the mounts below
+ * `rootfs` (a real path) in our mount table before the init mounts there;
+ * mr_mount_host_undo detaches every mount below it that is not one of them
+ * (what a failed create left on the host). */
+struct mr_mount_ids {
+	uint64_t *ids;
+	size_t n;
+	bool taken; /* mr_mount_host_mark succeeded: undo does nothing otherwise */
+};
+int mr_mount_host_mark(const char *rootfs, struct mr_mount_ids *ids, struct mr_error **err);
+void mr_mount_host_undo(const char *rootfs, const struct mr_mount_ids *ids);
+void mr_mount_ids_clear(struct mr_mount_ids *ids);
 
 /* Look up maskedPaths and readonlyPaths in `rootfs` once, so that the
  * dentries and inodes mr_mount_finalize will mount over exist already:

@@ -1,7 +1,8 @@
 #!/usr/bin/env bats
 # /dev (issue 4, point 5): the default devices and symlinks, /dev/console
 # only with a terminal, linux.devices made with the asked type, numbers,
-# mode, uid and gid, and host devices bind-mounted in a user namespace.
+# mode, uid and gid; in a user namespace the host's default devices bound,
+# and linux.devices made by the runtime and bound.
 
 load helpers
 load isolation-helpers
@@ -152,13 +153,67 @@ stderr /proc/self/fd/2"
 	assert_contains "$output" "urandom 16"
 }
 
-@test "devices: in a user namespace linux.devices are bind-mounted from the host" {
-	[ -c /dev/fuse ] || skip "the host has no /dev/fuse to bind"
+# A device number no host has a node for (the local/experimental major 240).
+NO_HOST_DEV=240:77
+no_host_node() {
+	local n
+	for n in /dev/* /dev/*/*; do
+		[ "$(stat -c '%t:%T' "$n" 2>/dev/null)" != "f0:4d" ] || return 1
+	done
+}
+
+@test "devices: in a user namespace linux.devices are made by the runtime with their type, numbers, mode and owner as seen inside, host node or not" {
+	no_host_node || skip "the host has a node $NO_HOST_DEV"
 	local b=$MR_TMP/b
-	iso_bundle "$b" "$(dev_stat_script /dev/fuse)"'; grep " /dev/fuse " /proc/self/mountinfo'
+	iso_bundle "$b" "$(dev_stat_script /dev/foo /dev/nohost /dev/sub/dir/mynull /dev/myfifo)"'
+		echo x >/dev/sub/dir/mynull && echo null-ok; grep -E " /dev/(foo|nohost) " /proc/self/mountinfo'
 	iso_userns "$b"
-	bb_cfg "$b" '.linux.devices = [{"path": "/dev/fuse", "type": "c", "major": 10, "minor": 229, "fileMode": 438}]'
+	# the crun suite's owner-device: a block device the host does not have
+	bb_cfg "$b" '.linux.devices = [
+		{"path": "/dev/foo", "type": "b", "major": 1, "minor": 5, "uid": 10, "gid": 11},
+		{"path": "/dev/nohost", "type": "c", "major": 240, "minor": 77, "fileMode": 384, "uid": 1000, "gid": 5},
+		{"path": "/dev/sub/dir/mynull", "type": "c", "major": 1, "minor": 3, "fileMode": 438},
+		{"path": "/dev/myfifo", "type": "p", "fileMode": 420, "uid": 7, "gid": 8}]'
 	iso_run_ok dev-userns-config "$b"
-	assert_contains "$output" "/dev/fuse character_special_file 10:229 "
-	assert_equal "$(iso_mount_line "$output" /dev/fuse | awk '{ print $4 }')" /fuse
+	assert_equal "$(printf '%s\n' "${lines[@]:0:4}")" "/dev/foo block_special_file 1:5 666 10:11
+/dev/nohost character_special_file 240:77 600 1000:5
+/dev/sub/dir/mynull character_special_file 1:3 666 0:0
+/dev/myfifo fifo 0:0 644 7:8"
+	assert_contains "$output" null-ok
+	# binds of nodes in a tmpfs of the runtime's, not of the host's /dev
+	assert_equal "$(iso_mount_fstype "$output" /dev/foo)" tmpfs
+	assert_equal "$(iso_mount_fstype "$output" /dev/nohost)" tmpfs
+}
+
+@test "devices: in a user namespace a linux.devices entry replaces a default one of the same path" {
+	local b=$MR_TMP/b
+	iso_bundle "$b" "$(dev_stat_script /dev/null /dev/zero)"'; echo x >/dev/null && echo null-ok'
+	iso_userns "$b"
+	bb_cfg "$b" '.linux.devices = [{"path": "/dev/null", "type": "c", "major": 1, "minor": 3, "fileMode": 438, "uid": 3, "gid": 4}]'
+	iso_run_ok dev-userns-override "$b"
+	assert_equal "${lines[0]}" "/dev/null character_special_file 1:3 666 3:4"
+	assert_match "${lines[1]}" "^/dev/zero character_special_file 1:5 "
+	assert_contains "$output" null-ok
+}
+
+# in_other_userns PID: PID's user namespace is not ours (its unshare is done).
+in_other_userns() {
+	[ "$(readlink "/proc/$1/ns/user")" != "$(readlink /proc/self/ns/user)" ]
+}
+
+@test "devices: in a user namespace joined by path linux.devices get their owner through that namespace's maps" {
+	no_host_node || skip "the host has a node $NO_HOST_DEV"
+	local b=$MR_TMP/b holder
+	iso_bg env -C / unshare --user sleep 600 </dev/null >/dev/null 2>&1 3>&-
+	holder=$(tail -n 1 "$MR_TMP/.iso-bg")
+	wait_for 10 in_other_userns "$holder"
+	echo "0 200000 65536" >"/proc/$holder/uid_map"
+	echo "0 300000 65536" >"/proc/$holder/gid_map"
+	iso_bundle "$b" "$(dev_stat_script /dev/nohost)"
+	bb_cfg "$b" '.linux.namespaces += [{"type": "user", "path": $p}]
+		| .linux.devices = [{"path": "/dev/nohost", "type": "c", "major": 240, "minor": 77, "uid": 10, "gid": 11}]' \
+		--arg p "/proc/$holder/ns/user"
+	chown 200000:300000 "$b/out"
+	iso_run_ok dev-userns-joined "$b"
+	assert_equal "$output" "/dev/nohost character_special_file 240:77 666 10:11"
 }

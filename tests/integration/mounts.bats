@@ -317,6 +317,107 @@ sub 0"
 	assert_contains "$stderr" "mounts[$idx] (/m/baddata)"
 }
 
+# ---- bind sources in a user namespace: opened by the runtime, on the host side
+
+# private_sources DIR: DIR (root's, mode 0700: the container's mapped root
+# cannot search it) holding data/file, a symlink link -> data, a file
+# single, and a submount data/sub (tmpfs, with sub-file); a symlink
+# DIR.link -> DIR/data outside it.
+private_sources() {
+	mkdir -p "$1/data/sub"
+	echo hello >"$1/data/file"
+	echo single >"$1/single"
+	ln -s data "$1/link"
+	ln -s "$1/data" "$1.link"
+	iso_host_mount -t tmpfs -o mode=755 privsub "$1/data/sub"
+	echo sub >"$1/data/sub/sub-file"
+	chown 0:0 "$1"
+	chmod 700 "$1"
+}
+
+@test "mounts: in a user namespace a bind source under a 0700 root directory is mounted (the runtime opens it on the host)" {
+	local b=$MR_TMP/b
+	private_sources "$MR_TMP/priv"
+	iso_bundle "$b" 'cat /p/file; id -u'
+	iso_userns "$b"
+	# (the rootfs is host root's: the mapped root cannot make destinations in it)
+	mkdir "$b/rootfs/p"
+	add_mounts "$b" '[{"destination": "/p", "type": "bind", "source": $s, "options": ["bind", "ro"]}]' \
+		--arg s "$MR_TMP/priv/data"
+	iso_run_ok userns-priv "$b"
+	assert_equal "${lines[0]}" hello
+	assert_equal "${lines[1]}" 0
+	# the mapped root could not have reached it by itself
+	run setpriv --reuid "$ISO_UID" --regid "$ISO_UID" --clear-groups cat "$MR_TMP/priv/data/file"
+	[ "$status" -ne 0 ] || fail "the mapped root can read $MR_TMP/priv/data/file itself: the test proves nothing"
+}
+
+@test "mounts: in a user namespace bind sources through symlinks (in and to a 0700 directory), files, rbind and relative sources" {
+	local b=$MR_TMP/b
+	private_sources "$MR_TMP/priv"
+	iso_bundle "$b" 'cat /in/file /out-link/file /single /r/sub/sub-file /rel/x; echo sub $(ls /nr/sub | wc -l)
+		(echo y >/single) 2>&1; grep -c " /r/sub " /proc/self/mountinfo'
+	iso_userns "$b"
+	mkdir "$b/rootfs/in" "$b/rootfs/out-link" "$b/rootfs/r" "$b/rootfs/nr" "$b/rootfs/rel"
+	touch "$b/rootfs/single"
+	mkdir "$b/relsrc" && echo rel >"$b/relsrc/x"
+	add_mounts "$b" '[
+		{"destination": "/in", "type": "bind", "source": ($p + "/link"), "options": ["bind"]},
+		{"destination": "/out-link", "type": "bind", "source": ($p + ".link"), "options": ["bind"]},
+		{"destination": "/single", "type": "bind", "source": ($p + "/single"), "options": ["bind", "ro"]},
+		{"destination": "/r", "type": "bind", "source": ($p + "/data"), "options": ["rbind"]},
+		{"destination": "/nr", "type": "bind", "source": ($p + "/data"), "options": ["bind"]},
+		{"destination": "/rel", "type": "bind", "source": "relsrc", "options": ["bind"]}]' --arg p "$MR_TMP/priv"
+	iso_run_ok userns-binds "$b"
+	assert_equal "$(printf '%s\n' "${lines[@]:0:5}")" "$(printf '%s\n' hello hello single sub rel)"
+	# bind brings no submount, rbind does; a file bind is a file, read-only
+	assert_contains "$output" "sub 0"
+	assert_contains "$output" "Read-only file system"
+	assert_equal "${lines[${#lines[@]} - 1]}" 1
+	[ "$(cat "$MR_TMP/priv/single")" = single ] || fail "the read-only file bind was written through"
+}
+
+# idmap_supported DIR: an idmapped bind of DIR works here, without a user
+# namespace (DIR's filesystem supports idmapped mounts: overlayfs on Linux
+# 6.1 does not).
+idmap_supported() {
+	local p=$MR_TMP/idmap-probe
+	iso_bundle "$p" true
+	bb_cfg "$p" '.mounts += [{"destination": "/probe", "type": "bind", "source": $s, "options": ["bind"],
+		"uidMappings": [{"containerID": 0, "hostID": 1000, "size": 1}],
+		"gidMappings": [{"containerID": 0, "hostID": 1000, "size": 1}]}]' --arg s "$1"
+	ct_track idmap-probe
+	timeout 30 "$MINIRUN" --root "$MR_ROOT" run --bundle "$p" idmap-probe >/dev/null 2>&1
+}
+
+@test "mounts: in a user namespace an idmapped bind through a symlinked source (to a 0700 directory) shows the mapped owners" {
+	local b=$MR_TMP/b
+	private_sources "$MR_TMP/priv"
+	idmap_supported "$MR_TMP/priv/data" || skip "$(stat -fc %T "$MR_TMP") here does not support idmapped mounts"
+	chown 1000:1000 "$MR_TMP/priv/data/file"
+	iso_bundle "$b" 'stat -c "%n %u:%g" /idm/file /idm'
+	iso_userns "$b"
+	mkdir "$b/rootfs/idm"
+	# on disk 1000 -> kernel id 101000 (the mapping) -> 1000 in the container
+	add_mounts "$b" '[{"destination": "/idm", "type": "bind", "source": $s, "options": ["bind", "idmap"]}]' \
+		--arg s "$MR_TMP/priv.link"
+	iso_run_ok userns-idmap-link "$b"
+	assert_contains "$output" "/idm/file 1000:1000"
+	assert_contains "$output" "/idm 0:0"
+}
+
+@test "mounts: in a user namespace a missing bind source is an error naming mounts[N], the destination and the source" {
+	local b=$MR_TMP/b idx
+	iso_bundle "$b" 'echo ran'
+	iso_userns "$b"
+	add_mounts "$b" '[{"destination": "/m/missing", "type": "bind", "source": $s, "options": ["bind"]}]' \
+		--arg s "$MR_TMP/no-such-source"
+	idx=$(iso_mount_index "$b" /m/missing)
+	iso_run_fails userns-missing-src "$b"
+	refute_contains "$output" ran
+	assert_contains "$stderr" "mounts[$idx] (/m/missing): bind source $MR_TMP/no-such-source: No such file or directory"
+}
+
 # ---- symlinks out of the rootfs (CVE-2021-30465 class)
 
 @test "mounts security: destinations that are symlinks to /etc, ../../../<test dir>/host and a host file, or climb with .., stay inside the rootfs" {

@@ -42,7 +42,7 @@ ns_index() {
 @test "namespaces: types that are not listed are the host's" {
 	local b=$MR_TMP/b t
 	iso_bundle "$b" "$NS_SCRIPT"
-	# only a mount namespace (required); no hostname without uts
+	# only a mount namespace; no hostname without uts
 	bb_cfg "$b" '.linux.namespaces = [{"type": "mount"}] | del(.hostname)'
 	iso_run_ok ns-few "$b"
 	[ "$(iso_field "$output" mnt)" != "$(iso_ns_inode mnt)" ] || fail "the mount namespace is the host's"
@@ -227,4 +227,112 @@ ns_index() {
 	iso_run_fails ns-sysctl-no-uts "$b"
 	assert_equal "$stderr" 'minirun: linux.sysctl["kernel.domainname"]: requires a UTS namespace'
 	assert_equal "$(cat /proc/sys/kernel/domainname)" "$host_domain"
+}
+
+# ---- no mount namespace: the runtime's (config-linux.md: MUST inherit) ----
+
+# host_mntns_bundle DIR SCRIPT NAMESPACES: a bundle whose linux.namespaces is
+# NAMESPACES (a JSON array without "mount"), with nothing mounted (mounts
+# made in the runtime's mount namespace would stay on the host) and a
+# writable root (root.readonly needs a mount namespace).
+host_mntns_bundle() {
+	iso_bundle "$1" "$2"
+	bb_cfg "$1" '.linux.namespaces = $ns | .mounts = [] | .root.readonly = false
+		| if ($ns | map(.type) | index("uts")) == null then del(.hostname) else . end' --argjson ns "$3"
+}
+
+# mounts_below DIR: the host's mountinfo lines of mounts at or below DIR.
+mounts_below() {
+	awk -v d="$1" '$5 == d || index($5, d "/") == 1' /proc/self/mountinfo
+}
+
+# propagation_of PATH: the mount point holding PATH and its optional fields
+# (shared:N, master:N): what a "make / rslave" or a private parent would change.
+propagation_of() {
+	local mp
+	mp=$(findmnt -n -o TARGET -T "$1" | tail -n 1)
+	echo "$mp $(iso_mount_optional "$(cat /proc/self/mountinfo)" "$mp")"
+}
+
+@test "namespaces: a config that lists no namespaces runs in every namespace of the runtime, chrooted into its rootfs" {
+	local b=$MR_TMP/b pid t root
+	host_mntns_bundle "$b" 'echo up >/ran-here; exec sleep 60' '[]'
+	iso_run_detached ns-none "$b"
+	pid=$(ct_pid ns-none)
+	for t in $NS_TYPES; do
+		assert_equal "$(iso_ns_inode "$pid" "$t")" "$(iso_ns_inode "$t")"
+	done
+	# no pivot_root: the init's root is the rootfs, by chroot
+	root=$(realpath "$b/rootfs")
+	assert_equal "$(readlink "/proc/$pid/root")" "$root"
+	wait_for 10 test -e "$b/rootfs/ran-here"
+	[ ! -e /ran-here ] || fail "the container wrote to the host's /"
+	# exec (no namespace to join) lands in the same root
+	run --separate-stderr timeout 20 "$MINIRUN" --root "$MR_ROOT" exec ns-none cat /ran-here
+	assert_status 0
+	assert_equal "$output" up
+}
+
+@test "namespaces: without a mount namespace (the others new) the container is chrooted and the host's mount table is unchanged" {
+	local b=$MR_TMP/b pid root before_root before_parent
+	root=$(realpath "$MR_TMP")/b/rootfs
+	host_mntns_bundle "$b" 'echo hostname $(hostname) >/out-host; exec sleep 60' \
+		'[{"type": "pid"}, {"type": "network"}, {"type": "ipc"}, {"type": "uts"}]'
+	bb_cfg "$b" '.hostname = "no-mntns"'
+	before_root=$(propagation_of /)
+	before_parent=$(propagation_of "$root")
+	iso_run_detached ns-nomnt "$b"
+	pid=$(ct_pid ns-nomnt)
+	assert_equal "$(iso_ns_inode "$pid" mnt)" "$(iso_ns_inode mnt)"
+	for t in pid net ipc uts; do
+		[ "$(iso_ns_inode "$pid" "$t")" != "$(iso_ns_inode "$t")" ] || fail "the $t namespace is the host's"
+	done
+	assert_equal "$(readlink "/proc/$pid/root")" "$root"
+	wait_for 10 test -s "$b/rootfs/out-host"
+	assert_equal "$(cat "$b/rootfs/out-host")" "hostname no-mntns"
+	# nothing mounted on the host: not the rootfs on itself, not /dev, no
+	# propagation change of / or of the mount holding the rootfs
+	assert_equal "$(mounts_below "$root")" ""
+	assert_equal "$(propagation_of /)" "$before_root"
+	assert_equal "$(propagation_of "$root")" "$before_parent"
+	run "$MINIRUN" --root "$MR_ROOT" delete --force ns-nomnt
+	assert_status 0
+	assert_equal "$(mounts_below "$root")" ""
+	assert_equal "$(propagation_of /)" "$before_root"
+	assert_equal "$(propagation_of "$root")" "$before_parent"
+}
+
+@test "namespaces: without a mount namespace mounts[] land below the rootfs in the runtime's mount table; a failed create detaches them" {
+	local b=$MR_TMP/b pid root
+	root=$(realpath "$MR_TMP")/b/rootfs
+	host_mntns_bundle "$b" 'exec sleep 60' '[{"type": "pid"}]'
+	bb_cfg "$b" '.mounts = [{"destination": "/tmp", "type": "tmpfs", "source": "tmpfs", "options": ["size=64k"]}]'
+	# the teardown detaches it, should the test stop half-way
+	echo "$root/tmp" >>"$MR_TMP/.iso-host-mounts"
+	iso_run_detached ns-nomnt-tmpfs "$b"
+	assert_match "$(mounts_below "$root")" "^[0-9]+ [0-9]+ [0-9:]+ / $root/tmp .* - tmpfs "
+	run "$MINIRUN" --root "$MR_ROOT" delete --force ns-nomnt-tmpfs
+	assert_status 0
+	umount -l "$root/tmp"
+	assert_equal "$(mounts_below "$root")" ""
+
+	# the second mount fails: the first one is detached with the rest of the create
+	bb_cfg "$b" '.mounts += [{"destination": "/mnt", "type": "no-such-fs", "source": "x"}]'
+	iso_run_fails ns-nomnt-fail "$b"
+	assert_contains "$stderr" "mounts[1] (/mnt)"
+	assert_equal "$(mounts_below "$root")" ""
+}
+
+@test "namespaces: root.readonly and linux.rootfsPropagation without a mount namespace are refused, naming the field" {
+	local b=$MR_TMP/b
+	host_mntns_bundle "$b" 'echo ran' '[]'
+	bb_cfg "$b" '.root.readonly = true'
+	iso_run_fails ns-nomnt-ro "$b"
+	assert_contains "$stderr" "root.readonly: requires a mount namespace"
+	refute_contains "$output" ran
+
+	bb_cfg "$b" '.root.readonly = false | .linux.rootfsPropagation = "shared"'
+	iso_run_fails ns-nomnt-prop "$b"
+	assert_contains "$stderr" "linux.rootfsPropagation: requires a mount namespace"
+	refute_contains "$output" ran
 }

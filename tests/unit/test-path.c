@@ -108,6 +108,9 @@ static void build_tree(void)
 	make("link", "dangling", "/missing/dir");
 	make("link", "magic", "/proc/self/root");
 	make("link", "to-file", "a/b/file");
+	make("link", "a/rel-dangling", "../made-rel/x");
+	make("link", "grows", "grows/x");
+	make("link", "dangling-file", "/files/target-file");
 	/* A chain of 40 links (the limit) and one of 41. */
 	for (int i = 0; i < 41; i++) {
 		snprintf(name, sizeof(name), "chain%d", i);
@@ -145,6 +148,13 @@ static void test_open(void)
 	fails("a/b/file/x", O_PATH, ENOTDIR, "a file used as a directory");
 	fails("etc/hostname", O_PATH | O_DIRECTORY, ENOTDIR, "O_DIRECTORY on a file");
 	fails("missing", O_PATH, ENOENT, "a missing name");
+	{
+		char longname[NAME_MAX + 3];
+
+		memset(longname, 'n', sizeof(longname) - 1);
+		longname[sizeof(longname) - 1] = '\0';
+		fails(longname, O_PATH, ENAMETOOLONG, "a name longer than NAME_MAX");
+	}
 }
 
 /* mr_path_mkdir_in_root(path) succeeds and gives top/expected. */
@@ -197,8 +207,21 @@ static void test_mkdir(void)
 	ok(stat(host, &st) == 0 && (st.st_mode & 0777) == (0755 & ~mask), "mkdir: its parent is a 0755 directory");
 	creates("/etc/hostname", false, "etc/hostname", "an existing file is returned as it is");
 	creates("/", false, NULL, "the root itself");
+	creates("/a/rel-dangling/sub", false, "made-rel/x/sub",
+		"a relative dangling symlink in a subdirectory is expanded from there");
+	creates("rel-ab/newdir", false, "a/b/newdir", "through a relative symlink to a directory");
+	creates("/dangling-file", true, "files/target-file", "last_is_file through a dangling symlink makes its target");
+	refuses("/grows/sub", ELOOP, "a dangling symlink that grows at every expansion");
 	refuses("/loop1/x", ELOOP, "a symlink loop");
 	refuses("/etc/hostname/x", ENOTDIR, "a file in the way");
+	{
+		char longpath[NAME_MAX + 8];
+
+		memset(longpath, 'n', sizeof(longpath) - 1);
+		longpath[0] = '/';
+		longpath[sizeof(longpath) - 1] = '\0';
+		refuses(longpath, ENAMETOOLONG, "a name longer than NAME_MAX");
+	}
 
 	fd = mr_path_open_parent_in_root(root_fd, "/abs-etc/sub/node", &name, &err);
 	ok(fd >= 0 && same_as(fd, "etc/sub") && name && strcmp(name, "node") == 0,

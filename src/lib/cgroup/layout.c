@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "util/cleanup.h"
+#include "util/mountinfo.h"
 
 static const char *const v1_controllers[] = {
 	"cpuset", "cpu",     "cpuacct", "blkio", "memory", "devices", "freezer", "net_cls",
@@ -81,41 +82,26 @@ void mr_cg_hier_clear(struct mr_cg_hier *h)
 /* The cgroup mounts at /sys/fs/cgroup (pure v2) or directly below it. */
 int mr_cg_detect(struct mr_cgroup *cg, struct mr_error **err)
 {
-	cleanup_fclose FILE *f = fopen("/proc/self/mountinfo", "re");
-	cleanup_free char *line = NULL;
-	size_t cap = 0;
+	cleanup_mountinfo struct mr_mountinfo_reader r = { 0 };
+	struct mr_mountinfo mi;
 	bool pure_v2 = false, any_v2 = false, any_v1 = false;
 
-	if (f == NULL)
-		return mr_error_sys(err, errno, "cgroup: open /proc/self/mountinfo");
-	while (getline(&line, &cap, f) > 0) {
-		char *fields[10], *p = line, *sep, *fstype, *opts;
+	if (mr_mountinfo_open(&r, err) < 0)
+		return mr_error_prefix(err, "cgroup");
+	while (mr_mountinfo_next(&r, &mi)) {
+		const char *fstype = mi.fstype, *opts = mi.super_opts;
+		char *const mount_point = mi.mount_point;
 		struct mr_cg_hier *grown, *h;
 		const char *name;
-		int nf = 0;
 		bool v2;
 
-		line[strcspn(line, "\n")] = '\0';
-		while (nf < 6 && (fields[nf] = strsep(&p, " ")) != NULL)
-			nf++;
-		/* After the optional fields: "- fstype source superopts". */
-		if (nf < 6 || p == NULL)
-			continue;
-		if (strncmp(p, "- ", 2) == 0)
-			sep = p - 1;
-		else if ((sep = strstr(p, " - ")) == NULL)
-			continue;
-		p = sep + 3;
-		fstype = strsep(&p, " ");
-		if (p == NULL || strsep(&p, " ") == NULL || (opts = p) == NULL)
-			continue;
 		v2 = strcmp(fstype, "cgroup2") == 0;
 		if (!v2 && strcmp(fstype, "cgroup") != 0)
 			continue;
-		if (strcmp(fields[4], MR_CGROUP_ROOT) == 0 && v2) {
+		if (strcmp(mount_point, MR_CGROUP_ROOT) == 0 && v2) {
 			name = "";
-		} else if (strncmp(fields[4], MR_CGROUP_ROOT "/", sizeof(MR_CGROUP_ROOT)) == 0) {
-			name = fields[4] + sizeof(MR_CGROUP_ROOT);
+		} else if (strncmp(mount_point, MR_CGROUP_ROOT "/", sizeof(MR_CGROUP_ROOT)) == 0) {
+			name = mount_point + sizeof(MR_CGROUP_ROOT);
 			if (*name == '\0' || strchr(name, '/'))
 				continue;
 		} else {
@@ -138,7 +124,7 @@ int mr_cg_detect(struct mr_cgroup *cg, struct mr_error **err)
 		memset(h, 0, sizeof(*h));
 		h->v2 = v2;
 		h->name = strdup(name);
-		h->mount = strdup(fields[4]);
+		h->mount = strdup(mount_point);
 		h->controllers = v2 ? strdup("") : super_controllers(opts);
 		cg->n++;
 		if (!h->name || !h->mount || !h->controllers)

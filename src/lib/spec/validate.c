@@ -273,6 +273,13 @@ static int check_namespaces(const struct oci_config *c, struct mr_error **err)
 		return invalid(err, "hostname: requires a uts namespace (linux.namespaces has none)");
 	if (c->domainname && c->domainname[0] && mr_config_namespace(l, "uts") == NULL)
 		return invalid(err, "domainname: requires a uts namespace (linux.namespaces has none)");
+	/* Without a mount namespace the rootfs is a directory in the
+	 * runtime's mount table: these would act on the mount holding it. */
+	if (mr_config_namespace(l, "mount") == NULL && c->root && c->root->readonly)
+		return invalid(err, "root.readonly: requires a mount namespace (linux.namespaces has none: the "
+				    "rootfs would be remounted read-only on the host)");
+	if (mr_config_namespace(l, "mount") == NULL && l && l->rootfs_propagation && l->rootfs_propagation[0])
+		return invalid(err, "linux.rootfsPropagation: requires a mount namespace (linux.namespaces has none)");
 	if (l == NULL)
 		return 0;
 	if (user == NULL && (l->uid_mappings || l->gid_mappings))

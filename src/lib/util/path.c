@@ -98,100 +98,148 @@ static int walk_finish(int parent, const char *name, int fd, int flags)
 	return ret;
 }
 
+/* One component of a path: its name, where it ends (at a '/' or the end of
+ * the path), whether only slashes follow and whether one does. */
+struct component {
+	char name[NAME_MAX + 1];
+	const char *end;
+	bool last, trailing_slash;
+};
+
+/* The component at *p (leading slashes skipped; *p moves past it): 1, or 0
+ * at the end of the path, or -1 (ENAMETOOLONG). */
+static int next_component(const char **p, struct component *c)
+{
+	const char *rest;
+
+	while (**p == '/')
+		(*p)++;
+	if (**p == '\0')
+		return 0;
+	c->end = strchrnul(*p, '/');
+	if ((size_t)(c->end - *p) > NAME_MAX) {
+		errno = ENAMETOOLONG;
+		return -1;
+	}
+	memcpy(c->name, *p, c->end - *p);
+	c->name[c->end - *p] = '\0';
+	for (rest = c->end; *rest == '/'; rest++)
+		;
+	c->last = *rest == '\0';
+	c->trailing_slash = *c->end == '/';
+	*p = c->end;
+	return 1;
+}
+
+/* The path to resolve instead, once the symlink `fd` (closed) is followed:
+ * its target, then `rest` (from the component after the link, with its
+ * trailing slash), after `dir` (a prefix of up to dir_len bytes) for a
+ * relative target. NULL with errno (ELOOP past MR_PATH_MAX_SYMLINKS). */
+static char *follow_link(int fd, const char *dir, size_t dir_len, const char *rest, int *links, bool *absolute)
+{
+	cleanup_free char *target = NULL;
+	char *next;
+	int n;
+
+	if (++*links > MR_PATH_MAX_SYMLINKS) {
+		close(fd);
+		errno = ELOOP;
+		return NULL;
+	}
+	target = read_link_fd(fd);
+	close(fd);
+	if (target == NULL)
+		return NULL;
+	*absolute = target[0] == '/';
+	if (*absolute || dir == NULL)
+		n = asprintf(&next, "%s%s", target, rest);
+	else
+		n = asprintf(&next, "%.*s/%s%s", (int)dir_len, dir, target, rest);
+	return n < 0 ? NULL : next;
+}
+
+/* The walk's step on the component c below `top`: 0 to go on (a directory
+ * pushed, a symlink expanded into *todo), 1 when it ended on the object
+ * (*ret: its fd, or -1), -1 on failure; errno set. */
+static int walk_step(struct walk_stack *stack, const struct component *c, int flags, char **todo, const char **p,
+		     int *links, int *ret)
+{
+	int top = stack->dirs[stack->len - 1];
+	int fd = openat(top, c->name, O_PATH | O_NOFOLLOW | O_CLOEXEC);
+	struct stat st;
+
+	if (fd < 0)
+		return -1;
+	if (fstat(fd, &st) < 0) {
+		close(fd);
+		return -1;
+	}
+	if (S_ISDIR(st.st_mode)) {
+		if (stack_push(stack, fd) < 0) {
+			close(fd);
+			return -1;
+		}
+		return 0;
+	}
+	if (S_ISLNK(st.st_mode) && !(c->last && !c->trailing_slash && (flags & O_NOFOLLOW))) {
+		bool absolute;
+		char *next = follow_link(fd, NULL, 0, c->end, links, &absolute);
+
+		if (next == NULL)
+			return -1;
+		free(*todo);
+		*todo = next;
+		*p = next;
+		if (absolute)
+			stack_reset(stack);
+		return 0;
+	}
+	if (!c->last || c->trailing_slash) {
+		close(fd);
+		errno = ENOTDIR;
+		return -1;
+	}
+	*ret = walk_finish(top, c->name, fd, flags);
+	close(fd);
+	return 1;
+}
+
 /* The walk proper; -1 with errno set. */
 static int walk(int root_fd, const char *path, int flags)
 {
 	struct walk_stack stack = { 0 };
-	cleanup_free char *todo = strdup(path);
-	const char *p;
-	int links = 0, ret = -1, saved;
+	char *todo = strdup(path);
+	const char *p = todo;
+	int links = 0, ret = -1, saved, r;
 
 	if (todo == NULL || stack_push(&stack, root_fd) < 0)
 		goto out;
-	p = todo;
 	for (;;) {
-		char name[NAME_MAX + 1];
-		const char *end, *rest;
-		bool last, trailing_slash;
-		struct stat st;
-		int fd, top = stack.dirs[stack.len - 1];
+		struct component c;
 
-		while (*p == '/')
-			p++;
-		if (*p == '\0') {
+		r = next_component(&p, &c);
+		if (r < 0)
+			goto out;
+		if (r == 0) {
+			int top = stack.dirs[stack.len - 1];
+
 			ret = walk_finish(top, ".", top, flags);
 			goto out;
 		}
-		end = strchrnul(p, '/');
-		if ((size_t)(end - p) > NAME_MAX) {
-			errno = ENAMETOOLONG;
-			goto out;
-		}
-		memcpy(name, p, end - p);
-		name[end - p] = '\0';
-		rest = end;
-		while (*rest == '/')
-			rest++;
-		last = *rest == '\0';
-		trailing_slash = *end == '/';
-		p = end;
-
-		if (strcmp(name, ".") == 0)
+		if (strcmp(c.name, ".") == 0)
 			continue;
-		if (strcmp(name, "..") == 0) {
+		if (strcmp(c.name, "..") == 0) {
 			if (stack.len > 1)
 				close(stack.dirs[--stack.len]);
 			continue;
 		}
-		fd = openat(top, name, O_PATH | O_NOFOLLOW | O_CLOEXEC);
-		if (fd < 0)
+		r = walk_step(&stack, &c, flags, &todo, &p, &links, &ret);
+		if (r != 0)
 			goto out;
-		if (fstat(fd, &st) < 0) {
-			close(fd);
-			goto out;
-		}
-		if (S_ISDIR(st.st_mode)) {
-			if (stack_push(&stack, fd) < 0) {
-				close(fd);
-				goto out;
-			}
-			continue;
-		}
-		if (S_ISLNK(st.st_mode) && !(last && !trailing_slash && (flags & O_NOFOLLOW))) {
-			cleanup_free char *target = NULL;
-			char *next;
-
-			if (++links > MR_PATH_MAX_SYMLINKS) {
-				close(fd);
-				errno = ELOOP;
-				goto out;
-			}
-			target = read_link_fd(fd);
-			close(fd);
-			if (target == NULL)
-				goto out;
-			/* The rest of the path (with its trailing slash) goes on from
-			 * where the link points. */
-			if (asprintf(&next, "%s%s", target, end) < 0)
-				goto out;
-			free(todo);
-			todo = next;
-			p = todo;
-			if (target[0] == '/')
-				stack_reset(&stack);
-			continue;
-		}
-		if (!last || trailing_slash) {
-			close(fd);
-			errno = ENOTDIR;
-			goto out;
-		}
-		ret = walk_finish(top, name, fd, flags);
-		close(fd);
-		goto out;
 	}
 out:
 	saved = errno;
+	free(todo);
 	stack_free(&stack);
 	errno = saved;
 	return ret;
@@ -239,15 +287,62 @@ static int open_quiet(int root_fd, const char *path, int flags)
 	return fd;
 }
 
+/* The component c is missing below `cur`: create it (a directory of
+ * `mode`, or an empty file for the last one with last_is_file) and return
+ * an O_PATH fd of it; -2 when there is something (a dangling symlink:
+ * *path becomes its expansion; or it appeared since we looked), for the
+ * caller to start again; -1 with errno. */
+static int create_component(int cur, const struct component *c, const char *prefix, size_t prefix_len, char **path,
+			    mode_t mode, bool last_is_file, int *links)
+{
+	bool file = c->last && last_is_file;
+	int fd = openat(cur, c->name, O_PATH | O_NOFOLLOW | O_CLOEXEC);
+	struct stat st;
+
+	if (fd >= 0) {
+		bool absolute;
+		char *next;
+
+		if (fstat(fd, &st) < 0 || !S_ISLNK(st.st_mode)) {
+			close(fd);
+			return ++*links > MR_PATH_MAX_SYMLINKS ? (errno = ELOOP, -1) : -2;
+		}
+		/* create what it points to, inside the root */
+		next = follow_link(fd, prefix, prefix_len, c->end, links, &absolute);
+		if (next == NULL)
+			return -1;
+		free(*path);
+		*path = next;
+		return -2;
+	}
+	if (file) {
+		fd = openat(cur, c->name, O_CREAT | O_EXCL | O_WRONLY | O_NOFOLLOW | O_CLOEXEC, mode & 0666);
+		if (fd >= 0)
+			close(fd);
+	} else {
+		fd = mkdirat(cur, c->name, mode);
+	}
+	if (fd < 0 && errno == EEXIST) {
+		/* Lost a race with someone creating it: look again. */
+		if (++*links > MR_PATH_MAX_SYMLINKS) {
+			errno = ELOOP;
+			return -1;
+		}
+		return -2;
+	}
+	if (fd < 0)
+		return -1;
+	return openat(cur, c->name, O_PATH | O_NOFOLLOW | O_CLOEXEC | (file ? 0 : O_DIRECTORY));
+}
+
 /* One pass of mkdir_in_root over `path`. Returns the fd, -1 with errno on
  * failure, or -2 after replacing *path with the expansion of a dangling
  * symlink (or after losing a race): the caller starts again. */
 static int mkdir_pass(int root_fd, char **path, mode_t mode, bool last_is_file, int *links)
 {
-	size_t len = strlen(*path);
-	cleanup_free char *prefix = malloc(len + 2);
+	cleanup_free char *prefix = malloc(strlen(*path) + 2);
 	const char *p = *path;
-	int cur, saved;
+	int cur, fd, saved, r;
 
 	if (prefix == NULL)
 		return -1;
@@ -256,101 +351,35 @@ static int mkdir_pass(int root_fd, char **path, mode_t mode, bool last_is_file, 
 	if (cur < 0)
 		return -1;
 	for (;;) {
-		const char *end, *rest;
 		size_t prefix_len = strlen(prefix);
-		char name[NAME_MAX + 1];
+		struct component c;
 		struct stat st;
-		bool last;
-		int fd;
 
-		while (*p == '/')
-			p++;
-		if (*p == '\0')
+		r = next_component(&p, &c);
+		if (r == 0)
 			return cur;
-		end = strchrnul(p, '/');
-		if ((size_t)(end - p) > NAME_MAX) {
-			errno = ENAMETOOLONG;
+		if (r < 0)
 			goto fail;
-		}
-		memcpy(name, p, end - p);
-		name[end - p] = '\0';
-		rest = end;
-		while (*rest == '/')
-			rest++;
-		last = *rest == '\0';
-		p = end;
-		sprintf(prefix + prefix_len, "/%s", name);
-
+		sprintf(prefix + prefix_len, "/%s", c.name);
 		/* Resolved from the root each time, so that every symlink on the way
 		 * (absolute or with "..") is contained. */
 		fd = open_quiet(root_fd, prefix, O_PATH);
-		if (fd >= 0) {
-			close(cur);
-			cur = fd;
-			if (!last && (fstat(cur, &st) < 0 || !S_ISDIR(st.st_mode))) {
-				errno = ENOTDIR;
-				goto fail;
-			}
-			continue;
-		}
-		if (errno != ENOENT || strcmp(name, ".") == 0 || strcmp(name, "..") == 0)
+		if (fd < 0 && (errno != ENOENT || strcmp(c.name, ".") == 0 || strcmp(c.name, "..") == 0))
 			goto fail;
-		fd = openat(cur, name, O_PATH | O_NOFOLLOW | O_CLOEXEC);
-		if (fd >= 0) {
-			cleanup_free char *target = NULL;
-			char *next;
-			int n;
-
-			/* There is something: a dangling symlink (create what it points
-			 * to, inside the root), or it appeared since we looked. */
-			if (++*links > MR_PATH_MAX_SYMLINKS) {
-				close(fd);
-				errno = ELOOP;
-				goto fail;
-			}
-			if (fstat(fd, &st) < 0 || !S_ISLNK(st.st_mode)) {
-				close(fd);
-				close(cur);
-				return -2;
-			}
-			target = read_link_fd(fd);
-			close(fd);
-			if (target == NULL)
-				goto fail;
-			if (target[0] == '/')
-				n = asprintf(&next, "%s%s", target, end);
-			else
-				n = asprintf(&next, "%.*s/%s%s", (int)prefix_len, prefix, target, end);
-			if (n < 0)
-				goto fail;
-			free(*path);
-			*path = next;
-			close(cur);
-			return -2;
-		}
-		if (last && last_is_file) {
-			fd = openat(cur, name, O_CREAT | O_EXCL | O_WRONLY | O_NOFOLLOW | O_CLOEXEC, mode & 0666);
-			if (fd >= 0)
-				close(fd);
-		} else {
-			fd = mkdirat(cur, name, mode);
-		}
-		if (fd < 0 && errno == EEXIST) {
-			/* Lost a race with someone creating it: look again. */
-			if (++*links > MR_PATH_MAX_SYMLINKS) {
-				errno = ELOOP;
-				goto fail;
-			}
-			close(cur);
-			return -2;
-		}
 		if (fd < 0)
-			goto fail;
-		fd = openat(cur, name, O_PATH | O_NOFOLLOW | O_CLOEXEC | (last && last_is_file ? 0 : O_DIRECTORY));
+			fd = create_component(cur, &c, prefix, prefix_len, path, mode, last_is_file, links);
+		if (fd == -2) {
+			close(cur);
+			return -2;
+		}
 		if (fd < 0)
 			goto fail;
 		close(cur);
 		cur = fd;
+		if (!c.last && (fstat(cur, &st) < 0 || !S_ISDIR(st.st_mode))) {
+			errno = ENOTDIR;
+			goto fail;
+		}
 	}
 fail:
 	saved = errno;

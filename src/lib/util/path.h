@@ -41,8 +41,9 @@ int mr_path_mkdir_in_root(int root_fd, const char *path, mode_t mode, bool last_
  * (malloc'ed; never "", "." or ".."), for mknodat/symlinkat/unlinkat. */
 int mr_path_open_parent_in_root(int root_fd, const char *path, char **name, struct mr_error **err);
 
-/* "/proc/self/fd/N" for fd, in buf (at least 32 bytes): how mount(2) is
- * pointed at an fd. Returns buf. */
+/* "/proc/self/fd/N" for fd, in buf (at least MR_PATH_FD_SIZE bytes): how
+ * mount(2) is pointed at an fd. Returns buf. */
+#define MR_PATH_FD_SIZE 32
 char *mr_path_fd(char *buf, size_t size, int fd);
 
 #endif
