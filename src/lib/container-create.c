@@ -362,7 +362,7 @@ static int serve_init(struct create *c, struct mr_error **err)
 			break;
 		case MR_SYNC_SECCOMP: {
 			cleanup_free char *state = mr_record_state_json(c->rec, MR_STATUS_CREATING, err);
-			int r = state ? mr_seccomp_send_listener(l->seccomp, msg->fd, state, err) : -1;
+			int r = state ? mr_seccomp_send_listener(l->seccomp, msg->fd, c->rec->pid, state, err) : -1;
 			if (msg->fd >= 0)
 				close(msg->fd);
 			if (r < 0 || msg->fd < 0)

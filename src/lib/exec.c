@@ -22,6 +22,7 @@
 #include "caps.h"
 #include "cgroup/cgroup.h"
 #include "container.h"
+#include "container-internal.h"
 #include "ns.h"
 #include "process.h"
 #include "process-env.h"
@@ -54,7 +55,10 @@ static _Noreturn void child_fail(const struct child *c, struct mr_error *err)
 	_exit(127);
 }
 
-/* C2: inside every namespace of the container. */
+/* C2: inside every namespace of the container. The container's seccomp
+ * filter is loaded anew for it (a filter belongs to a process tree: the
+ * init's listener does not see us), and its listener goes to the caller for
+ * the agent, as runc does for exec. */
 static _Noreturn void become_process(const struct child *c)
 {
 	const struct oci_process *p = c->p;
@@ -63,7 +67,6 @@ static _Noreturn void become_process(const struct child *c)
 	char **env;
 	char cwd[4096];
 	bool nnp = p->has_no_new_privileges && p->no_new_privileges;
-	int listener = -1;
 
 	mr_signals_reset_all();
 	/* Nothing before the caller has put us in the container's cgroup. */
@@ -99,14 +102,12 @@ static _Noreturn void become_process(const struct child *c)
 	exe = mr_process_find_executable(p->args[0], env, &err);
 	if (exe == NULL)
 		child_fail(c, err);
-	if (!nnp && c->cfg->linux && c->cfg->linux->seccomp && mr_seccomp_load(c->cfg->linux->seccomp, &listener, &err) < 0)
+	if (!nnp && mr_seccomp_load_passing(c->cfg->linux, c->sync_fd, &err) < 0)
 		child_fail(c, err);
 	if ((c->cfg->linux && mr_personality_apply(c->cfg->linux->personality, &err) < 0) || mr_process_apply(p, &err) < 0)
 		child_fail(c, err);
-	if (nnp && c->cfg->linux && c->cfg->linux->seccomp && mr_seccomp_load(c->cfg->linux->seccomp, &listener, &err) < 0)
+	if (nnp && mr_seccomp_load_passing(c->cfg->linux, c->sync_fd, &err) < 0)
 		child_fail(c, err);
-	if (listener >= 0)
-		close(listener); /* the agent was handed the init's listener at create */
 	if (mr_process_apply_final_affinity(p, &err) < 0)
 		child_fail(c, err);
 	mr_trampoline_execve(exe, p->args, env);
@@ -166,6 +167,7 @@ struct exec_run {
 	bool blocked; /* all signals, until the process has exited */
 	sigset_t old_mask;
 	pid_t pid; /* the new process */
+	enum mr_status status; /* the container's, when the exec began */
 };
 
 /* The init's root directory, when its container has no mount namespace of
@@ -200,6 +202,7 @@ static int load_container(struct exec_run *r, struct mr_error **err)
 		return -1;
 	r->rec = mr_state_read(&dir, err);
 	st = r->rec ? mr_state_status(&dir, r->rec) : MR_STATUS_STOPPED;
+	r->status = st;
 	if (r->rec && st != MR_STATUS_CREATED && st != MR_STATUS_RUNNING)
 		mr_error_set(err, EINVAL, "cannot exec in container \"%s\": it is %s", o->id, mr_status_name(st));
 	else if (r->rec)
@@ -271,6 +274,17 @@ static int enter_cgroup(struct exec_run *r, struct mr_error **err)
 	return 0;
 }
 
+/* The process' seccomp listener to the agent, with the state runc gives it
+ * for an exec: the container's (its status now), the process' own pid. */
+static int send_listener(struct exec_run *r, int fd, struct mr_error **err)
+{
+	cleanup_free char *state = mr_record_state_json(r->rec, r->status, err);
+	int ret = state ? mr_seccomp_send_listener(r->cfg->linux->seccomp, fd, r->pid, state, err) : -1;
+
+	close(fd);
+	return ret;
+}
+
 static int take_console(struct exec_run *r, int fd, struct mr_error **err)
 {
 	int ret = 0;
@@ -301,6 +315,8 @@ static int serve_until_exec(struct exec_run *r, struct mr_error **err)
 		if (r->msg->type == MR_SYNC_ERROR)
 			return mr_error_set(err, EINVAL, "%s", r->msg->data);
 		if (r->msg->type == MR_SYNC_CONSOLE && r->msg->fd >= 0 && take_console(r, r->msg->fd, err) < 0)
+			return -1;
+		if (r->msg->type == MR_SYNC_SECCOMP && r->msg->fd >= 0 && send_listener(r, r->msg->fd, err) < 0)
 			return -1;
 	}
 }

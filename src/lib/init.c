@@ -84,23 +84,6 @@ static int run_hooks_here(const struct oci_hook *h, size_t n, const char *kind, 
 	return n ? mr_hooks_run(h, n, kind, state, err) : 0;
 }
 
-/* Load linux.seccomp; a notify fd goes to the parent, which hands it to the
- * agent at listenerPath: a host path, out of our reach after pivot_root. */
-static int load_seccomp(const struct mr_init_args *a, struct mr_error **err)
-{
-	int listener = -1, ret;
-
-	if (a->cfg->linux == NULL || a->cfg->linux->seccomp == NULL)
-		return 0;
-	if (mr_seccomp_load(a->cfg->linux->seccomp, &listener, err) < 0)
-		return -1;
-	if (listener < 0)
-		return 0;
-	ret = mr_sync_send(a->sync_fd, MR_SYNC_SECCOMP, NULL, listener, err);
-	close(listener);
-	return ret;
-}
-
 static int make_cwd(const char *rootfs, const char *cwd, struct mr_error **err)
 {
 	cleanup_close int root = open(rootfs, O_PATH | O_DIRECTORY | O_CLOEXEC);
@@ -327,11 +310,11 @@ static char *become_process(const struct mr_init_args *a, char ***env)
 	 * without no_new_privs loading a filter needs CAP_SYS_ADMIN, which the
 	 * user process may not keep: then load it before dropping privileges. */
 	nnp = p->has_no_new_privileges && p->no_new_privileges;
-	if (!nnp && load_seccomp(a, &err) < 0)
+	if (!nnp && mr_seccomp_load_passing(a->cfg->linux, a->sync_fd, &err) < 0)
 		fail(a, err);
 	if ((cfg->linux && mr_personality_apply(cfg->linux->personality, &err) < 0) || mr_process_apply(p, &err) < 0)
 		fail(a, err);
-	if (nnp && load_seccomp(a, &err) < 0)
+	if (nnp && mr_seccomp_load_passing(a->cfg->linux, a->sync_fd, &err) < 0)
 		fail(a, err);
 	return exe;
 }

@@ -203,13 +203,16 @@ podman_allowed_names() {
 		| unique - $ARGS.positional' --args -- "$@" <"$PR_DATA/podman-seccomp.json"
 }
 
-# agent_start MODE [ERRNO]: the seccomp notify agent (data/seccomp-agent.py)
-# in the background, listening on $AGENT_SOCK and writing into $AGENT_DIR.
+# agent_start MODE [ERRNO]: the seccomp notify agent (tests/tools/seccomp-agent.c,
+# $SECCOMP_AGENT) in the background, listening on $AGENT_SOCK and writing
+# into $AGENT_DIR.
+: "${SECCOMP_AGENT:=$TOP_BUILDDIR/tests/tools/seccomp-agent}"
 agent_start() {
 	AGENT_DIR="$MR_TMP/agent"
 	AGENT_SOCK="$AGENT_DIR/listener.sock"
+	rm -rf "$AGENT_DIR"
 	mkdir -p "$AGENT_DIR"
-	pr_bg python3 "$PR_DATA/seccomp-agent.py" "$AGENT_SOCK" "$AGENT_DIR" "$@"
+	pr_bg "$SECCOMP_AGENT" "$AGENT_SOCK" "$AGENT_DIR" "$@"
 	AGENT_PID=$BG_PID
 	wait_for 10 test -S "$AGENT_SOCK"
 }
