@@ -45,6 +45,11 @@ int mr_cli_fail(struct mr_context *cli, struct mr_error *err);
 /* Same with a formatted message. */
 int mr_cli_failf(struct mr_context *cli, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
+/* A usage error of cmd, in one line that points at its help:
+ * "start: missing the container id (see 'minirun start --help')". */
+int mr_cli_usage_error(struct mr_context *cli, const struct mr_command *cmd, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
 /* getopt_long over a command's flags with runc's conventions: both
  * `--flag value` and `--flag=value`, `-h/--help` prints the usage.
  * Returns the option character, -1 at the end, 'h' is handled (returns -2:

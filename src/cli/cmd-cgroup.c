@@ -17,11 +17,11 @@
 static const char *id_arg(struct mr_context *ctx, const struct mr_command *cmd, int argc, char **argv, bool more)
 {
 	if (optind >= argc) {
-		mr_cli_failf(ctx, "%s: missing the container id", cmd->name);
+		mr_cli_usage_error(ctx, cmd, "missing the container id");
 		return NULL;
 	}
 	if (!more && optind + 1 < argc) {
-		mr_cli_failf(ctx, "%s: unexpected argument \"%s\"", cmd->name, argv[optind + 1]);
+		mr_cli_usage_error(ctx, cmd, "unexpected argument \"%s\"", argv[optind + 1]);
 		return NULL;
 	}
 	return argv[optind];
@@ -81,7 +81,7 @@ static int ps_table(struct mr_context *ctx, const pid_t *pids, size_t n, char **
 	FILE *f;
 	pid_t child;
 
-	if (argv == NULL || pipe(fds) < 0)
+	if (argv == NULL || pipe2(fds, O_CLOEXEC) < 0)
 		return mr_cli_failf(ctx, "ps: out of memory");
 	argv[0] = "ps";
 	if (nargs == 0)

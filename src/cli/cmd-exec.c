@@ -71,7 +71,7 @@ static int run_exec(struct mr_context *ctx, int argc, char **argv)
 			break;
 	}
 	if (bad == 0 && optind >= argc)
-		bad = mr_cli_failf(ctx, "exec: missing the container id (usage: minirun exec [options] ID COMMAND...)") + 10;
+		bad = mr_cli_usage_error(ctx, &mr_cmd_exec, "missing the container id") + 10;
 	if (bad == 0) {
 		o.id = argv[optind];
 		o.args = argv + optind + 1;

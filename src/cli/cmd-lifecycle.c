@@ -11,11 +11,11 @@
 static const char *one_id(struct mr_context *ctx, const struct mr_command *cmd, int argc, char **argv)
 {
 	if (optind >= argc) {
-		mr_cli_failf(ctx, "%s: missing the container id (usage: %s)", cmd->name, strchr(cmd->usage, ' ') + 1);
+		mr_cli_usage_error(ctx, cmd, "missing the container id");
 		return NULL;
 	}
 	if (optind + 1 < argc && strcmp(cmd->name, "kill") != 0) {
-		mr_cli_failf(ctx, "%s: unexpected argument \"%s\"", cmd->name, argv[optind + 1]);
+		mr_cli_usage_error(ctx, cmd, "unexpected argument \"%s\"", argv[optind + 1]);
 		return NULL;
 	}
 	return argv[optind];
@@ -136,7 +136,7 @@ static int run_kill(struct mr_context *ctx, int argc, char **argv)
 	if ((id = one_id(ctx, &mr_cmd_kill, argc, argv)) == NULL)
 		return 1;
 	if (optind + 2 < argc)
-		return mr_cli_failf(ctx, "kill: unexpected argument \"%s\"", argv[optind + 2]);
+		return mr_cli_usage_error(ctx, &mr_cmd_kill, "unexpected argument \"%s\"", argv[optind + 2]);
 	if (optind + 1 < argc && (sig = mr_signal_parse(argv[optind + 1], &err)) < 0)
 		return mr_cli_fail(ctx, err);
 	return mr_container_kill(ctx, id, sig, all, &err) < 0 ? mr_cli_fail(ctx, err) : 0;

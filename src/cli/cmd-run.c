@@ -5,6 +5,8 @@
 
 #include "cli.h"
 #include "container.h"
+#include "spec/oci-model.gen.h"
+#include "spec/model.h"
 
 static int run_run(struct mr_context *ctx, int argc, char **argv)
 {
@@ -35,13 +37,45 @@ static int run_run(struct mr_context *ctx, int argc, char **argv)
 			return r;
 	}
 	if (optind >= argc)
-		return mr_cli_failf(ctx, "run: missing the container id (usage: minirun run [options] CONTAINER-ID)");
+		return mr_cli_usage_error(ctx, &mr_cmd_run, "missing the container id");
 	if (optind + 1 < argc)
-		return mr_cli_failf(ctx, "run: unexpected argument \"%s\"", argv[optind + 1]);
+		return mr_cli_usage_error(ctx, &mr_cmd_run, "unexpected argument \"%s\"", argv[optind + 1]);
 	o.create.id = argv[optind];
 	if (mr_container_run(ctx, &o, &status, &err) < 0)
 		return mr_cli_fail(ctx, err);
 	return status;
+}
+
+enum list_format { LIST_TABLE, LIST_JSON, LIST_QUIET };
+
+/* runc's table: ID PID STATUS BUNDLE CREATED OWNER, or a JSON array of
+ * the states, or only the ids. */
+static int print_list(struct oci_state **states, size_t n, enum list_format f, struct mr_error **err)
+{
+	if (f == LIST_TABLE)
+		printf("%-12s %-8s %-10s %-40s %-32s %s\n", "ID", "PID", "STATUS", "BUNDLE", "CREATED", "OWNER");
+	else if (f == LIST_JSON)
+		putchar('[');
+	for (size_t i = 0; i < n; i++) {
+		const struct oci_state *st = states[i];
+		char *json;
+
+		if (f == LIST_QUIET) {
+			printf("%s\n", st->id);
+		} else if (f == LIST_TABLE) {
+			printf("%-12s %-8d %-10s %-40s %-32s %s\n", st->id, st->pid, st->status, st->bundle,
+			       st->created ? st->created : "", st->owner ? st->owner : "");
+		} else {
+			json = mr_model_to_string(&mr_type_oci_state, st, false, err);
+			if (json == NULL)
+				return -1;
+			printf("%s%s", i ? "," : "", json);
+			free(json);
+		}
+	}
+	if (f == LIST_JSON)
+		puts("]");
+	return 0;
 }
 
 static int run_list(struct mr_context *ctx, int argc, char **argv)
@@ -51,29 +85,31 @@ static int run_list(struct mr_context *ctx, int argc, char **argv)
 		{ "quiet", no_argument, NULL, 'q' },
 		{ 0 },
 	};
-	enum mr_list_format f = MR_LIST_TABLE;
+	enum list_format f = LIST_TABLE;
 	struct mr_error *err = NULL;
-	char *out;
-	int c;
+	struct oci_state **states;
+	size_t n;
+	int c, ret;
 
 	while ((c = mr_cli_getopt(ctx, &mr_cmd_list, argc, argv, "f:q", longopts)) != -1) {
 		if (c < 0)
 			return mr_cli_getopt_status(c);
 		if (c == 'q')
-			f = MR_LIST_QUIET;
+			f = LIST_QUIET;
 		else if (strcmp(optarg, "json") == 0)
-			f = f == MR_LIST_QUIET ? f : MR_LIST_JSON;
+			f = f == LIST_QUIET ? f : LIST_JSON;
 		else if (strcmp(optarg, "table") != 0)
-			return mr_cli_failf(ctx, "list: --format: unknown format \"%s\" (expected table or json)", optarg);
+			return mr_cli_usage_error(ctx, &mr_cmd_list, "--format: unknown format \"%s\" (expected table or json)",
+						  optarg);
 	}
 	if (optind < argc)
-		return mr_cli_failf(ctx, "list: unexpected argument \"%s\"", argv[optind]);
-	out = mr_container_list(ctx, f, &err);
-	if (out == NULL)
+		return mr_cli_usage_error(ctx, &mr_cmd_list, "unexpected argument \"%s\"", argv[optind]);
+	states = mr_container_list(ctx, &n, &err);
+	if (states == NULL)
 		return mr_cli_fail(ctx, err);
-	fputs(out, stdout);
-	free(out);
-	return 0;
+	ret = print_list(states, n, f, &err);
+	mr_container_list_free(states, n);
+	return ret < 0 ? mr_cli_fail(ctx, err) : 0;
 }
 
 const struct mr_command mr_cmd_run = {

@@ -64,7 +64,7 @@ static int help(struct mr_context *cli, int argc, char **argv)
 	}
 	cmd = find_command(argv[1]);
 	if (cmd == NULL)
-		return mr_cli_failf(cli, "help: unknown command \"%s\"", argv[1]);
+		return mr_cli_failf(cli, "help: unknown command \"%s\" (see 'minirun --help')", argv[1]);
 	fputs(cmd->usage, stdout);
 	return 0;
 }
@@ -84,7 +84,7 @@ static const char *global_value(struct mr_context *cli, int argc, char **argv, i
 		return NULL;
 	if (*i + 1 >= argc) {
 		*missing = true;
-		mr_cli_failf(cli, "option %s needs a value", name);
+		mr_cli_failf(cli, "option %s needs a value (see 'minirun --help')", name);
 		return NULL;
 	}
 	return argv[++*i];
@@ -128,15 +128,16 @@ int main(int argc, char **argv)
 			return mr_cli_failf(&cli, "unknown global option %s (see 'minirun --help')", a);
 	}
 	if (strcmp(log_format, "text") != 0 && strcmp(log_format, "json") != 0)
-		return mr_cli_failf(&cli, "--log-format: unknown format \"%s\" (expected text or json)", log_format);
+		return mr_cli_failf(&cli, "--log-format: unknown format \"%s\" (expected text or json; see 'minirun --help')",
+				    log_format);
 	if (mr_log_open(&cli.log, log_path, strcmp(log_format, "json") == 0, debug) < 0)
 		return mr_cli_failf(&cli, "--log: cannot open %s: %m", log_path);
 
 	if (cli.root == NULL)
 		cli.root = mr_state_default_root();
+	cli.debug_fault = getenv("MINIRUN_DEBUG_FAULT");
 	if (i >= argc) {
-		print_usage(stderr);
-		ret = 1;
+		ret = mr_cli_failf(&cli, "no command given (see 'minirun --help')");
 	} else if (strcmp(argv[i], "help") == 0) {
 		ret = help(&cli, argc - i, argv + i);
 	} else if ((cmd = find_command(argv[i])) != NULL) {

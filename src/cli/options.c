@@ -26,6 +26,21 @@ int mr_cli_failf(struct mr_context *cli, const char *fmt, ...)
 	return 1;
 }
 
+int mr_cli_usage_error(struct mr_context *cli, const struct mr_command *cmd, const char *fmt, ...)
+{
+	va_list ap;
+	char *msg = NULL;
+	int ret;
+
+	va_start(ap, fmt);
+	if (vasprintf(&msg, fmt, ap) < 0)
+		msg = NULL;
+	va_end(ap);
+	ret = mr_cli_failf(cli, "%s: %s (see 'minirun %s --help')", cmd->name, msg ? msg : "out of memory", cmd->name);
+	free(msg);
+	return ret;
+}
+
 int mr_cli_getopt(struct mr_context *cli, const struct mr_command *cmd, int argc, char **argv, const char *shortopts,
 		  const struct option *longopts)
 {
@@ -53,13 +68,12 @@ int mr_cli_getopt(struct mr_context *cli, const struct mr_command *cmd, int argc
 		return MR_CLI_HELP;
 	case '?':
 		if (optopt)
-			mr_cli_failf(cli, "%s: unknown option -%c (see 'minirun %s --help')", cmd->name, optopt, cmd->name);
+			mr_cli_usage_error(cli, cmd, "unknown option -%c", optopt);
 		else
-			mr_cli_failf(cli, "%s: unknown option %s (see 'minirun %s --help')", cmd->name, argv[optind - 1],
-				     cmd->name);
+			mr_cli_usage_error(cli, cmd, "unknown option %s", argv[optind - 1]);
 		return MR_CLI_BADOPT;
 	case ':':
-		mr_cli_failf(cli, "%s: option %s needs a value", cmd->name, argv[optind - 1]);
+		mr_cli_usage_error(cli, cmd, "option %s needs a value", argv[optind - 1]);
 		return MR_CLI_BADOPT;
 	default:
 		return c;

@@ -40,9 +40,11 @@ int mr_container_kill(const struct mr_context *ctx, const char *id, int sig, boo
  * one first and makes an unknown id a success. Runs poststop hooks. */
 int mr_container_delete(const struct mr_context *ctx, const char *id, bool force, struct mr_error **err);
 
-/* list: the states of all containers as a JSON array (json) or a table. */
-enum mr_list_format { MR_LIST_TABLE, MR_LIST_JSON, MR_LIST_QUIET };
-char *mr_container_list(const struct mr_context *ctx, enum mr_list_format f, struct mr_error **err);
+/* list: the OCI state of every container in the root, sorted by id; *n
+ * gets their count. The CLI formats them. */
+struct oci_state;
+struct oci_state **mr_container_list(const struct mr_context *ctx, size_t *n, struct mr_error **err);
+void mr_container_list_free(struct oci_state **states, size_t n);
 
 struct mr_run_opts {
 	struct mr_create_opts create;
@@ -59,5 +61,10 @@ int mr_container_run(const struct mr_context *ctx, const struct mr_run_opts *o, 
  * signal blocked by the caller: each one received is forwarded to it.
  * *status: its exit status, 128+N for signal N. */
 int mr_wait_forwarding(pid_t pid, int *status);
+
+/* The foreground of run and exec: with a pty master (>= 0), proxy it to
+ * our terminal until the container's side closes (a failure is a warning),
+ * then mr_wait_forwarding(). */
+int mr_foreground_wait(const struct mr_context *ctx, pid_t pid, int master, int *status);
 
 #endif

@@ -11,6 +11,8 @@ struct mr_context {
 	const char *root; /* state directory (--root, or mr_state_default_root()) */
 	bool systemd_cgroup;
 	struct mr_log log;
+	/* MINIRUN_DEBUG_FAULT: "STEP:kill" or "STEP:stop" (debug-fault.h) */
+	const char *debug_fault;
 };
 
 #endif

@@ -42,7 +42,8 @@ static struct oci_process *read_process_file(const char *path, struct mr_error *
 	}
 	p = calloc(1, sizeof(*p));
 	if (p == NULL || mr_model_parse(&mr_type_oci_process, json, p, err) < 0 || mr_process_validate(p, err) < 0) {
-		mr_error_set(err, ENOMEM, "out of memory");
+		if (p == NULL)
+			mr_error_set(err, ENOMEM, "out of memory");
 		mr_error_prefix(err, "--process %s", path);
 		if (p)
 			mr_model_clear(&mr_type_oci_process, p);

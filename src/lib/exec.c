@@ -33,6 +33,7 @@
 #include "terminal.h"
 #include "trampoline.h"
 #include "util/cleanup.h"
+#include "util/preserve-fds.h"
 #include "util/signals.h"
 #include "util/syscalls.h"
 
@@ -198,7 +199,8 @@ static int load_container(struct exec_run *r, struct mr_error **err)
 	struct mr_container_dir dir = { .dir_fd = -1, .root_fd = -1 };
 	enum mr_status st;
 
-	if (mr_state_open(r->ctx->root, o->id, &dir, err) < 0)
+	if (mr_preserve_fds_check(o->preserve_fds, r->ctx->log.fd, err) < 0 ||
+	    mr_state_open(r->ctx->root, o->id, &dir, err) < 0)
 		return -1;
 	r->rec = mr_state_read(&dir, err);
 	st = r->rec ? mr_state_status(&dir, r->rec) : MR_STATUS_STOPPED;
@@ -324,16 +326,8 @@ static int serve_until_exec(struct exec_run *r, struct mr_error **err)
 /* The foreground: the terminal proxied, signals forwarded, the status. */
 static int wait_foreground(struct exec_run *r, int *status, struct mr_error **err)
 {
-	int ret;
+	int ret = mr_foreground_wait(r->ctx, r->pid, r->master, status);
 
-	if (r->master >= 0) {
-		struct mr_error *perr = NULL;
-		if (mr_terminal_proxy(r->master, &perr) < 0) {
-			mr_log_write(&r->ctx->log, "warning", perr->msg);
-			mr_error_free(perr);
-		}
-	}
-	ret = mr_wait_forwarding(r->pid, status);
 	if (ret < 0)
 		mr_error_sys(err, errno, "exec: wait");
 	return ret;

@@ -24,6 +24,8 @@
 #include <unistd.h>
 
 #include "util/cleanup.h"
+
+extern char **environ;
 #include "util/syscalls.h"
 
 #ifndef CLOSE_RANGE_CLOEXEC
@@ -321,13 +323,15 @@ static int hook_run_one(const struct oci_hook *h, const char *kind, const char *
 	if (h->path == NULL)
 		return mr_error_set(err, EINVAL, "%s hook: no path", kind);
 	/* args[0] is argv[0] (spec: "same semantics as IEEE Std 1003.1-2008
-	 * execv's argv"); the environment is exactly `env`, empty if absent. */
+	 * execv's argv"); the environment is exactly `env` when it is given
+	 * (an empty list is an empty environment), the runtime's own when it
+	 * is not (the spec is silent; runc and crun do that). */
 	argv = string_vector(h->args, h->args_len, h->path);
-	envp = string_vector(h->env, h->env_len, NULL);
-	if (argv == NULL || envp == NULL)
+	envp = h->env ? string_vector(h->env, h->env_len, NULL) : NULL;
+	if (argv == NULL || (h->env && envp == NULL))
 		return mr_error_sys(err, ENOMEM, "%s hook %s", kind, h->path);
 	r.argv = argv;
-	r.envp = envp;
+	r.envp = envp ? envp : environ;
 	r.state = state_json ? state_json : "";
 	r.state_left = strlen(r.state);
 

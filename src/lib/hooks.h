@@ -1,5 +1,5 @@
 /* runtime-spec hooks: each runs with the container's state JSON on stdin,
- * its args and env, in the namespace the spec gives its kind (the caller
+ * its args and env (without env: the runtime's environment), in the namespace the spec gives its kind (the caller
  * runs it from the right process), and is killed after `timeout` seconds.
  * A failing hook fails the operation, except poststop ones (a warning). */
 #ifndef MINIRUN_HOOKS_H

@@ -105,21 +105,39 @@ static int make_cwd(const char *rootfs, const char *cwd, struct mr_error **err)
 	return fd < 0 ? mr_error_prefix(err, "process.cwd") : 0;
 }
 
-/* The state JSON with another status (leaks a little: we exec soon). */
-static const char *state_with_status(const char *json, const char *status)
+/* Ready: tell the parent, then wait until it has recorded us (state.json
+ * in place) and lets go. Until then we die with it: its death closes the
+ * socket, and we exit. A plain read: the seccomp filter may be loaded. */
+static void report_ready(const struct mr_init_args *a)
 {
-	struct mr_json *j = mr_json_parse(json, strlen(json), NULL);
-	struct oci_state st = { 0 };
-	char *out = NULL;
+	char buf[64];
+	ssize_t n;
 
-	if (j && mr_model_parse(&mr_type_oci_state, j, &st, NULL) == 0) {
-		free(st.status);
-		st.status = strdup(status);
-		out = mr_model_to_string(&mr_type_oci_state, &st, false, NULL);
-	}
-	mr_model_clear(&mr_type_oci_state, &st);
-	mr_json_free(j);
-	return out ? out : json;
+	if (mr_sync_send(a->sync_fd, MR_SYNC_READY, NULL, -1, NULL) < 0)
+		_exit(1);
+	do
+		n = read(a->sync_fd, buf, sizeof(buf));
+	while (n < 0 && errno == EINTR);
+	if (n <= 0)
+		_exit(1);
+	close(a->sync_fd);
+}
+
+/* process is optional until start (config.md): without one, set up, be
+ * ready and wait. start refuses such a container; a byte written into the
+ * fifo by hand gets that answer too. */
+static _Noreturn void wait_without_process(const struct mr_init_args *a)
+{
+	static const char msg[] = "config.json has no process to start";
+	char byte;
+
+	prctl(PR_SET_PDEATHSIG, 0);
+	report_ready(a);
+	while (read(a->fifo_fd, &byte, 1) < 0 && errno == EINTR)
+		;
+	if (write(a->fifo_fd, msg, sizeof(msg) - 1) < 0)
+		_exit(127);
+	_exit(127);
 }
 
 /* A new pid namespace (or time namespace) made by unshare takes our
@@ -288,10 +306,8 @@ static char *become_process(const struct mr_init_args *a, char ***env)
 	bool nnp;
 
 	close_stray_fds(a);
-	if (p == NULL) {
-		mr_error_set(&err, EINVAL, "process: required to create a container");
-		fail(a, err);
-	}
+	if (p == NULL)
+		wait_without_process(a);
 	if (enter_cwd(p->cwd, &err) < 0)
 		fail(a, err);
 	/* HOME from the container's /etc/passwd: before the filter and while
@@ -302,8 +318,9 @@ static char *become_process(const struct mr_init_args *a, char ***env)
 	exe = mr_process_find_executable(p->args[0], *env, &err);
 	if (exe == NULL)
 		fail(a, err);
-	/* The parent exits once we are ready: stop dying with it. Before the
-	 * filter, which may not allow prctl. */
+	/* The parent exits once it has recorded us: stop dying with it now,
+	 * before the filter, which may not allow prctl. From here on the sync
+	 * socket tells us of its death (report_ready). */
 	prctl(PR_SET_PDEATHSIG, 0);
 
 	/* seccomp as late as possible, so our own setup is not filtered; but
@@ -331,12 +348,12 @@ static _Noreturn void wait_start_and_exec(const struct mr_init_args *a, const ch
 	/* Blocks until `start` writes a byte. */
 	while (read(a->fifo_fd, &byte, 1) < 0 && errno == EINTR)
 		;
-	/* startContainer hooks: create is over, the state says "created". A
+	/* startContainer hooks: with the state create gave ("created"). A
 	 * failure goes back to start through the fifo (start reads it once
 	 * our end is closed), and the process never runs. */
 	if (cfg->hooks && cfg->hooks->start_container_len &&
 	    run_hooks_here(cfg->hooks->start_container, cfg->hooks->start_container_len, "startContainer",
-			   state_with_status(state_json, "created"), &err) < 0) {
+			   state_json, &err) < 0) {
 		if (write(a->fifo_fd, err->msg, strnlen(err->msg, 1024)) < 0)
 			dprintf(STDERR_FILENO, "minirun: %s\n", err->msg);
 		_exit(127);
@@ -353,7 +370,6 @@ static _Noreturn void wait_start_and_exec(const struct mr_init_args *a, const ch
 
 _Noreturn void mr_init_main(const struct mr_init_args *a)
 {
-	struct mr_error *err = NULL;
 	char *exe, *state_json, **env;
 
 	/* CVE-2019-5736: until execve we are the minirun binary. Not
@@ -368,18 +384,17 @@ _Noreturn void mr_init_main(const struct mr_init_args *a)
 	 * (run blocks signals to forward them). */
 	mr_signals_reset_all();
 
-	/* Die with the parent while it still supervises the setup. */
+	/* Die with the parent while it still supervises the setup. If it died
+	 * before the prctl (getppid() cannot tell: it reads 0 in a new pid
+	 * namespace, and an orphan may go to a subreaper), the socket does:
+	 * the receive below reads EOF, and we exit. */
 	prctl(PR_SET_PDEATHSIG, SIGKILL);
-	if (getppid() == 1)
-		_exit(1);
 
 	enter_namespaces(a);
 	build_rootfs(a);
 	state_json = run_create_hooks(a);
 	enter_rootfs(a);
 	exe = become_process(a, &env);
-	if (mr_sync_send(a->sync_fd, MR_SYNC_READY, NULL, -1, &err) < 0)
-		_exit(1);
-	close(a->sync_fd);
+	report_ready(a);
 	wait_start_and_exec(a, exe, env, state_json);
 }

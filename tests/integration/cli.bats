@@ -374,3 +374,56 @@ PY
 		assert_contains "$line" 'unknown command \"foo\"'
 	done <"$log"
 }
+
+# ---- usage errors (issue 9 section 3) ------------------------------------------
+
+@test "usage errors: one line that names the command and points at its --help, exit 1" {
+	local verb
+	for verb in create start state kill delete run exec pause resume ps events update; do
+		run --separate-stderr "$MINIRUN" --root "$MR_ROOT" $verb
+		assert_status 1
+		assert_equal "$output" ""
+		assert_line_count "$stderr" 1
+		assert_equal "$stderr" "minirun: $verb: missing the container id (see 'minirun $verb --help')"
+	done
+	for verb in create start state delete run; do
+		run --separate-stderr "$MINIRUN" --root "$MR_ROOT" $verb a b
+		assert_status 1
+		assert_line_count "$stderr" 1
+		assert_equal "$stderr" "minirun: $verb: unexpected argument \"b\" (see 'minirun $verb --help')"
+	done
+	run --separate-stderr "$MINIRUN" --root "$MR_ROOT" kill a KILL extra
+	assert_status 1
+	assert_equal "$stderr" "minirun: kill: unexpected argument \"extra\" (see 'minirun kill --help')"
+	run --separate-stderr "$MINIRUN" --root "$MR_ROOT" create --bundle
+	assert_status 1
+	assert_equal "$stderr" "minirun: create: option --bundle needs a value (see 'minirun create --help')"
+	run --separate-stderr "$MINIRUN" --root "$MR_ROOT" list extra
+	assert_status 1
+	assert_equal "$stderr" "minirun: list: unexpected argument \"extra\" (see 'minirun list --help')"
+	run --separate-stderr "$MINIRUN" --root
+	assert_status 1
+	assert_line_count "$stderr" 1
+	assert_contains "$stderr" "--help"
+	run --separate-stderr "$MINIRUN"
+	assert_status 1
+	assert_equal "$stderr" "minirun: no command given (see 'minirun --help')"
+}
+
+@test "ids: 255 bytes are a valid id, 256 are refused up front by every verb, naming the length" {
+	local ok bad verb
+	ok=$(printf 'i%.0s' $(seq 255))
+	bad=$(printf 'i%.0s' $(seq 256))
+	# a valid id gets past validation: "does not exist" is the state's answer
+	run --separate-stderr "$MINIRUN" --root "$MR_ROOT" state "$ok"
+	assert_status 1
+	assert_contains "$stderr" "does not exist"
+	for verb in create start state kill delete run pause resume ps events; do
+		run --separate-stderr "$MINIRUN" --root "$MR_ROOT" $verb "$bad"
+		assert_status 1
+		assert_line_count "$stderr" 1
+		assert_contains "$stderr" "invalid container id"
+		assert_contains "$stderr" "256 bytes, longer than 255"
+	done
+	[ ! -e "$MR_ROOT" ] || [ -z "$(ls -A "$MR_ROOT")" ] || fail "left: $(ls -A "$MR_ROOT")"
+}

@@ -256,6 +256,61 @@ PY
 	assert_equal "$(cat "$MR_TMP/out")" $'0\n1\n2\nno fd 3'
 }
 
+@test "--preserve-fds N with a fd in 3 .. 3+N-1 the caller did not pass is refused (runc: unable to stat preserved-fd), nothing left" {
+	bb_bundle "$B" true
+	echo three >"$MR_TMP/f3"
+	ct_track pr3
+	# crun's "preserve-fds with a subset of fds" (--preserve-fds 100 with a
+	# few open): minirun answers as runc does, so that none of its own fds
+	# can fill a hole in the range
+	(
+		exec 3<"$MR_TMP/f3" 4<"$MR_TMP/f3" 5<&- 6<"$MR_TMP/f3"
+		! "$MINIRUN" --root "$MR_ROOT" run -b "$B" --preserve-fds 4 pr3 </dev/null >"$MR_TMP/out" 2>"$MR_TMP/err"
+	) || fail "run with a hole in the range succeeded"
+	assert_equal "$(cat "$MR_TMP/err")" "minirun: --preserve-fds 4: unable to stat preserved-fd 5: Bad file descriptor"
+	(
+		exec 3<"$MR_TMP/f3" 4<&-
+		! "$MINIRUN" --root "$MR_ROOT" run -b "$B" --preserve-fds 100 pr3 </dev/null >"$MR_TMP/out" 2>"$MR_TMP/err"
+	) || fail "run --preserve-fds 100 with one fd succeeded"
+	assert_equal "$(cat "$MR_TMP/err")" "minirun: --preserve-fds 100: unable to stat preserved-fd 4: Bad file descriptor"
+	# minirun's own --log fd in the range is not the caller's either
+	(
+		exec 3<"$MR_TMP/f3" 4<&-
+		! "$MINIRUN" --root "$MR_ROOT" --log "$MR_TMP/log" run -b "$B" --preserve-fds 2 pr3 </dev/null \
+			>"$MR_TMP/out" 2>"$MR_TMP/err"
+	) || fail "run with --log in the range succeeded"
+	assert_contains "$(cat "$MR_TMP/err")" "fd 4 was not passed by the caller (it is minirun's --log)"
+	assert_nothing_left
+}
+
+@test "--preserve-fds 5: the container holds exactly the caller's fds, no directory fd of the host; state, start and delete do not wait for it" {
+	bb_bundle "$B" sleep 1000
+	echo x >"$MR_TMP/f"
+	ct_track pr4
+	(
+		exec 3<"$MR_TMP/f" 4<"$MR_TMP/f" 5<"$MR_TMP/f" 6<"$MR_TMP/f" 7<"$MR_TMP/f"
+		"$MINIRUN" --root "$MR_ROOT" create -b "$B" --preserve-fds 5 pr4 </dev/null >"$MR_TMP/out" 2>"$MR_TMP/err"
+	) || fail "create failed: $(cat "$MR_TMP/err")"
+	local pid fd t
+	pid=$(ct_pid pr4)
+	ct_track_pid "$pid"
+	# each would block for ever on a lock an inherited fd held: timeout
+	# tells that
+	xrun timeout 20 "$MINIRUN" --root "$MR_ROOT" state pr4
+	assert_status 0
+	xrun timeout 20 "$MINIRUN" --root "$MR_ROOT" start pr4
+	assert_status 0
+	wait_for 10 comm_is "$pid" sleep
+	for fd in $(ls /proc/"$pid"/fd); do
+		t=$(readlink "/proc/$pid/fd/$fd")
+		[ ! -d "/proc/$pid/fd/$fd" ] || fail "the container holds a directory fd $fd -> $t"
+		[[ $t != "$(realpath "$MR_ROOT")"* ]] || fail "the container holds minirun's fd $fd -> $t"
+	done
+	assert_equal "$(ls /proc/"$pid"/fd | sort -n | tr '\n' ' ')" "0 1 2 3 4 5 6 7 "
+	xrun timeout 20 "$MINIRUN" --root "$MR_ROOT" delete --force pr4
+	assert_status 0
+}
+
 # fd_table PID: "FD -> TARGET" for each open fd of PID, sorted by fd.
 fd_table() {
 	local fd
@@ -310,6 +365,74 @@ comm_is() {
 	assert_equal "$(fd_table "$p2")" "0 -> /dev/null"$'\n'"1 -> $MR_TMP/out2"$'\n'"2 -> $MR_TMP/err2"
 	assert_equal "$(fd_table "$p3")" \
 		"0 -> /dev/null"$'\n'"1 -> $MR_TMP/out3"$'\n'"2 -> $MR_TMP/err3"$'\n'"3 -> $MR_TMP/f"
+}
+
+# ---- process is optional until start (config.md) ----------------------------
+
+@test "a config without process: create works (created), start fails clearly and changes nothing, delete removes it" {
+	bb_bundle "$B" true
+	bb_cfg "$B" 'del(.process)'
+	ct_create np1 "$B"
+	assert_equal "$(ct_status np1)" created
+	xrun mr start np1
+	assert_status 1
+	assert_equal "$stderr" 'minirun: cannot start container "np1": its config.json has no process (required to start it)'
+	assert_equal "$(ct_status np1)" created
+	xrun mr delete np1
+	assert_status 0
+	assert_nothing_left
+	# run: create, then the same refusal, and nothing left
+	ct_track np2
+	xrun mr run -b "$B" np2
+	assert_status 1
+	assert_contains "$stderr" "has no process"
+	assert_nothing_left
+}
+
+# ---- start of a container that is not created (runc's answers) --------------
+
+@test "start twice, start of a stopped, paused or deleted container: runc's messages, exit status 1" {
+	bb_bundle "$B" sh -c 'read x </out/go'
+	mkfifo "$B/out/go"
+	ct_create sx1 "$B"
+	xrun mr start sx1
+	assert_status 0
+	xrun mr start sx1
+	assert_status 1
+	assert_equal "$stderr" "minirun: cannot start an already running container"
+	xrun mr pause sx1
+	if [ "$status" -eq 0 ]; then
+		xrun mr start sx1
+		assert_status 1
+		assert_equal "$stderr" "minirun: cannot start a container in the paused state"
+		xrun mr resume sx1
+		assert_status 0
+	fi
+	timeout 10 sh -c 'echo go >"$1"' sh "$B/out/go"
+	wait_for 10 status_is sx1 stopped
+	xrun mr start sx1
+	assert_status 1
+	assert_equal "$stderr" "minirun: cannot start a container that has stopped"
+	xrun mr delete sx1
+	assert_status 0
+	xrun mr start sx1
+	assert_status 1
+	assert_equal "$stderr" 'minirun: container "sx1" does not exist'
+}
+
+@test "run twice with the same id (crun's run-twice); delete of a created container without --force (crun's delete-in-created-state)" {
+	bb_bundle "$B" echo hi
+	ct_track rt1
+	local i
+	for i in 1 2; do
+		xrun mr run -b "$B" rt1
+		assert_status 0
+		assert_equal "$output" hi
+	done
+	ct_create rt2 "$B"
+	xrun mr delete rt2
+	assert_status 0
+	assert_nothing_left
 }
 
 # ---- the default --root ------------------------------------------------------

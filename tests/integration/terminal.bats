@@ -117,7 +117,8 @@ receiver_done() {
 	before=$(mr_tree)
 	xrun mr run -d -b "$B" nt3
 	[ "$status" -ne 0 ] || fail "run -d with a terminal and no console socket succeeded"
-	assert_match "$stderr" '^minirun: '
+	# runc's words (with minirun for runc), and crun's "use --console-socket"
+	assert_equal "$stderr" "minirun: cannot allocate tty if minirun will detach without setting console socket: use --console-socket when process.terminal is true (or run in the foreground)"
 	assert_equal "$(mr_tree)" "$before"
 	assert_nothing_left
 }

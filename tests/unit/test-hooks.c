@@ -153,16 +153,29 @@ static void test_no_args_no_env(void)
 	cleanup_free char *msg = NULL;
 	struct oci_hook h = { .path = script };
 
-	if (asprintf(&text, "#!/bin/sh\necho \"[$0][${MR_HOOK_TEST_LEAK-unset}][$#]\" > %s\n", out) < 0 ||
-	    asprintf(&want, "[%s][unset][0]\n", script) < 0)
+	if (asprintf(&text, "#!/bin/sh\necho \"[$0][${MR_HOOK_TEST_ENV-unset}][$#]\" > %s\n", out) < 0 ||
+	    asprintf(&want, "[%s][inherited][0]\n", script) < 0)
 		bail_out("out of memory");
 	put_file(script, text, 0755);
-	setenv("MR_HOOK_TEST_LEAK", "leaked", 1);
+	setenv("MR_HOOK_TEST_ENV", "inherited", 1);
 	msg = run1(&h, "poststart", "{}");
-	unsetenv("MR_HOOK_TEST_LEAK");
 	is_str(msg, NULL, "hook without args or env succeeds");
 	got = slurp(out);
-	is_str(got, want, "no args: argv is [path]; no env: nothing of ours leaks in");
+	is_str(got, want, "no args: argv is [path]; no env: the runtime's environment (as runc and crun)");
+
+	/* an empty env list is an empty environment */
+	free(got);
+	free(msg);
+	free(want);
+	h.env = calloc(1, sizeof(char *));
+	if (asprintf(&want, "[%s][unset][0]\n", script) < 0 || h.env == NULL)
+		bail_out("out of memory");
+	msg = run1(&h, "poststart", "{}");
+	unsetenv("MR_HOOK_TEST_ENV");
+	is_str(msg, NULL, "hook with an empty env succeeds");
+	got = slurp(out);
+	is_str(got, want, "env: []: nothing of ours leaks in");
+	free(h.env);
 }
 
 static void test_stdin(void)

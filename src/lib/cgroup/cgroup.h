@@ -101,6 +101,12 @@ int mr_cgroup_destroy(struct mr_cgroup *cg, struct mr_error **err);
 
 void mr_cgroup_free(struct mr_cgroup *cg);
 
+/* For a container whose record lost what create made (its create died
+ * before recording it, or its state.json is unreadable): its own directory
+ * in each hierarchy, where it exists, counts as made by create, so that
+ * destroy removes it (not the parents, which others may use). */
+void mr_cgroup_assume_owned(struct mr_cgroup *cg);  /* (a root cgroup never) */
+
 /* Whether create made the cgroup (false: an existing one was joined,
  * perhaps shared with other containers). */
 bool mr_cgroup_owned(const struct mr_cgroup *cg);

@@ -156,6 +156,19 @@ int mr_cgroup_destroy(struct mr_cgroup *cg, struct mr_error **err)
 	return ret;
 }
 
+void mr_cgroup_assume_owned(struct mr_cgroup *cg)
+{
+	struct stat st;
+
+	for (size_t i = 0; i < cg->n; i++) {
+		struct mr_cg_hier *h = &cg->h[i];
+		/* never a hierarchy's root: it holds every process */
+		if (h->path && strcmp(h->path, "/") != 0 && h->created <= 0 && stat(h->dir, &st) == 0 &&
+		    S_ISDIR(st.st_mode))
+			h->created = 1;
+	}
+}
+
 bool mr_cgroup_owned(const struct mr_cgroup *cg)
 {
 	for (size_t i = 0; i < cg->n; i++)

@@ -1,5 +1,6 @@
 #include "util/error.h"
 
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -71,21 +72,50 @@ static char *sanitize(char *msg)
 	return out;
 }
 
+/* What an error becomes when there is no memory for it: never freed, and
+ * never written to (a later error on top of it replaces it). */
+static struct mr_error out_of_memory = { .errnum = ENOMEM, .msg = (char *)"out of memory" };
+
+/* A second error on top of one that is set does not vanish (an
+ * out-of-memory after an error that a caller chose to go on from would
+ * otherwise be reported as that stale error): it goes in front, as context
+ * does, and its errnum is the one callers see. */
+static int stack_msg(struct mr_error *e, int errnum, char *msg)
+{
+	char *both = NULL;
+
+	if (msg == NULL || asprintf(&both, "%s: %s", msg, e->msg) < 0) {
+		free(msg);
+		return -1;
+	}
+	free(msg);
+	free(e->msg);
+	e->msg = sanitize(both);
+	e->errnum = errnum;
+	return -1;
+}
+
 static int set_msg(struct mr_error **err, int errnum, char *msg)
 {
 	struct mr_error *e;
 
-	if (err == NULL || *err != NULL) {
+	if (err == NULL) {
 		free(msg);
 		return -1;
 	}
+	if (*err == &out_of_memory)
+		*err = NULL;
+	if (*err != NULL)
+		return stack_msg(*err, errnum, msg);
 	e = calloc(1, sizeof(*e));
-	if (e == NULL) {
+	if (e == NULL || (msg == NULL && (msg = strdup("out of memory")) == NULL)) {
+		free(e);
 		free(msg);
+		*err = &out_of_memory;
 		return -1;
 	}
 	e->errnum = errnum;
-	e->msg = msg ? sanitize(msg) : strdup("out of memory");
+	e->msg = sanitize(msg);
 	*err = e;
 	return -1;
 }
@@ -120,7 +150,7 @@ int mr_error_prefix(struct mr_error **err, const char *fmt, ...)
 	va_list ap;
 	char *head, *msg = NULL;
 
-	if (err == NULL || *err == NULL)
+	if (err == NULL || *err == NULL || *err == &out_of_memory)
 		return -1;
 	va_start(ap, fmt);
 	head = vformat(fmt, ap);
@@ -135,7 +165,7 @@ int mr_error_prefix(struct mr_error **err, const char *fmt, ...)
 
 void mr_error_free(struct mr_error *err)
 {
-	if (err == NULL)
+	if (err == NULL || err == &out_of_memory)
 		return;
 	free(err->msg);
 	free(err);

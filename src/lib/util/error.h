@@ -15,8 +15,12 @@ struct mr_error {
 	char *msg;
 };
 
-/* Set *err (if err is not NULL and *err is still empty). Returns -1 so a
- * caller can write `return mr_error_set(err, 0, "...")`. */
+/* Set *err (if err is not NULL). On top of an error that is set already,
+ * the new message goes in front of it ("new: old") and its errnum wins, so
+ * that no failure is hidden by an earlier one. Without memory for the
+ * message, *err becomes a static "out of memory" error (mr_error_free
+ * knows it). Returns -1 so a caller can write
+ * `return mr_error_set(err, 0, "...")`. */
 int mr_error_set(struct mr_error **err, int errnum, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 

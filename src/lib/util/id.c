@@ -18,7 +18,8 @@ int mr_id_validate(const char *id, struct mr_error **err)
 	if (len == 0)
 		return mr_error_set(err, EINVAL, "invalid container id: empty");
 	if (len > MR_ID_MAX)
-		return mr_error_set(err, EINVAL, "invalid container id: longer than %d bytes", MR_ID_MAX);
+		return mr_error_set(err, EINVAL, "invalid container id \"%.32s...\": %zu bytes, longer than %d (a file name)",
+				    id, len, MR_ID_MAX);
 	for (size_t i = 0; i < len; i++)
 		if (!id_char(id[i], i == 0))
 			return mr_error_set(err, EINVAL,
