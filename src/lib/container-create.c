@@ -158,19 +158,6 @@ static int make_record(struct create *c, struct mr_error **err)
 	return 0;
 }
 
-/* linux.cgroupsPath; when it is empty, <MINIRUN_CGROUP_PARENT>/<id> if that
- * is set (an administrator's, or a test suite's, place for containers
- * that do not say), else the driver's default /minirun/<id>. */
-static const char *cgroups_path(const struct oci_config *cfg, const char *id, char **buf)
-{
-	const char *path = cfg->linux ? cfg->linux->cgroups_path : NULL;
-	const char *parent = getenv("MINIRUN_CGROUP_PARENT");
-
-	if ((path == NULL || path[0] == '\0') && parent && parent[0] && asprintf(buf, "%s/%s", parent, id) >= 0)
-		return *buf;
-	return path;
-}
-
 /* What spawn_init sets up around the clone and undoes after it. */
 struct spawn {
 	struct mr_clone_args args;
@@ -533,7 +520,6 @@ static int check_sizes(const struct create *c, struct mr_error **err)
 /* 1. Everything that can be wrong with the input, before any effect. */
 static int prepare(struct create *c, struct mr_error **err)
 {
-	cleanup_free char *default_path = NULL;
 	const struct mr_create_opts *o = c->o;
 
 	if (mr_id_validate(o->id, err) < 0 || mr_preserve_fds_check(o->preserve_fds, c->ctx->log.fd, err) < 0)
@@ -546,7 +532,9 @@ static int prepare(struct create *c, struct mr_error **err)
 	if (c->cfg == NULL || check_runnable(c, err) < 0 || resolve_paths(c, err) < 0)
 		return -1;
 	mr_caps_warn_unavailable(&c->ctx->log, c->cfg->process ? c->cfg->process->capabilities : NULL);
-	c->cg = mr_cgroup_open(cgroups_path(c->cfg, o->id, &default_path), o->id, err);
+	/* MINIRUN_CGROUP_PARENT: an administrator's, or a test suite's, place
+	 * for containers whose config names no cgroup. */
+	c->cg = mr_cgroup_open_config(c->cfg, o->id, getenv("MINIRUN_CGROUP_PARENT"), err);
 	if (c->cg == NULL)
 		return mr_error_prefix(err, "config.json");
 	if (save_config_json(c, err) < 0 || make_record(c, err) < 0)
@@ -591,7 +579,11 @@ static int make_state(struct create *c, struct mr_error **err)
 /* 3. The init, and what it asks of us until it is ready. */
 static int make_init(struct create *c, struct mr_error **err)
 {
-	if (!mr_mount_own_namespace(c->cfg) && mr_mount_host_mark(c->rootfs, &c->host_mounts, err) < 0)
+	/* no mount namespace: what the container mounts lands on the host,
+	 * below its rootfs; delete detaches it by the mark saved here */
+	if (!mr_mount_own_namespace(c->cfg) &&
+	    (mr_mount_host_mark(c->rootfs, &c->host_mounts, err) < 0 ||
+	     mr_mount_host_save(c->dir.dir_fd, c->rootfs, &c->host_mounts, err) < 0))
 		return -1;
 	if (spawn_init(c, err) < 0)
 		return -1;

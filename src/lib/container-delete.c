@@ -15,6 +15,7 @@
 #include "container-internal.h"
 #include "debug-fault.h"
 #include "hooks.h"
+#include "mount.h"
 #include "spec/config.h"
 #include "util/cleanup.h"
 #include "util/syscalls.h"
@@ -54,12 +55,33 @@ static void stop_creator(const struct mr_record *r)
 	close(fd);
 }
 
-/* The cgroup, the files, the record, the directory: a delete that dies
- * between two of them leaves what the next one finds. The record stays
- * while the cgroup cannot be removed, so that delete can be tried again. */
-static int remove_all(struct mr_loaded *l, const struct mr_context *ctx, struct mr_error **err)
+/* A cgroup that could not be removed (ret -1, *err says which and what is
+ * in it): an error, and the record stays so that delete can be tried
+ * again; with --force a warning, and the container goes all the same, as
+ * crun does. */
+static int cgroup_left(const struct mr_context *ctx, bool force, int ret, struct mr_error **err)
 {
-	if (l->cg && mr_cgroup_destroy(l->cg, err) < 0)
+	if (ret == 0 || !force)
+		return ret;
+	mr_log_write(&ctx->log, "warning", (*err)->msg);
+	mr_error_cleanup(err);
+	return 0;
+}
+
+/* The cgroup, the files, the record, the directory: a delete that dies
+ * between two of them leaves what the next one finds. */
+static int remove_all(struct mr_loaded *l, const struct mr_context *ctx, bool force, struct mr_error **err)
+{
+	struct mr_error *mount_err = NULL;
+
+	/* a container without a mount namespace mounted on the host, below its
+	 * rootfs; a mark a crash cut short was saved before the init ran, so
+	 * there is nothing of it to detach */
+	if (mr_mount_host_cleanup(l->dir.dir_fd, &mount_err) < 0)
+		mr_log_write(&ctx->log, "warning", mount_err->msg);
+	mr_error_free(mount_err);
+	mr_fault_point(ctx, "delete-mounts");
+	if (l->cg && cgroup_left(ctx, force, mr_cgroup_destroy(l->cg, err), err) < 0)
 		return -1;
 	mr_fault_point(ctx, "delete-cgroup");
 	if (mr_state_remove_files(&l->dir, err) < 0)
@@ -85,13 +107,13 @@ static void run_poststop(const struct mr_context *ctx, const struct oci_config *
 	}
 }
 
-static int destroy(struct mr_loaded *l, const struct mr_context *ctx, struct mr_error **err)
+static int destroy(struct mr_loaded *l, const struct mr_context *ctx, bool force, struct mr_error **err)
 {
 	/* the record says whether the config has poststop hooks (earlier
 	 * builds' do not: then it may); parsing it is most of delete's CPU */
 	bool hooks = !l->rec->has_poststop_hooks || l->rec->poststop_hooks;
 	struct oci_config *cfg = hooks ? mr_state_read_config(&l->dir, NULL) : NULL;
-	int ret = remove_all(l, ctx, err);
+	int ret = remove_all(l, ctx, force, err);
 
 	run_poststop(ctx, cfg, l->rec);
 	mr_config_free(cfg);
@@ -100,37 +122,41 @@ static int destroy(struct mr_loaded *l, const struct mr_context *ctx, struct mr_
 
 /* The cgroup of a container whose record does not say what create made of
  * it: the record's line, written before the cgroup was made, or without a
- * record the saved config's linux.cgroupsPath (create saves the one it
- * used). Its own directories count as create's. */
+ * record the one the saved config names (create saves the path it used;
+ * an older one's config may leave it to MINIRUN_CGROUP_PARENT). */
 static void find_unrecorded_cgroup(struct mr_loaded *l, const struct mr_context *ctx)
 {
-	if (l->cg == NULL) {
-		struct mr_error *e = NULL;
-		struct oci_config *cfg = mr_state_read_config(&l->dir, &e);
-		const char *path = cfg && cfg->linux ? cfg->linux->cgroups_path : NULL;
+	struct mr_error *e = NULL;
+	struct oci_config *cfg;
 
-		if (cfg)
-			l->cg = mr_cgroup_open(path, l->dir.id, &e);
-		/* no config: the create died before it made a cgroup, or a
-		 * delete after it removed it */
-		if (l->cg == NULL && e && e->errnum != ENOENT)
-			mr_log_write(&ctx->log, "warning", e->msg);
-		mr_error_free(e);
-		mr_config_free(cfg);
-	}
 	if (l->cg)
-		mr_cgroup_assume_owned(l->cg);
+		return;
+	if ((cfg = mr_state_read_config(&l->dir, &e)) != NULL)
+		l->cg = mr_cgroup_open_config(cfg, l->dir.id, getenv("MINIRUN_CGROUP_PARENT"), &e);
+	/* no config: the create died before it made a cgroup, or a delete
+	 * after it removed it */
+	if (l->cg == NULL && e && e->errnum != ENOENT)
+		mr_log_write(&ctx->log, "warning", e->msg);
+	mr_error_free(e);
+	mr_config_free(cfg);
 }
 
 /* A container whose create died before it recorded the init, or whose
- * record (or its cgroup line) is lost: kill the recorded init if there is
- * one and what its cgroup holds (an init not recorded yet dies with its
- * create anyway), remove what can be found. */
-static int destroy_unrecorded(struct mr_loaded *l, const struct mr_context *ctx, struct mr_error **err)
+ * record (or its cgroup line) is lost: its cgroup is purged (what is in it
+ * killed, even frozen, and removed), then the recorded init is killed if
+ * there is one (an init not recorded yet dies with its create anyway), and
+ * what else can be found is removed. */
+static int destroy_unrecorded(struct mr_loaded *l, const struct mr_context *ctx, bool force, struct mr_error **err)
 {
 	find_unrecorded_cgroup(l, ctx);
-	if (l->cg && mr_cgroup_owned(l->cg))
-		mr_cgroup_kill_all(l->cg, SIGKILL, NULL);
+	if (l->cg) {
+		int ret = cgroup_left(ctx, force, mr_cgroup_purge(l->cg, err), err);
+		/* removed, or said: nothing more to do with it */
+		mr_cgroup_free(l->cg);
+		l->cg = NULL;
+		if (ret < 0)
+			return -1;
+	}
 	if (l->rec && l->rec->has_pid) {
 		int pidfd = mr_container_open_init(l->rec, NULL);
 		if (pidfd >= 0) {
@@ -140,7 +166,7 @@ static int destroy_unrecorded(struct mr_loaded *l, const struct mr_context *ctx,
 		}
 	}
 	mr_fault_point(ctx, "delete-kill");
-	return remove_all(l, ctx, err);
+	return remove_all(l, ctx, force, err);
 }
 
 /* The processes of a recorded container: its init and what its cgroup
@@ -203,11 +229,11 @@ int mr_container_delete(const struct mr_context *ctx, const char *id, bool force
 		ret = mr_error_set(err, EBUSY, "cannot delete container \"%s\" that is not stopped: %s", id,
 				   mr_status_name(l.status));
 	} else if (l.rec == NULL || !l.rec->has_pid || (l.cg == NULL && l.rec->cgroup)) {
-		ret = destroy_unrecorded(&l, ctx, err);
+		ret = destroy_unrecorded(&l, ctx, force, err);
 	} else {
 		kill_recorded(&l);
 		mr_fault_point(ctx, "delete-kill");
-		ret = destroy(&l, ctx, err);
+		ret = destroy(&l, ctx, force, err);
 	}
 	mr_container_unload(&l);
 	return ret;

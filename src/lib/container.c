@@ -225,9 +225,15 @@ int mr_container_signal(const struct mr_loaded *l, int sig, bool all, struct mr_
 
 	if (pidfd < 0)
 		return -1;
-	/* A cgroup the container joined may hold other containers too. */
-	if (all && l->cg && (mr_cgroup_owned(l->cg) || !l->rec->pid_namespace))
-		return mr_cgroup_kill_all(l->cg, sig, err);
+	/* A cgroup the container joined may hold other containers too. The
+	 * init gets SIGKILL itself as well: someone may have moved it out of
+	 * the container's cgroup (into a frozen one, say). */
+	if (all && l->cg && (mr_cgroup_owned(l->cg) || !l->rec->pid_namespace)) {
+		int ret = mr_cgroup_kill_all(l->cg, sig, err);
+		if (sig == SIGKILL)
+			mr_pidfd_send_signal(pidfd, SIGKILL, NULL, 0);
+		return ret;
+	}
 	if (all && !l->rec->pid_namespace)
 		return mr_error_set(err, ENOTSUP,
 				    "kill --all: the container has neither a cgroup nor a pid namespace of its own");

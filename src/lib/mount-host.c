@@ -13,6 +13,8 @@
 #include "mount.h"
 
 #include <errno.h>
+#include <inttypes.h>
+#include <stdio.h>
 #include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
@@ -126,4 +128,72 @@ void mr_mount_host_undo(const char *rootfs, const struct mr_mount_ids *ids)
 		free(made[n].path);
 	}
 	free(made);
+}
+
+int mr_mount_host_save(int dir_fd, const char *rootfs, const struct mr_mount_ids *ids, struct mr_error **err)
+{
+	cleanup_fclose FILE *f = NULL;
+	int fd = openat(dir_fd, MR_HOST_MOUNTS_NAME, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
+
+	if (fd < 0 || (f = fdopen(fd, "w")) == NULL) {
+		int e = errno;
+		if (fd >= 0)
+			close(fd);
+		return mr_error_sys(err, e, "cannot save the host's mounts below %s", rootfs);
+	}
+	fprintf(f, "%s\n", rootfs);
+	for (size_t i = 0; i < ids->n; i++)
+		fprintf(f, "%" PRIu64 "\n", ids->ids[i]);
+	if (fflush(f) != 0 || ferror(f))
+		return mr_error_sys(err, errno, "cannot save the host's mounts below %s", rootfs);
+	return 0;
+}
+
+/* Read a saved mark: the rootfs (malloc'ed) and the ids. */
+static int host_load(int dir_fd, char **rootfs, struct mr_mount_ids *ids, struct mr_error **err)
+{
+	cleanup_fclose FILE *f = NULL;
+	cleanup_free char *line = NULL;
+	size_t cap = 0;
+	ssize_t n;
+	int fd = openat(dir_fd, MR_HOST_MOUNTS_NAME, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+
+	if (fd < 0)
+		return errno == ENOENT ? 0 : mr_error_sys(err, errno, "cannot read %s", MR_HOST_MOUNTS_NAME);
+	if ((f = fdopen(fd, "r")) == NULL) {
+		close(fd);
+		return mr_error_sys(err, errno, "cannot read %s", MR_HOST_MOUNTS_NAME);
+	}
+	/* the rootfs, absolute; a mark cut short by a crash is not trusted */
+	if ((n = getline(&line, &cap, f)) < 2 || line[0] != '/' || line[n - 1] != '\n')
+		return mr_error_set(err, EINVAL, "%s: no rootfs path in it", MR_HOST_MOUNTS_NAME);
+	line[n - 1] = '\0';
+	*rootfs = strdup(line);
+	while (*rootfs && (n = getline(&line, &cap, f)) > 0) {
+		uint64_t *grown = realloc(ids->ids, (ids->n + 1) * sizeof(*grown));
+		if (grown == NULL)
+			break;
+		ids->ids = grown;
+		ids->ids[ids->n++] = strtoull(line, NULL, 10);
+	}
+	if (*rootfs == NULL || !feof(f)) {
+		free(*rootfs);
+		*rootfs = NULL;
+		mr_mount_ids_clear(ids);
+		return mr_error_set(err, ENOMEM, "out of memory");
+	}
+	ids->taken = true;
+	return 1;
+}
+
+int mr_mount_host_cleanup(int dir_fd, struct mr_error **err)
+{
+	struct mr_mount_ids ids = { 0 };
+	cleanup_free char *rootfs = NULL;
+	int ret = host_load(dir_fd, &rootfs, &ids, err);
+
+	if (ret > 0)
+		mr_mount_host_undo(rootfs, &ids);
+	mr_mount_ids_clear(&ids);
+	return ret < 0 ? -1 : 0;
 }

@@ -99,6 +99,17 @@ int mr_mount_host_mark(const char *rootfs, struct mr_mount_ids *ids, struct mr_e
 void mr_mount_host_undo(const char *rootfs, const struct mr_mount_ids *ids);
 void mr_mount_ids_clear(struct mr_mount_ids *ids);
 
+/* The mark of a create without a mount namespace, kept in the container's
+ * state dir (dir_fd) as MR_HOST_MOUNTS_NAME: the rootfs path, then the ids
+ * it had below it. Saved before the init runs, so that delete, even
+ * --force after a crash, detaches what the container mounted on the host
+ * (its setup and whatever its processes mounted there later). */
+#define MR_HOST_MOUNTS_NAME "host-mounts"
+int mr_mount_host_save(int dir_fd, const char *rootfs, const struct mr_mount_ids *ids, struct mr_error **err);
+/* Detach what the saved mark says the container added; 0 when there is no
+ * mark (a container with its own mount namespace). */
+int mr_mount_host_cleanup(int dir_fd, struct mr_error **err);
+
 /* Look up maskedPaths and readonlyPaths in `rootfs` once, so that the
  * dentries and inodes mr_mount_finalize will mount over exist already:
  * done before the init enters its cgroup, their memory is charged to the

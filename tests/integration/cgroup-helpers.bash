@@ -268,6 +268,14 @@ cg_leftovers() {
 cg_teardown() {
 	local made="" r=0 p d left
 	[ ! -f "${MR_TMP:-/nonexistent}/.cg-made" ] || made=$(sort -ru "$MR_TMP/.cg-made")
+	# a test-made cgroup the test froze (and failed before thawing) would
+	# keep the processes in it from dying
+	for p in $made; do
+		for d in $(cg_dirs "$p"); do
+			[ ! -f "$d/freezer.state" ] || echo THAWED >"$d/freezer.state" 2>/dev/null || true
+			[ ! -f "$d/cgroup.freeze" ] || echo 0 >"$d/cgroup.freeze" 2>/dev/null || true
+		done
+	done
 	ct_teardown || r=$?
 	for p in $made; do
 		for d in $(cg_dirs "$p"); do
@@ -341,6 +349,65 @@ cg_start() {
 		return 1
 	fi
 }
+
+# cg_weight_file ID: the blockIO weight file container ID's cgroup has (v1
+# blkio.bfq.weight or blkio.weight; v2 io.bfq.weight or io.weight), or
+# fails: a v1 kernel without BFQ has none (CFQ's blkio.weight is gone since
+# 5.0), nor has a v2 kernel without BFQ and iocost.
+cg_weight_file() {
+	local c f
+	cg_v2 && c=io || c=blkio
+	if ! cg_v2 && ! cg_mount blkio >/dev/null; then
+		c=io # a hybrid host with io in its unified hierarchy
+	fi
+	for f in $c.bfq.weight $c.weight; do
+		[ ! -e "$(cg_file "$1" "$c" "$f" 2>/dev/null)" ] || { echo "$f"; return 0; }
+	done
+	return 1
+}
+
+# cg_probe: the files this host gives a container's cgroup, from a probe
+# container (made and deleted here, once per test): many are not in the
+# root cgroup (io.weight, cpu.max.burst), nor does the kernel's version
+# tell (a feature may be configured out or backported). CG_PROBE_FILES:
+# "CONTROLLER FILE" lines.
+cg_probe() {
+	local pid c d f
+	[ -z "${CG_PROBE_FILES:-}" ] || return 0
+	cg_bundle "$MR_TMP/probe-bundle" cgprobe sleep 1000 || return 1
+	ct_create cgprobe "$MR_TMP/probe-bundle" || return 1
+	pid=$(cg_pid cgprobe)
+	CG_PROBE_FILES=$(for c in memory cpu cpuset io blkio pids hugetlb rdma net_cls net_prio cgroup2; do
+		d=$(cg_dir_of "$pid" "$c" 2>/dev/null) || continue
+		for f in "$d"/*; do
+			[ -f "$f" ] && echo "$c ${f##*/}"
+		done
+	done)
+	"$MINIRUN" --root "$MR_ROOT" delete --force cgprobe
+}
+
+# cg_probe_has CONTROLLER FILE: a container's cgroup has FILE (cg_probe).
+cg_probe_has() {
+	cg_probe || return 1
+	grep -qx "$1 $2" <<<"$CG_PROBE_FILES"
+}
+
+# cg_probe_weight: CG_WEIGHT_FILE, the blockIO weight file of a
+# container's cgroup on this host ("" when it has none).
+cg_probe_weight() {
+	local c f
+	CG_WEIGHT_FILE=
+	for c in io blkio; do
+		for f in $c.bfq.weight $c.weight; do
+			if cg_probe_has "$c" "$f"; then
+				CG_WEIGHT_FILE=$f
+				return 0
+			fi
+		done
+	done
+}
+
+CG_NO_WEIGHT="this host's blkio/io controller has no weight file (no BFQ; no iocost on v2): runs in the cgroup v2 VM lane (io.weight) or on a BFQ host"
 
 # cg_expect_blkio_weight ID WEIGHT: the blockIO weight in the files this
 # host has: v1 blkio.bfq.weight or blkio.weight; v2 io.bfq.weight, or

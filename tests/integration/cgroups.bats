@@ -182,10 +182,12 @@ MiB=1048576
 	cg_assert_gone "${MINIRUN_CGROUP_PARENT%/*}/escape-$$"
 }
 
-@test "an existing cgroup is joined and not removed by delete (one made beforehand; one shared by two containers)" {
-	local p q pa
-	# made by someone else (the test), empty again after the container
-	p=$(cg_path pre-existing)
+# runc 1.2 and later: an existing cgroup with processes is refused ("container's
+# cgroup is not empty"), so is a frozen one; an empty one is used and removed
+# at delete (runc 1.1 joined a non-empty one with a deprecation warning).
+@test "an existing empty cgroup is taken and removed by delete (not the parents it did not make)" {
+	local p
+	p=$(cg_path pre/existing)
 	cg_mkdir "$p"
 	bb_bundle "$B" sleep 1000
 	bb_cfg "$B" '.linux.cgroupsPath = $p' --arg p "$p"
@@ -196,27 +198,52 @@ MiB=1048576
 	wait_for 10 status_is join1 stopped
 	xrun mr delete join1
 	assert_status 0
-	cg_assert_exists "$p"
+	cg_assert_gone "$p"
+	cg_assert_exists "$(cg_path pre)"
+}
 
-	# made by container A, joined by B: deleting B leaves it, and A in it
+@test "an existing cgroup with another container's processes is refused naming it and the count; that container is untouched" {
+	local q pa
 	q=$(cg_path shared)
-	cg_bundle "$B.2" shared sleep 1000
-	cg_start joinA "$B.2"
-	cg_start joinB "$B.2"
+	cg_bundle "$B" shared sleep 1000
+	cg_start joinA "$B"
 	pa=$(cg_pid joinA)
-	cg_assert_placed "$(cg_pid joinB)" "$q"
-	xrun mr kill joinB KILL
-	assert_status 0
-	wait_for 10 status_is joinB stopped
-	xrun mr delete joinB
-	assert_status 0
-	cg_assert_exists "$q"
-	pid_alive "$pa"
+	xrun mr create -b "$B" joinB
+	ct_track joinB
+	assert_status 1
+	assert_equal "$stderr" "minirun: linux.cgroupsPath: the cgroup $q exists and is not empty: 1 process in it (another container's?)"
+	[ ! -e "$MR_ROOT/joinB" ] || fail "state of joinB left behind"
 	cg_assert_placed "$pa" "$q"
 	assert_equal "$(ct_status joinA)" running
 	xrun mr delete --force joinA
 	assert_status 0
 	cg_assert_gone "$q"
+}
+
+@test "an existing frozen cgroup is refused, and left as it was" {
+	local p d
+	p=$(cg_path frozen1)
+	cg_mkdir "$p"
+	if cg_v2; then
+		d=$(cg_mount cgroup2)$p
+		echo 1 >"$d/cgroup.freeze"
+	else
+		cg_has freezer || skip "this host has no freezer cgroup controller"
+		d=$(cg_mount freezer)$p
+		echo FROZEN >"$d/freezer.state"
+	fi
+	bb_bundle "$B" sleep 1000
+	bb_cfg "$B" '.linux.cgroupsPath = $p' --arg p "$p"
+	create_fails fr1
+	assert_equal "$stderr" "minirun: linux.cgroupsPath: the cgroup $p exists and is frozen"
+	cg_assert_exists "$p"
+	if cg_v2; then
+		assert_equal "$(cat "$d/cgroup.freeze")" 1
+		echo 0 >"$d/cgroup.freeze"
+	else
+		assert_equal "$(cat "$d/freezer.state")" FROZEN
+		echo THAWED >"$d/freezer.state"
+	fi
 }
 
 # ---- resources: each value in its file, on each version ----------------------
@@ -275,6 +302,8 @@ MiB=1048576
 
 @test "resources: blockIO.weight (v1 blkio.bfq.weight or blkio.weight; v2 io.bfq.weight or io.weight = 1 + (w-10)*9999/990)" {
 	cg_has blkio || cg_has io || skip "this host has no blkio/io cgroup controller"
+	cg_probe_weight
+	[ -n "$CG_WEIGHT_FILE" ] || skip "$CG_NO_WEIGHT"
 	cg_bundle "$B" blkio1 sleep 1000
 	bb_cfg "$B" '.linux.resources.blockIO = {"weight": 300}'
 	ct_create blkio1 "$B"
@@ -363,6 +392,196 @@ open ok"
 	assert_equal "$(cg_leftovers)" ""
 }
 
+# ---- resources the host cannot apply: an error naming the field -------------
+# (runtime-spec, create: a property the runtime cannot apply is an error, and
+# no container is made). Each test probes the host: where it can apply the
+# value, the test asserts that it is applied instead.
+
+# refused_with ID MESSAGE: create of ID fails with exactly that one line
+# (after "minirun: ") and leaves no cgroup.
+refused_with() {
+	create_fails "$1"
+	assert_equal "$stderr" "minirun: $2"
+	assert_equal "$(cg_leftovers)" ""
+}
+
+# applied_or_refused ID CONTROLLER FILE VALUE MESSAGE: where a container's
+# cgroup has FILE (cg_probe), create of ID from $B writes VALUE there; else
+# it is refused with MESSAGE.
+applied_or_refused() {
+	if cg_probe_has "$2" "$3"; then
+		ct_create "$1" "$B"
+		cg_expect "$1" "$2" "$3" "$4"
+	else
+		refused_with "$1" "$5"
+	fi
+}
+
+NO_V2_NET="linux.resources.network: cgroup v2 has no net_cls and net_prio controllers (classID and priorities have no v2 form)"
+
+@test "cannot apply: network.classID and network.priorities without net_cls/net_prio are refused (applied where mounted)" {
+	cg_bundle "$B" net1 sleep 1000
+	bb_cfg "$B" '.linux.resources.network = {"classID": 1048577}'
+	if cg_v2; then
+		refused_with net1 "$NO_V2_NET"
+	elif cg_has net_cls; then
+		ct_create net1 "$B"
+		cg_expect net1 net_cls net_cls.classid 1048577
+	else
+		refused_with net1 "linux.resources.network.classID: this host has no net_cls cgroup controller"
+	fi
+	B=$MR_TMP/bundle2
+	cg_bundle "$B" net2 sleep 1000
+	bb_cfg "$B" '.linux.resources.network = {"priorities": [{"name": "lo", "priority": 5}]}'
+	if cg_v2; then
+		refused_with net2 "$NO_V2_NET"
+	elif cg_has net_prio; then
+		ct_create net2 "$B"
+		grep -qx 'lo 5' "$(cg_file net2 net_prio net_prio.ifpriomap)" || fail "no 'lo 5' in net_prio.ifpriomap"
+	else
+		refused_with net2 "linux.resources.network.priorities: this host has no net_prio cgroup controller"
+	fi
+}
+
+@test "cannot apply: a huge page size the host lacks (hugepageLimits 64KB on x86) is refused naming the entry" {
+	[ ! -d /sys/kernel/mm/hugepages/hugepages-64kB ] || skip "this kernel has 64KB huge pages"
+	cg_bundle "$B" huge2 sleep 1000
+	bb_cfg "$B" '.linux.resources.hugepageLimits = [{"pageSize": "2MB", "limit": 4194304}, {"pageSize": "64KB", "limit": 65536}]'
+	if ! cg_has hugetlb; then
+		refused_with huge2 "linux.resources.hugepageLimits: this host has no hugetlb cgroup controller"
+	elif cg_v2 || ! cg_mount hugetlb >/dev/null; then
+		refused_with huge2 "linux.resources.hugepageLimits[1].pageSize: this host has no 64KB huge pages (no hugetlb.64KB.max)"
+	else
+		refused_with huge2 "linux.resources.hugepageLimits[1].pageSize: this host has no 64KB huge pages (no hugetlb.64KB.limit_in_bytes)"
+	fi
+}
+
+@test "cannot apply: rdma without an rdma controller is refused; with one, a device the host lacks is refused by the kernel, naming the field" {
+	cg_bundle "$B" rdma1 sleep 1000
+	bb_cfg "$B" '.linux.resources.rdma = {"mr_nodev0": {"hcaHandles": 3}}'
+	if cg_has rdma; then
+		create_fails rdma1
+		assert_contains "$stderr" 'minirun: linux.resources.rdma: write "mr_nodev0 hca_handle=3 hca_object=max" to rdma.max: '
+		assert_equal "$(cg_leftovers)" ""
+	else
+		refused_with rdma1 "linux.resources.rdma: this host has no rdma cgroup controller"
+	fi
+}
+
+@test "cannot apply: unified keys of a controller the host's cgroup v2 hierarchy lacks are refused" {
+	cg_bundle "$B" uni2 sleep 1000
+	bb_cfg "$B" '.linux.resources.unified = {"nosuch.max": "1"}'
+	case $CG_LAYOUT in
+	v2) refused_with uni2 "linux.resources.unified[\"nosuch.max\"]: this host's cgroup v2 hierarchy has no nosuch controller" ;;
+	hybrid) refused_with uni2 "linux.resources.unified[\"nosuch.max\"]: needs cgroup v2: this host's cgroup v2 hierarchy has no nosuch controller" ;;
+	*) refused_with uni2 "linux.resources.unified: needs cgroup v2; this host has cgroup v1 only" ;;
+	esac
+}
+
+# mem_only ID FIELD VALUE: a bundle in $B whose memory resources are FIELD = VALUE (JSON).
+mem_only() {
+	cg_bundle "$B" "$1" sleep 1000
+	bb_cfg "$B" '.linux.resources.memory = ({} | .[$f] = ($v | fromjson))' --arg f "$2" --arg v "$3"
+}
+
+@test "cannot apply: v1-only memory fields (kernel, kernelTCP, swappiness, disableOOMKiller true, useHierarchy false) are refused on v2" {
+	cg_v2 || skip "cgroup v1 has these files (the v1 lanes test them); runs in the cgroup v2 VM lane"
+	local field value msg
+	while IFS='|' read -r field value msg; do
+		B=$MR_TMP/b-$field
+		mem_only "m$field" "$field" "$value"
+		refused_with "m$field" "linux.resources.memory.$field: $msg"
+	done <<-'END'
+	kernel|67108864|cgroup v2 has no kernel memory limit (memory.max counts it)
+	kernelTCP|67108864|cgroup v2 has no kernel TCP memory limit (memory.max counts it)
+	swappiness|30|cgroup v2 has no per-cgroup swappiness
+	disableOOMKiller|true|cgroup v2 cannot disable the OOM killer
+	useHierarchy|false|cgroup v2 is always hierarchical
+	END
+}
+
+@test "cannot apply: v1 memory fields on v1: swappiness and disableOOMKiller applied; a kernel memory limit the kernel ignores is refused" {
+	! cg_v2 || skip "cgroup v2 refuses these (the test before)"
+	cg_has memory || skip "this host has no memory cgroup controller"
+	# Newer kernels keep memory.kmem.limit_in_bytes but take any value and
+	# limit nothing: the probe's file tells which kind this one is.
+	mem_only mkmem kernel 67108864
+	if ! cg_probe_has memory memory.kmem.limit_in_bytes; then
+		refused_with mkmem "linux.resources.memory.kernel: this host has no memory.kmem.limit_in_bytes (no kernel memory limits in this kernel)"
+	elif kmem_limits; then
+		ct_create mkmem "$B"
+		cg_expect mkmem memory memory.kmem.limit_in_bytes 67108864
+	else
+		refused_with mkmem "linux.resources.memory.kernel: this kernel takes memory.kmem.limit_in_bytes and does not limit (kernel memory limits are gone)"
+	fi
+	B=$MR_TMP/b2
+	mem_only mswap swappiness 30
+	ct_create mswap "$B"
+	cg_expect mswap memory memory.swappiness 30
+	B=$MR_TMP/b3
+	mem_only moom disableOOMKiller true
+	ct_create moom "$B"
+	grep -qx 'oom_kill_disable 1' "$(cg_file moom memory memory.oom_control)" || fail "oom_kill_disable is not 1"
+}
+
+# kmem_limits: a v1 memory cgroup made here keeps a kernel memory limit
+# written to it (older kernels do; newer ones read back unlimited).
+kmem_limits() {
+	local p d v=
+	p=$(cg_path kmemprobe)
+	d=$(cg_mount memory)$p
+	echo "$p" >>"$MR_TMP/.cg-made"
+	cg_mkdir_in "$(cg_mount memory)" memory "$p" || return 1
+	echo 67108864 >"$d/memory.kmem.limit_in_bytes" 2>/dev/null && read -r v <"$d/memory.kmem.limit_in_bytes"
+	rmdir "$d"
+	[ "$v" = 67108864 ]
+}
+
+@test "cannot apply: what v2 does anyway is accepted there and on v1 (kernel -1, kernelTCP -1, disableOOMKiller false, useHierarchy true)" {
+	cg_bundle "$B" memok sleep 1000
+	bb_cfg "$B" '.linux.resources.memory = {"limit": 67108864, "kernel": -1, "kernelTCP": -1, "disableOOMKiller": false, "useHierarchy": true}'
+	ct_create memok "$B"
+	if cg_v2; then
+		cg_expect memok memory memory.max $((64 * MiB))
+	else
+		cg_expect memok memory memory.limit_in_bytes $((64 * MiB))
+	fi
+}
+
+@test "cannot apply: cpu.burst and cpu.idle need their files (applied where the kernel has them); realtime needs real-time group scheduling" {
+	local burst idle
+	cg_v2 && burst=cpu.max.burst || burst=cpu.cfs_burst_us
+	idle=cpu.idle
+	cg_bundle "$B" burst1 sleep 1000
+	bb_cfg "$B" '.linux.resources.cpu = {"quota": 50000, "period": 100000, "burst": 20000}'
+	applied_or_refused burst1 cpu "$burst" 20000 "linux.resources.cpu.burst: this host has no $burst (CPU burst needs Linux 5.14)"
+	B=$MR_TMP/bundle2
+	cg_bundle "$B" idle1 sleep 1000
+	bb_cfg "$B" '.linux.resources.cpu = {"idle": 1}'
+	applied_or_refused idle1 cpu "$idle" 1 "linux.resources.cpu.idle: this host has no $idle (SCHED_IDLE cgroups need Linux 5.15)"
+	B=$MR_TMP/bundle3
+	cg_bundle "$B" rt1 sleep 1000
+	bb_cfg "$B" '.linux.resources.cpu = {"realtimeRuntime": 1000, "realtimePeriod": 1000000}'
+	if cg_v2; then
+		refused_with rt1 "linux.resources.cpu.realtimeRuntime/realtimePeriod: not supported on cgroup v2"
+	elif ! cg_probe_has cpu cpu.rt_period_us; then
+		refused_with rt1 "linux.resources.cpu.realtimePeriod: this host has no cpu.rt_period_us (real-time group scheduling: CONFIG_RT_GROUP_SCHED)"
+	fi
+	# (with real-time group scheduling a budget needs its parents' too:
+	# process.bats sets those up)
+}
+
+@test "cannot apply: an update refused for a field the host lacks changes nothing of the update" {
+	cg_bundle "$B" updno sleep 1000
+	bb_cfg "$B" '.linux.resources.pids = {"limit": 50}'
+	cg_start updno "$B"
+	echo '{"pids": {"limit": 20}, "unified": {"nosuch.max": "1"}}' >"$MR_TMP/u.json"
+	xrun mr update --resources "$MR_TMP/u.json" updno
+	assert_status 1
+	assert_contains "$stderr" 'linux.resources.unified["nosuch.max"]'
+	cg_expect updno pids pids.max 50
+}
+
 @test "resources: the container starts under memory.limit = 192 KiB (busybox true)" {
 	# A minirun built with AddressSanitizer (CI's ASan lane) gives its init
 	# megabytes of shadow memory: the floor is a property of the real build,
@@ -431,7 +650,7 @@ open ok"
 	assert_equal "$(ct_status upd1)" running
 }
 
-@test "update: each per-field flag changes its file (--memory --memory-swap --memory-reservation --cpu-shares --cpu-quota --cpu-period --cpuset-cpus --cpuset-mems --pids-limit --blkio-weight)" {
+@test "update: each per-field flag changes its file (--memory --memory-swap --memory-reservation --cpu-shares --cpu-quota --cpu-period --cpuset-cpus --cpuset-mems --pids-limit)" {
 	cg_bundle "$B" upd2 sleep 1000
 	cg_start upd2 "$B"
 	local up
@@ -468,11 +687,63 @@ open ok"
 	cg_expect upd2 cpuset cpuset.mems 0
 	up --pids-limit 77
 	cg_expect upd2 pids pids.max 77
-	if cg_has blkio || cg_has io; then
-		up --blkio-weight 400
-		cg_expect_blkio_weight upd2 400
-	fi
 	assert_equal "$(ct_status upd2)" running
+}
+
+@test "update --blkio-weight changes the weight file" {
+	cg_has blkio || cg_has io || skip "this host has no blkio/io cgroup controller"
+	cg_bundle "$B" upd3 sleep 1000
+	cg_start upd3 "$B"
+	cg_weight_file upd3 >/dev/null || skip "$CG_NO_WEIGHT"
+	xrun mr update --blkio-weight 400 upd3
+	assert_status 0
+	cg_expect_blkio_weight upd3 400
+}
+
+# The error where the host has no weight file, and success where it has one.
+@test "resources: blockIO weights on a host without weight files: create and update fail naming the field and why, nothing is left or changed" {
+	local want msg
+	cg_has blkio || cg_has io || skip "this host has no blkio/io cgroup controller"
+	cg_probe_weight
+	cg_bundle "$B" wt1 sleep 1000
+	bb_cfg "$B" '.linux.resources.blockIO = {"weight": 300}'
+	if [ -n "$CG_WEIGHT_FILE" ]; then
+		# this host has one: it is applied, by create and by update
+		ct_create wt1 "$B"
+		cg_expect_blkio_weight wt1 300
+		xrun mr update --blkio-weight 500 wt1
+		assert_status 0
+		cg_expect_blkio_weight wt1 500
+		return 0
+	fi
+	if cg_v2 || ! cg_mount blkio >/dev/null; then
+		msg="this host's io controller has no weight file (neither io.weight nor io.bfq.weight)"
+	else
+		msg="this host's blkio controller has no weight file (BFQ not in use)"
+	fi
+	create_fails wt1
+	assert_equal "$stderr" "minirun: linux.resources.blockIO.weight: $msg"
+	assert_equal "$(cg_leftovers)" ""
+	bb_cfg "$B" '.linux.resources.blockIO = {"leafWeight": 300}'
+	create_fails wt1
+	assert_contains "$stderr" "linux.resources.blockIO.leafWeight: "
+	bb_cfg "$B" '.linux.resources.blockIO = {"weightDevice": [{"major": 8, "minor": 0, "weight": 300}]}'
+	create_fails wt1
+	assert_equal "$stderr" "minirun: linux.resources.blockIO.weightDevice[0].weight: $msg"
+	assert_equal "$(cg_leftovers)" ""
+
+	# update: refused before anything is written (the pids limit stays)
+	bb_cfg "$B" 'del(.linux.resources.blockIO) | .linux.resources.pids = {"limit": 50}'
+	cg_start wt1 "$B"
+	echo '{"pids": {"limit": 20}, "blockIO": {"weight": 500}}' >"$MR_TMP/w.json"
+	xrun mr update --resources "$MR_TMP/w.json" wt1
+	assert_status 1
+	assert_equal "$stderr" "minirun: linux.resources.blockIO.weight: $msg"
+	cg_expect wt1 pids pids.max 50
+	xrun mr update --blkio-weight 500 wt1
+	assert_status 1
+	assert_equal "$stderr" "minirun: linux.resources.blockIO.weight: $msg"
+	assert_equal "$(ct_status wt1)" running
 }
 
 # ---- pause, resume -----------------------------------------------------------
@@ -655,5 +926,123 @@ has_lines() { [ "$(grep -c . "$1")" -ge "$2" ]; }
 	wait_for 10 status_is gone1 stopped
 	xrun mr delete --force gone1
 	assert_status 0
+	cg_assert_gone "$p"
+}
+
+# ---- delete --force of a container frozen by someone else (issue 16.8) -------
+# crun warns and exits 0: what can be thawed is, every process is killed, and
+# what cannot be removed is said in a warning.
+
+# cg_freeze_dir DIR 1|0: freeze or thaw the cgroup directory DIR by its file
+# (v1 freezer.state, v2 cgroup.freeze), as someone else than minirun would.
+cg_freeze_dir() {
+	if [ -e "$1/cgroup.freeze" ] && cg_v2; then
+		echo "$2" >"$1/cgroup.freeze"
+	elif [ "$2" = 1 ]; then
+		echo FROZEN >"$1/freezer.state"
+	else
+		echo THAWED >"$1/freezer.state"
+	fi
+}
+
+# cg_freezer_mount: the hierarchy whose files freeze (v2: the cgroup2 one).
+cg_freezer_mount() {
+	if cg_v2; then cg_mount cgroup2; else cg_mount freezer; fi
+}
+
+# still_frozen_then_thaw DIR: the cgroup directory DIR, which the test froze,
+# is frozen still (minirun left it alone); then thaw it.
+still_frozen_then_thaw() {
+	if cg_v2; then
+		assert_equal "$(cat "$1/cgroup.freeze")" 1
+	else
+		assert_equal "$(cat "$1/freezer.state")" FROZEN
+	fi
+	cg_freeze_dir "$1" 0
+}
+
+# deleted_cleanly ID PID PATH: delete --force exited 0 without a word, and
+# left no state, no process, no cgroup.
+deleted_cleanly() {
+	assert_status 0
+	assert_equal "$stderr" ""
+	[ ! -e "$MR_ROOT/$1" ] || fail "state of $1 left behind"
+	wait_for 5 pid_gone "$2"
+	cg_assert_gone "$3"
+}
+
+@test "delete --force of a container whose own cgroup was frozen by writing its freezer file: killed and removed" {
+	local pid p
+	cg_v2 || cg_has freezer || skip "this host has no freezer cgroup controller"
+	p=$(cg_path fz1)
+	cg_bundle "$B" fz1 sleep 1000
+	cg_start fz1 "$B"
+	pid=$(cg_pid fz1)
+	cg_freeze_dir "$(cg_freezer_mount)$p" 1
+	wait_for 5 status_is fz1 paused
+	xrun mr delete --force fz1
+	deleted_cleanly fz1 "$pid" "$p"
+}
+
+@test "delete --force of a container whose init was moved into another frozen cgroup (crun's delete test): killed, the other cgroup untouched" {
+	local pid p other
+	cg_v2 || cg_has freezer || skip "this host has no freezer cgroup controller"
+	p=$(cg_path fz2)
+	other=$(cg_path frozen-elsewhere)
+	cg_mkdir "$other"
+	cg_bundle "$B" fz2 sleep 1000
+	cg_start fz2 "$B"
+	pid=$(cg_pid fz2)
+	echo "$pid" >"$(cg_freezer_mount)$other/cgroup.procs"
+	cg_freeze_dir "$(cg_freezer_mount)$other" 1
+	xrun mr delete --force fz2
+	deleted_cleanly fz2 "$pid" "$p"
+	still_frozen_then_thaw "$(cg_freezer_mount)$other"
+}
+
+@test "delete --force of a container below a parent frozen by someone else: killed and removed, the parent stays frozen" {
+	local pid parent p
+	cg_v2 || cg_has freezer || skip "this host has no freezer cgroup controller"
+	parent=$(cg_path frozen-parent)
+	p=$parent/fz3
+	cg_mkdir "$parent"
+	bb_bundle "$B" sleep 1000
+	bb_cfg "$B" '.linux.cgroupsPath = $p' --arg p "$p"
+	cg_start fz3 "$B"
+	pid=$(cg_pid fz3)
+	cg_freeze_dir "$(cg_freezer_mount)$parent" 1
+	xrun mr delete --force fz3
+	deleted_cleanly fz3 "$pid" "$p"
+	still_frozen_then_thaw "$(cg_freezer_mount)$parent"
+}
+
+@test "a cgroup delete cannot remove: delete fails and keeps the container; delete --force warns naming it and removes the container" {
+	local p d stray
+	! cg_v2 || skip "cgroup v2 has one hierarchy, whose cgroup.kill reaches every process: nothing stays (the v1 and hybrid lanes run this)"
+	cg_has cpu || skip "this host has no cpu cgroup controller"
+	p=$(cg_path stuck1)
+	cg_bundle "$B" stuck1 sleep 1000
+	cg_start stuck1 "$B"
+	# a process that is in the container's cpu cgroup only: not the
+	# container's, so not killed, and the cgroup cannot go
+	d=$(cg_mount cpu)$p
+	sleep 1000 </dev/null >/dev/null 2>&1 3>&- &
+	stray=$!
+	ct_track_pid "$stray"
+	echo "$stray" >"$d/cgroup.procs"
+	xrun mr kill stuck1 KILL
+	assert_status 0
+	wait_for 10 status_is stuck1 stopped
+	xrun mr delete stuck1
+	assert_status 1
+	assert_equal "$stderr" "minirun: cgroup $p left in $d (1 process still in it, which could not be killed): Device or resource busy"
+	[ -e "$MR_ROOT/stuck1" ] || fail "delete without --force removed the container"
+	xrun mr delete --force stuck1
+	assert_status 0
+	assert_equal "$stderr" "minirun: warning: cgroup $p left in $d (1 process still in it, which could not be killed): Device or resource busy"
+	[ ! -e "$MR_ROOT/stuck1" ] || fail "state of stuck1 left behind"
+	kill -KILL "$stray"
+	wait "$stray" 2>/dev/null || true
+	rmdir "$d"
 	cg_assert_gone "$p"
 }

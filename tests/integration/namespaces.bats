@@ -313,7 +313,7 @@ propagation_of() {
 	assert_match "$(mounts_below "$root")" "^[0-9]+ [0-9]+ [0-9:]+ / $root/tmp .* - tmpfs "
 	run "$MINIRUN" --root "$MR_ROOT" delete --force ns-nomnt-tmpfs
 	assert_status 0
-	umount -l "$root/tmp"
+	# delete detached it: create made it
 	assert_equal "$(mounts_below "$root")" ""
 
 	# the second mount fails: the first one is detached with the rest of the create
@@ -321,6 +321,45 @@ propagation_of() {
 	iso_run_fails ns-nomnt-fail "$b"
 	assert_contains "$stderr" "mounts[1] (/mnt)"
 	assert_equal "$(mounts_below "$root")" ""
+}
+
+@test "namespaces: without a mount namespace delete detaches what the container mounted on the host, also after a create or delete killed half-way" {
+	local b=$MR_TMP/b root step
+	root=$(realpath "$MR_TMP")/b/rootfs
+	mkdir -p "$b"
+	# the container's own process mounts too (it has CAP_SYS_ADMIN here)
+	host_mntns_bundle "$b" 'mount -t tmpfs -o size=16k own /mnt && touch /mnt/ok && exec sleep 60' '[{"type": "pid"}]'
+	bb_cfg "$b" '.mounts = [{"destination": "/tmp", "type": "tmpfs", "source": "tmpfs", "options": ["size=64k"]}]
+		| .process.capabilities.bounding += ["CAP_SYS_ADMIN"] | .process.capabilities.effective += ["CAP_SYS_ADMIN"]
+		| .process.capabilities.permitted += ["CAP_SYS_ADMIN"]'
+	printf '%s\n' "$root/mnt" "$root/tmp" >>"$MR_TMP/.iso-host-mounts"
+	iso_run_detached ns-nomnt-own "$b"
+	wait_for 10 test -e "$b/rootfs/mnt/ok"
+	assert_match "$(mounts_below "$root")" " $root/mnt .* - tmpfs own "
+	run "$MINIRUN" --root "$MR_ROOT" delete --force ns-nomnt-own
+	assert_status 0
+	assert_equal "$(mounts_below "$root")" ""
+
+	# a create killed once its mounts are made, a delete killed after it
+	# detached them or before: delete --force leaves none
+	for step in create-ready create-state delete-kill delete-mounts; do
+		# (the created init holds create's stdio: not bats' run, whose
+		# output pipe would stay open)
+		status=0
+		case $step in
+		create-*) MINIRUN_DEBUG_FAULT=$step:kill "$MINIRUN" --root "$MR_ROOT" create --bundle "$b" ns-nomnt-k \
+			</dev/null >/dev/null 2>&1 || status=$? ;;
+		*) "$MINIRUN" --root "$MR_ROOT" create --bundle "$b" ns-nomnt-k </dev/null >/dev/null 2>&1 ||
+			fail "$step: create failed"
+		   MINIRUN_DEBUG_FAULT=$step:kill "$MINIRUN" --root "$MR_ROOT" delete --force ns-nomnt-k || status=$? ;;
+		esac
+		[ "$status" -eq 137 ] || fail "$step: expected minirun killed (137), got $status"
+		[ -n "$(mounts_below "$root")" ] || [ "$step" = delete-mounts ] || fail "$step: nothing mounted yet"
+		run "$MINIRUN" --root "$MR_ROOT" delete --force ns-nomnt-k
+		assert_status 0
+		assert_equal "$(mounts_below "$root")" ""
+		[ ! -e "$MR_ROOT/ns-nomnt-k" ] || fail "$step: the state dir is left"
+	done
 }
 
 @test "namespaces: root.readonly and linux.rootfsPropagation without a mount namespace are refused, naming the field" {

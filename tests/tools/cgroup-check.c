@@ -26,6 +26,7 @@
 #include <unistd.h>
 
 #include "cgroup/driver.h"
+#include "spec/config.h"
 #include "spec/model.h"
 #include "util/json.h"
 #include "../unit/tap.h"
@@ -103,45 +104,150 @@ static const char *v2dir(const struct mr_cgroup *cg)
 	return h ? h->dir : NULL;
 }
 
-static void check_values(const struct mr_cgroup *cg)
+/* The blockIO weight file of this host, in cg's blkio (v1) or io (v2, or
+ * a hybrid host's unified hierarchy) directory: BFQ's when its module is
+ * loaded, else CFQ's blkio.weight (gone since 5.0) or iocost's io.weight.
+ * NULL when there is none; *dir gets the directory. */
+static const char *weight_file(const struct mr_cgroup *cg, const char **dir)
 {
-	const char *u = v2dir(cg);
+	static const char *const v1[] = { "blkio.bfq.weight", "blkio.weight", NULL };
+	static const char *const v2[] = { "io.bfq.weight", "io.weight", NULL };
+	const char *const *files = v1;
+
+	*dir = mr_cgroup_layout(cg) == MR_CGROUP_V2 ? v2dir(cg) : v1dir(cg, "blkio");
+	if (*dir == NULL && v2dir(cg) && mr_cg_v2_has(v2dir(cg), "io"))
+		*dir = v2dir(cg);
+	if (*dir == NULL)
+		return NULL;
+	if (strcmp(*dir, v2dir(cg) ? v2dir(cg) : "") == 0)
+		files = v2;
+	for (size_t i = 0; files[i]; i++)
+		if (mr_cg_exists(*dir, files[i]))
+			return files[i];
+	return NULL;
+}
+
+/* The parts of the full set that need more than the common controllers,
+ * and whether this host has what they need (NULL) or why not. */
+struct lacks {
+	const char *weight; /* blockIO.weight */
+	const char *swap; /* memory.swap */
+	const char *hugetlb; /* hugepageLimits 2MB */
+};
+
+static struct lacks host_lacks(const struct mr_cgroup *cg)
+{
+	struct lacks l = { 0 };
+	const char *dir, *mem = mr_cgroup_layout(cg) == MR_CGROUP_V2 ? v2dir(cg) : v1dir(cg, "memory");
+	const char *huge = v1dir(cg, "hugetlb") ? v1dir(cg, "hugetlb") : v2dir(cg);
+
+	if (weight_file(cg, &dir) == NULL)
+		l.weight = dir ? "this host's blkio/io controller has no weight file (BFQ not in use, no iocost): "
+				 "runs in the cgroup v2 VM lane (io.weight) or on a BFQ host"
+			       : "this host has no blkio/io cgroup controller";
+	if (mem == NULL || !mr_cg_exists(mem, mr_cgroup_layout(cg) == MR_CGROUP_V2 ? "memory.swap.max"
+										  : "memory.memsw.limit_in_bytes"))
+		l.swap = "this kernel has no swap accounting (memory.memsw.limit_in_bytes, memory.swap.max)";
+	if (huge == NULL || (!mr_cg_exists(huge, "hugetlb.2MB.limit_in_bytes") && !mr_cg_exists(huge, "hugetlb.2MB.max")))
+		l.hugetlb = "this host has no 2MB huge pages in a hugetlb cgroup controller";
+	return l;
+}
+
+/* The full set minus what the host lacks, each said with a skip line. */
+static void drop_lacking(struct oci_linux_resources *r, const struct lacks *l)
+{
+	if (l->weight) {
+		skip("apply linux.resources.blockIO.weight: %s", l->weight);
+		r->block_io->has_weight = false;
+	}
+	if (l->swap) {
+		skip("apply linux.resources.memory.swap: %s", l->swap);
+		r->memory->has_swap = false;
+	}
+	if (l->hugetlb) {
+		skip("apply linux.resources.hugepageLimits: %s", l->hugetlb);
+		r->hugepage_limits_len = 0;
+	}
+}
+
+/* check_file, or a skip line when the value was not applied. */
+static void check_or_skip(const char *lacking, const char *dir, const char *file, const char *want)
+{
+	if (lacking)
+		skip("%s: %s", file, lacking);
+	else
+		check_file(dir, file, want);
+}
+
+static void check_values(const struct mr_cgroup *cg, const struct lacks *l)
+{
+	const char *u = v2dir(cg), *wdir = NULL, *wfile = weight_file(cg, &wdir);
+	bool bfq = wfile && strstr(wfile, "bfq");
 
 	if (mr_cgroup_layout(cg) == MR_CGROUP_V2) {
 		check_file(u, "memory.max", "67108864");
 		check_file(u, "memory.low", "33554432");
-		check_file(u, "memory.swap.max", "67108864"); /* memory+swap 128M - memory 64M */
+		/* memory+swap 128M - memory 64M */
+		check_or_skip(l->swap, u, "memory.swap.max", "67108864");
 		check_file(u, "cpu.weight", "20"); /* 1 + (512 - 2) * 9999 / 262142 */
 		check_file(u, "cpu.max", "50000 100000");
 		check_file(u, "cpuset.cpus", "0");
 		check_file(u, "cpuset.mems", "0");
 		check_file(u, "pids.max", "32");
-		if (mr_cg_exists(u, "io.bfq.weight"))
-			check_file(u, "io.bfq.weight", "default 500");
-		else
-			check_file(u, "io.weight", "default 4950"); /* 1 + (500 - 10) * 9999 / 990 */
-		check_file(u, "hugetlb.2MB.max", "4194304");
+		/* io.weight: 1 + (500 - 10) * 9999 / 990 */
+		check_or_skip(l->weight, u, wfile ? wfile : "io.weight", bfq ? "default 500" : "default 4950");
+		check_or_skip(l->hugetlb, u, "hugetlb.2MB.max", "4194304");
 		return;
 	}
 	check_file(v1dir(cg, "memory"), "memory.limit_in_bytes", "67108864");
 	check_file(v1dir(cg, "memory"), "memory.soft_limit_in_bytes", "33554432");
-	check_file(v1dir(cg, "memory"), "memory.memsw.limit_in_bytes", "134217728");
+	check_or_skip(l->swap, v1dir(cg, "memory"), "memory.memsw.limit_in_bytes", "134217728");
 	check_file(v1dir(cg, "cpu"), "cpu.shares", "512");
 	check_file(v1dir(cg, "cpu"), "cpu.cfs_quota_us", "50000");
 	check_file(v1dir(cg, "cpu"), "cpu.cfs_period_us", "100000");
 	check_file(v1dir(cg, "cpuset"), "cpuset.cpus", "0");
 	check_file(v1dir(cg, "cpuset"), "cpuset.mems", "0");
 	check_file(v1dir(cg, "pids"), "pids.max", "32");
-	if (mr_cg_exists(v1dir(cg, "blkio"), "blkio.bfq.weight"))
-		check_file(v1dir(cg, "blkio"), "blkio.bfq.weight", "500");
-	else
-		check_file(v1dir(cg, "blkio"), "blkio.weight", "500");
+	check_or_skip(l->weight, wdir, wfile ? wfile : "blkio.weight", bfq && wdir == u ? "default 500" : "500");
 	if (v1dir(cg, "hugetlb"))
-		check_file(v1dir(cg, "hugetlb"), "hugetlb.2MB.limit_in_bytes", "4194304");
-	else
-		check_file(u, "hugetlb.2MB.max", "4194304"); /* hybrid: hugetlb lives in the unified hierarchy */
+		check_or_skip(l->hugetlb, v1dir(cg, "hugetlb"), "hugetlb.2MB.limit_in_bytes", "4194304");
+	else /* hybrid: hugetlb lives in the unified hierarchy */
+		check_or_skip(l->hugetlb, u, "hugetlb.2MB.max", "4194304");
 	if (v1dir(cg, "devices"))
 		check_file(v1dir(cg, "devices"), "devices.list", "c 1:3 rwm");
+}
+
+/* A blockIO weight where the host has no weight file is refused naming the
+ * field and the reason, and nothing of the same update is written (pids
+ * stays); where it has one, it is applied. */
+static void weight_check(struct mr_cgroup *cg)
+{
+	struct mr_error *err = NULL;
+	struct oci_linux_resources *r = parse_resources("{\"pids\": {\"limit\": 5}, \"blockIO\": {\"weight\": 300}}");
+	const char *wdir = NULL, *wfile = weight_file(cg, &wdir);
+	const char *pids = mr_cgroup_layout(cg) == MR_CGROUP_V2 ? v2dir(cg) : v1dir(cg, "pids");
+	int ret = mr_cgroup_apply(cg, r, &err);
+
+	if (wfile) {
+		no_error(ret, &err, "blockIO.weight 300 with pids 5: applied (this host has a weight file)");
+		check_file(wdir, wfile, strstr(wfile, "bfq") && strncmp(wfile, "io.", 3) == 0 ? "default 300"
+			   : strcmp(wfile, "io.weight") == 0 ? "default 2930" /* 1 + (300 - 10) * 9999 / 990 */
+							     : "300");
+	} else if (wdir == NULL) {
+		skip("blockIO.weight refused: this host has no blkio/io cgroup controller");
+	} else {
+		const char *want = mr_cgroup_layout(cg) == MR_CGROUP_V2 || wdir == v2dir(cg)
+					   ? "linux.resources.blockIO.weight: this host's io controller has no weight "
+					     "file (neither io.weight nor io.bfq.weight)"
+					   : "linux.resources.blockIO.weight: this host's blkio controller has no weight "
+					     "file (BFQ not in use)";
+		ok(ret < 0 && err && strcmp(err->msg, want) == 0, "blockIO.weight without a weight file: refused");
+		diag("  %s", err ? err->msg : "(no error)");
+		mr_error_free(err);
+		err = NULL;
+		check_file(pids, "pids.max", "64"); /* the value before: nothing of the update is written */
+	}
+	resources_free(r);
 }
 
 /* A child that waits for a byte on `go`, dirties `touch` bytes, says so
@@ -311,6 +417,7 @@ static void main_check(const char *path)
 	pid_t child, *pids;
 	size_t n = 0;
 	bool *existed;
+	struct lacks lacks;
 
 	cg = mr_cgroup_open(path, "cgcheck", &err);
 	if (!ok(cg != NULL, "open %s", path)) {
@@ -351,8 +458,10 @@ static void main_check(const char *path)
 	err = NULL;
 	free(desc);
 
-	no_error(mr_cgroup_apply(cg, r, &err), &err, "apply the full resources set");
-	check_values(cg);
+	lacks = host_lacks(cg);
+	drop_lacking(r, &lacks);
+	no_error(mr_cgroup_apply(cg, r, &err), &err, "apply the full resources set (minus what this host lacks)");
+	check_values(cg, &lacks);
 
 	child = waiter(&go_w, &hold_w, &ready_r, 4u << 20);
 	no_error(mr_cgroup_enter(cg, child, &err), &err, "enter a child");
@@ -388,6 +497,7 @@ static void main_check(const char *path)
 		no_error(mr_cgroup_apply(again, up, &err), &err, "update (pids 64) through the loaded cgroup");
 		check_file(mr_cgroup_layout(cg) == MR_CGROUP_V2 ? v2dir(cg) : v1dir(cg, "pids"), "pids.max", "64");
 		resources_free(up);
+		weight_check(again);
 	}
 
 	stats = mr_cgroup_stats_json(cg, &err);
@@ -461,6 +571,118 @@ static void main_check(const char *path)
 
 /* ---- joining, errors, relative paths, device updates ---- */
 
+/* The directory of h's path in every hierarchy exists (all) or none does. */
+static bool dirs_exist(const struct mr_cgroup *cg, bool all)
+{
+	for (size_t i = 0; i < cg->n; i++)
+		if (cg->h[i].path && (access(cg->h[i].dir, F_OK) == 0) != all)
+			return false;
+	return true;
+}
+
+/* An existing cgroup: with a process in it, another create is refused and
+ * changes nothing; frozen, too; empty, it is taken and its destroy removes
+ * it (as runc: the container's cgroup is its own). */
+static void existing_checks(struct mr_cgroup *a, const char *path)
+{
+	struct mr_error *err = NULL;
+	struct mr_cgroup *b = mr_cgroup_open(path, "b", &err);
+	int go_w, hold_w, ready_r;
+	char c;
+	pid_t child = waiter(&go_w, &hold_w, &ready_r, 0);
+
+	if (b == NULL)
+		bail_out("open");
+	no_error(mr_cgroup_enter(a, child, &err), &err, "a child enters a");
+	(void)!write(go_w, "x", 1);
+	(void)!read(ready_r, &c, 1);
+	ok(mr_cgroup_create(b, &err) < 0 && err && strstr(err->msg, "exists and is not empty: 1 process in it"),
+	   "create b on a's path, with a process in it: refused");
+	diag("  %s", err ? err->msg : "(no error)");
+	mr_error_free(err);
+	err = NULL;
+	ok(dirs_exist(a, true), "the refusal left a's cgroup");
+	kill(child, SIGKILL);
+	waitpid(child, NULL, 0);
+	close(go_w);
+	close(hold_w);
+	close(ready_r);
+	no_error(mr_cgroup_freeze(a, true, &err), &err, "freeze a (empty now)");
+	ok(mr_cgroup_create(b, &err) < 0 && err && strstr(err->msg, "exists and is frozen"),
+	   "create b on a's frozen path: refused");
+	mr_error_free(err);
+	err = NULL;
+	no_error(mr_cgroup_freeze(a, false, &err), &err, "thaw a");
+	no_error(mr_cgroup_create(b, &err), &err, "create b on a's empty path: taken");
+	ok(mr_cgroup_owned(b), "b owns it now");
+	no_error(mr_cgroup_destroy(b, &err), &err, "destroy b");
+	ok(dirs_exist(b, false), "b's destroy removed it in every hierarchy");
+	mr_cgroup_free(b);
+	/* a's directories are gone under it: make them again for the rest */
+	a->fresh = false;
+	no_error(mr_cgroup_create(a, &err), &err, "create a again");
+}
+
+/* mr_cgroup_purge: opened from a config alone, the cgroup is found, its
+ * frozen process killed and everything removed; again, there is nothing
+ * to do. */
+/* What delete --force does without a record: open from the config, purge. */
+static int purge_config(const struct oci_config *cfg, const char *id, const char *parent, struct mr_error **err)
+{
+	struct mr_cgroup *cg = mr_cgroup_open_config(cfg, id, parent, err);
+	int ret = cg ? mr_cgroup_purge(cg, err) : -1;
+
+	mr_cgroup_free(cg);
+	return ret;
+}
+
+static void purge_checks(const char *base)
+{
+	struct mr_error *err = NULL;
+	char path[256], json[512];
+	struct oci_config *cfg;
+	struct mr_cgroup *cg;
+	int go_w, hold_w, ready_r, st = 0;
+	char c;
+	pid_t child;
+
+	snprintf(path, sizeof(path), "%s-purge", base);
+	/* empty cgroupsPath: <parent>/<id> */
+	snprintf(json, sizeof(json), "{\"ociVersion\": \"1.2.0\", \"root\": {\"path\": \"rootfs\"}, \"linux\": {\"cgroupsPath\": \"\"}}");
+	cfg = mr_config_parse(json, strlen(json), NULL, &err);
+	cg = mr_cgroup_open(path, "p", &err);
+	if (cfg == NULL || cg == NULL)
+		bail_out(err ? err->msg : "purge: parse");
+	no_error(mr_cgroup_create(cg, &err), &err, "purge: create the cgroup");
+	{
+		char sub[4200];
+		for (size_t i = 0; i < cg->n; i++) {
+			snprintf(sub, sizeof(sub), "%s/nested", cg->h[i].dir);
+			mkdir(sub, 0755); /* a sub-cgroup the container made */
+		}
+	}
+	child = waiter(&go_w, &hold_w, &ready_r, 0);
+	no_error(mr_cgroup_enter(cg, child, &err), &err, "purge: a child enters it");
+	(void)!write(go_w, "x", 1);
+	(void)!read(ready_r, &c, 1);
+	no_error(mr_cgroup_freeze(cg, true, &err), &err, "purge: freeze it");
+	{
+		char parent[256];
+		snprintf(parent, sizeof(parent), "%.*s", (int)(strrchr(path, '/') - path), path);
+		/* the id is the last component of path: "<parent>/<id>" */
+		no_error(purge_config(cfg, strrchr(path, '/') + 1, parent, &err), &err,
+			 "purge from the config (cgroupsPath empty, parent given)");
+	}
+	ok(waitpid(child, &st, 0) == child && WIFSIGNALED(st) && WTERMSIG(st) == SIGKILL, "purge: the frozen child died of SIGKILL");
+	ok(dirs_exist(cg, false), "purge: the cgroup and its sub-cgroup are gone in every hierarchy");
+	no_error(purge_config(cfg, strrchr(path, '/') + 1, "/minirun-test", &err), &err, "purge again: nothing to do");
+	close(go_w);
+	close(hold_w);
+	close(ready_r);
+	mr_cgroup_free(cg);
+	mr_config_free(cfg);
+}
+
 static void more_checks(const char *base)
 {
 	struct mr_error *err = NULL;
@@ -475,8 +697,7 @@ static void more_checks(const char *base)
 	if (a == NULL || b == NULL)
 		bail_out("open");
 	no_error(mr_cgroup_create(a, &err), &err, "create a");
-	no_error(mr_cgroup_create(b, &err), &err, "create b on the same path joins it");
-	ok(b->h[0].created == 0, "b does not own it");
+	existing_checks(a, path);
 
 	/* A value the kernel refuses names the resource and the file. */
 	r = parse_resources("{\"cpu\": {\"cpus\": \"4095\"}}");
@@ -567,12 +788,11 @@ static void more_checks(const char *base)
 		resources_free(r);
 	}
 
-	no_error(mr_cgroup_destroy(b, &err), &err, "destroy b");
-	ok(access(b->h[0].dir, F_OK) == 0, "b's destroy left the cgroup it joined");
 	no_error(mr_cgroup_destroy(a, &err), &err, "destroy a");
 	ok(access(a->h[0].dir, F_OK) < 0, "a's destroy removed it");
 	mr_cgroup_free(a);
 	mr_cgroup_free(b);
+	purge_checks(base);
 
 	/* Relative paths are below our own cgroup, in each hierarchy (only
 	 * resolved here: nothing is made under cgroups that are not ours). */

@@ -5,6 +5,7 @@
  *	ok(x == 1, "x is one");  -> "ok 1 - x is one" / "not ok 1 - x is one"
  *	is_str(got, "a", "name") -> on failure "#   got: ..." / "#   expected: ..."
  *	diag("value %d", v);     -> "# value 5"
+ *	skip("no BFQ here");     -> "ok 4 # skip no BFQ here"
  *	todo("bug #12");         the next test is expected to fail (TAP TODO)
  *	return done_testing();   exit status 1 if any test failed
  *
@@ -44,16 +45,22 @@ static inline void tap_comment(const char *text)
 	fflush(stdout);
 }
 
+/* fmt and its arguments as a malloc'ed string (NULL without memory). */
+#define TAP_FORMAT(s, fmt)                         \
+	do {                                       \
+		va_list ap_;                       \
+		va_start(ap_, fmt);                \
+		if (vasprintf(&(s), fmt, ap_) < 0) \
+			(s) = NULL;                \
+		va_end(ap_);                       \
+	} while (0)
+
 static inline void diag(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 static inline void diag(const char *fmt, ...)
 {
-	va_list ap;
 	char *s = NULL;
 
-	va_start(ap, fmt);
-	if (vasprintf(&s, fmt, ap) < 0)
-		s = NULL;
-	va_end(ap);
+	TAP_FORMAT(s, fmt);
 	tap_comment(s ? s : "(out of memory)");
 	free(s);
 }
@@ -82,13 +89,9 @@ static inline __attribute__((noreturn)) void bail_out(const char *reason)
 static inline bool ok(bool cond, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 static inline bool ok(bool cond, const char *fmt, ...)
 {
-	va_list ap;
 	char *name = NULL;
 
-	va_start(ap, fmt);
-	if (vasprintf(&name, fmt, ap) < 0)
-		name = NULL;
-	va_end(ap);
+	TAP_FORMAT(name, fmt);
 	/* A '#' in the name would start a directive: TAP escapes it. */
 	printf("%sok %d - ", cond ? "" : "not ", ++tap_state.run);
 	for (const char *c = name ? name : "?"; *c; c++) {
@@ -105,6 +108,21 @@ static inline bool ok(bool cond, const char *fmt, ...)
 	fflush(stdout);
 	free(name);
 	return cond;
+}
+
+/* A test that cannot run here: "ok N # skip <reason>" (counts as passed). */
+static inline void skip(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+static inline void skip(const char *fmt, ...)
+{
+	char *reason = NULL;
+
+	TAP_FORMAT(reason, fmt);
+	printf("ok %d # skip ", ++tap_state.run);
+	for (const char *c = reason ? reason : "?"; *c; c++)
+		putchar(*c == '\n' ? ' ' : *c);
+	putchar('\n');
+	fflush(stdout);
+	free(reason);
 }
 
 static inline bool is_str(const char *got, const char *expected, const char *name)

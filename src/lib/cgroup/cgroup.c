@@ -6,6 +6,7 @@
 #include "cgroup/internal.h"
 
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 
 #include "util/cleanup.h"
@@ -27,6 +28,22 @@ struct mr_cgroup *mr_cgroup_open(const char *cgroups_path, const char *id, struc
 		return NULL;
 	}
 	return cg;
+}
+
+struct mr_cgroup *mr_cgroup_open_config(const struct oci_config *cfg, const char *id, const char *parent,
+				       struct mr_error **err)
+{
+	const char *path = cfg->linux ? cfg->linux->cgroups_path : NULL;
+	cleanup_free char *below_parent = NULL;
+
+	if ((path == NULL || *path == '\0') && parent && *parent) {
+		if (asprintf(&below_parent, "%s/%s", parent, id) < 0) {
+			mr_error_sys(err, ENOMEM, "cgroup");
+			return NULL;
+		}
+		path = below_parent;
+	}
+	return mr_cgroup_open(path, id, err);
 }
 
 void mr_cgroup_free(struct mr_cgroup *cg)

@@ -39,6 +39,12 @@ struct mr_cgroup;
  * is created yet. */
 struct mr_cgroup *mr_cgroup_open(const char *cgroups_path, const char *id, struct mr_error **err);
 
+/* The cgroup of a container with config cfg: linux.cgroupsPath, or when
+ * that is empty <parent>/<id> if parent is set (MINIRUN_CGROUP_PARENT),
+ * else /minirun/<id>. As mr_cgroup_open. */
+struct mr_cgroup *mr_cgroup_open_config(const struct oci_config *cfg, const char *id, const char *parent,
+				       struct mr_error **err);
+
 /* The same cgroup again, from what mr_cgroup_describe() saved in the
  * container's state (path, layout, owned). */
 struct mr_cgroup *mr_cgroup_load(const char *saved, struct mr_error **err);
@@ -101,11 +107,18 @@ int mr_cgroup_destroy(struct mr_cgroup *cg, struct mr_error **err);
 
 void mr_cgroup_free(struct mr_cgroup *cg);
 
-/* For a container whose record lost what create made (its create died
- * before recording it, or its state.json is unreadable): its own directory
- * in each hierarchy, where it exists, counts as made by create, so that
- * destroy removes it (not the parents, which others may use). */
-void mr_cgroup_assume_owned(struct mr_cgroup *cg);  /* (a root cgroup never) */
+/* For delete --force of a container whose record lost what create made (a
+ * create killed half-way, an unreadable state.json): cg is found from the
+ * record's cgroup line or from the saved config (mr_cgroup_open_config with
+ * the same parent). Its directory in each hierarchy where it exists counts
+ * as the container's (never a hierarchy's root): it is thawed, every process
+ * in it and in its sub-cgroups is killed (a process frozen in another
+ * freezer cgroup too), and it is removed with its sub-cgroups; the parents
+ * stay unless the record says create made them. It is the container's own:
+ * create refuses a cgroup that exists with processes in it, so nothing else
+ * runs there. 0 when nothing is left, also when there was no cgroup; -1 with
+ * an error naming what could not be removed (mr_cgroup_destroy's). */
+int mr_cgroup_purge(struct mr_cgroup *cg, struct mr_error **err);
 
 /* Whether create made the cgroup (false: an existing one was joined,
  * perhaps shared with other containers). */

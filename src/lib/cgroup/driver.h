@@ -68,6 +68,8 @@ struct mr_cg_hier *mr_cg_v1(const struct mr_cgroup *cg, const char *controller);
 struct mr_cg_hier *mr_cg_unified(const struct mr_cgroup *cg);
 /* `controller` is enabled for the cgroup2 directory dir (its cgroup.controllers). */
 bool mr_cg_v2_has(const char *dir, const char *controller);
+/* `controller` is in list, a cgroup.controllers content (space-separated). */
+bool mr_cg_list_has(const char *list, const char *controller);
 
 /* Files in a cgroup directory. Errors read "<what>: write \"<value>\" to
  * <file>: <strerror>", `what` naming the resource
@@ -81,6 +83,10 @@ int mr_cg_writef(const char *dir, const char *file, const char *what, struct mr_
 	__attribute__((format(printf, 5, 6)));
 char *mr_cg_read(const char *dir, const char *file); /* malloc'ed, NULL + errno */
 bool mr_cg_exists(const char *dir, const char *file);
+/* What a resource needs before anything is written: an error
+ * "linux.resources.<field>: this host has no <file> (<why>)" when dir has
+ * no such file. */
+int mr_cg_need_file(const char *dir, const char *file, const char *field, const char *why, struct mr_error **err);
 /* A number ("max" is UINT64_MAX; v1's "-1" too). -1 + errno on failure. */
 int mr_cg_read_u64(const char *dir, const char *file, uint64_t *v);
 /* The value of `key` in a "key value" per line file (memory.stat, cpu.stat). */
@@ -94,7 +100,21 @@ int mr_cg_v2_cpu(const char *dir, const struct oci_linux_resources_cpu *c, struc
 int mr_cg_v2_cpuset(const char *dir, const struct oci_linux_resources_cpu *c, struct mr_error **err);
 int mr_cg_v2_pids(const char *dir, const struct oci_linux_resources_pids *p, struct mr_error **err);
 int mr_cg_v2_io(const char *dir, const struct oci_linux_resources_block_io *b, struct mr_error **err);
+/* What the v2 form of a resource cannot apply on dir, said before anything
+ * is written (v1 fields without a v2 form, files the kernel lacks). */
+int mr_cg_v2_io_check(const char *dir, const struct oci_linux_resources *r, struct mr_error **err);
+int mr_cg_v2_memory_check(const char *dir, const struct oci_linux_resources *r, struct mr_error **err);
+int mr_cg_v2_cpu_check(const char *dir, const struct oci_linux_resources *r, struct mr_error **err);
+int mr_cg_v2_hugetlb_check(const char *dir, const struct oci_linux_resources *r, struct mr_error **err);
+/* The first key of linux.resources.unified whose controller dir's
+ * cgroup.controllers does not list (its name into ctl), or -1. The core
+ * "cgroup." files need none; malformed keys are left to mr_cg_v2_unified. */
+int mr_cg_v2_unified_missing(const char *dir, const struct oci_map_string *u, char *ctl, size_t size);
 int mr_cg_v2_hugetlb(const char *dir, const struct oci_hugepage_limit *l, size_t n, struct mr_error **err);
+/* Each hugepageLimits[].pageSize has hugetlb.<size>.<suffix> in dir
+ * (suffix "limit_in_bytes" on v1, "max" on v2). */
+int mr_cg_hugetlb_check(const char *dir, const struct oci_hugepage_limit *l, size_t n, const char *suffix,
+			struct mr_error **err);
 int mr_cg_rdma(const char *dir, const struct oci_map_rdma *rdma, struct mr_error **err); /* same on v1 */
 /* linux.resources.unified: each key a file name <controller>.<name>. */
 int mr_cg_v2_unified(const char *dir, const struct oci_map_string *u, struct mr_error **err);

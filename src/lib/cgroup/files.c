@@ -125,6 +125,13 @@ bool mr_cg_exists(const char *dir, const char *file)
 	return mr_cg_join_path(path, sizeof(path), dir, file) == 0 && access(path, F_OK) == 0;
 }
 
+int mr_cg_need_file(const char *dir, const char *file, const char *field, const char *why, struct mr_error **err)
+{
+	if (mr_cg_exists(dir, file))
+		return 0;
+	return mr_error_set(err, 0, "linux.resources.%s: this host has no %s (%s)", field, file, why);
+}
+
 static int parse_u64(const char *s, uint64_t *v)
 {
 	char *end;

@@ -6,6 +6,7 @@
 #define MINIRUN_CGROUP_INTERNAL_H
 
 #include <stddef.h>
+#include <sys/types.h>
 
 #include "cgroup/driver.h"
 
@@ -23,6 +24,13 @@ int mr_cg_set_hier_path(struct mr_cg_hier *h, const char *path);
 /* a followed by b, malloc'ed (NULL on ENOMEM): asprintf's work without
  * its format parsing, for the paths every verb builds per hierarchy. */
 char *mr_cg_concat(const char *a, const char *b);
+
+/* layout.c: mr_cgroup_own for process pid (0: this one). */
+char *mr_cg_proc_cgroup(pid_t pid, const char *controllers);
+
+/* procs.c: how many processes cgroup directory dir and those below it
+ * hold (*n); -1 with errno when it cannot be read. */
+int mr_cg_dir_procs(const char *dir, size_t *n);
 
 /* files.c: "dir/file" into buf; -1 with ENAMETOOLONG if it does not fit. */
 int mr_cg_join_path(char *buf, size_t size, const char *dir, const char *file);

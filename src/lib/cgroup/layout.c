@@ -152,11 +152,21 @@ int mr_cg_detect(struct mr_cgroup *cg, struct mr_error **err)
 
 char *mr_cgroup_own(const char *controllers)
 {
-	cleanup_fclose FILE *f = fopen("/proc/self/cgroup", "re");
+	return mr_cg_proc_cgroup(0, controllers);
+}
+
+char *mr_cg_proc_cgroup(pid_t pid, const char *controllers)
+{
+	char file[48];
+	cleanup_fclose FILE *f = NULL;
 	cleanup_free char *line = NULL;
 	size_t cap = 0;
 
-	if (f == NULL)
+	if (pid > 0)
+		snprintf(file, sizeof(file), "/proc/%d/cgroup", (int)pid);
+	else
+		snprintf(file, sizeof(file), "/proc/self/cgroup");
+	if ((f = fopen(file, "re")) == NULL)
 		return NULL;
 	while (getline(&line, &cap, f) > 0) {
 		char *p = line, *ctl;
@@ -186,14 +196,25 @@ struct mr_cg_hier *mr_cg_unified(const struct mr_cgroup *cg)
 	return NULL;
 }
 
+bool mr_cg_list_has(const char *list, const char *controller)
+{
+	size_t n = strlen(controller);
+
+	for (const char *p = list; *p;) {
+		size_t len = strcspn(p, " \n");
+		if (len == n && strncmp(p, controller, n) == 0)
+			return true;
+		p += len;
+		p += strspn(p, " \n");
+	}
+	return false;
+}
+
 bool mr_cg_v2_has(const char *dir, const char *controller)
 {
 	cleanup_free char *s = mr_cg_read(dir, "cgroup.controllers");
 
-	if (s == NULL)
-		return false;
-	s[strcspn(s, "\n")] = '\0';
-	return list_has(s, controller, ' ');
+	return s != NULL && mr_cg_list_has(s, controller);
 }
 
 const char *mr_cgroup_path_in(const struct mr_cgroup *cg, const char *name, bool v2, const char *controllers)

@@ -89,6 +89,15 @@ static int collect_pids(const char *dir, pid_t **v, size_t *n, size_t *cap)
 	return 0;
 }
 
+int mr_cg_dir_procs(const char *dir, size_t *n)
+{
+	cleanup_free pid_t *v = NULL;
+	size_t cap = 0;
+
+	*n = 0;
+	return collect_pids(dir, &v, n, &cap);
+}
+
 static int pid_cmp(const void *a, const void *b)
 {
 	pid_t x = *(const pid_t *)a, y = *(const pid_t *)b;
@@ -140,6 +149,25 @@ static bool surely_empty(const struct mr_cgroup *cg)
 	return mr_cg_read_u64(h->dir, "pids.current", &v) == 0 && v == 0;
 }
 
+/* v1: a process of the container that sits frozen in a freezer cgroup we
+ * cannot thaw (someone else's, or below a frozen parent of ours) would never
+ * act on SIGKILL: move it to the freezer hierarchy's root, which thaws it
+ * (v1 freezer_attach) without touching the cgroup that froze it. Best
+ * effort: what still cannot die is told when its cgroup cannot be removed. */
+static void release_frozen(const struct mr_cgroup *cg, const pid_t *pids, size_t n)
+{
+	const struct mr_cg_hier *f = mr_cg_v1(cg, "freezer");
+
+	for (size_t i = 0; f && i < n; i++) {
+		cleanup_free char *where = mr_cg_proc_cgroup(pids[i], f->controllers), *dir = NULL, *state = NULL;
+		if (where == NULL || (dir = mr_cg_concat(f->mount, where)) == NULL)
+			continue;
+		state = mr_cg_read(dir, "freezer.state");
+		if (state && strncmp(state, "THAWED", 6) != 0)
+			mr_cg_writef(f->mount, "cgroup.procs", "cgroup", NULL, "%d", (int)pids[i]);
+	}
+}
+
 int mr_cgroup_kill_all(const struct mr_cgroup *cg, int sig, struct mr_error **err)
 {
 	const struct mr_cg_hier *u = mr_cg_unified(cg);
@@ -179,8 +207,12 @@ int mr_cgroup_kill_all(const struct mr_cgroup *cg, int sig, struct mr_error **er
 		}
 thaw:
 	/* A frozen process only acts on SIGKILL once thawed. */
-	if (froze || (was_frozen == 1 && sig == SIGKILL))
-		if (cg->drv->freeze(cg, false, pids ? err : NULL) < 0)
-			return -1;
+	if ((froze || (was_frozen == 1 && sig == SIGKILL)) && cg->drv->freeze(cg, false, pids ? err : NULL) < 0) {
+		if (sig == SIGKILL && pids)
+			release_frozen(cg, pids, n);
+		return -1;
+	}
+	if (sig == SIGKILL && pids)
+		release_frozen(cg, pids, n);
 	return pids ? 0 : -1;
 }

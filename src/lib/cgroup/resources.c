@@ -6,6 +6,30 @@
 #include <stdlib.h>
 #include <string.h>
 
+bool mr_cg_memory_set(const struct oci_linux_resources_memory *m)
+{
+	return m && (m->has_limit || m->has_reservation || m->has_swap || m->has_kernel || m->has_kernel_tcp ||
+		     m->has_swappiness || m->has_disable_oom_killer || m->has_use_hierarchy);
+}
+
+bool mr_cg_cpu_set(const struct oci_linux_resources_cpu *c)
+{
+	return c && (c->has_shares || c->has_quota || c->has_period || c->has_burst || c->has_idle ||
+		     c->has_realtime_period || c->has_realtime_runtime);
+}
+
+bool mr_cg_cpuset_set(const struct oci_linux_resources_cpu *c)
+{
+	return c && ((c->cpus && *c->cpus) || (c->mems && *c->mems));
+}
+
+bool mr_cg_blkio_set(const struct oci_linux_resources_block_io *b)
+{
+	return b && (b->has_weight || b->has_leaf_weight || b->weight_device_len || b->throttle_read_bps_device_len ||
+		     b->throttle_write_bps_device_len || b->throttle_read_iops_device_len ||
+		     b->throttle_write_iops_device_len);
+}
+
 /* runc's ConvertCPUSharesToCgroupV2Value (libcontainer/cgroups/utils.go),
  * also crun's: the v1 range [2, 262144] maps linearly onto [1, 10000], so
  * the default 1024 shares become weight 39 (not the v2 default 100: that is

@@ -12,6 +12,14 @@
 #include "spec/oci-model.gen.h"
 #include "util/error.h"
 
+/* Whether the object asks anything of its controller (a member set):
+ * memory, cpu (the cpu controller's members), cpu.cpus/mems (cpuset's),
+ * blockIO. NULL asks nothing. */
+bool mr_cg_memory_set(const struct oci_linux_resources_memory *m);
+bool mr_cg_cpu_set(const struct oci_linux_resources_cpu *c);
+bool mr_cg_cpuset_set(const struct oci_linux_resources_cpu *c);
+bool mr_cg_blkio_set(const struct oci_linux_resources_block_io *b);
+
 /* cpu.shares [2, 262144] to cpu.weight [1, 10000]; 0 (unset) stays 0. */
 uint64_t mr_cg_shares_to_weight(uint64_t shares);
 

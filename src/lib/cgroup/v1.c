@@ -6,9 +6,12 @@
  * have but the unified hierarchy does is set there, in its v2 form (v2.c).
  * Devices fall back to the eBPF program the same way.
  *
- * Where the kernel no longer has a v1 file (kmem limits on 6.x builds
- * without them, blkio.leaf_weight since CFQ is gone) the value is skipped
- * without an error, as runc does for kmem; leaf weights are an error. */
+ * A resource the host cannot apply is an error naming the field, found
+ * before anything is written (v1_check): a controller that is not mounted
+ * (net_cls, net_prio, rdma, ...), a file the kernel does not have (blkio
+ * weights without BFQ, leaf weights since CFQ is gone, kmem limits, huge
+ * page sizes, cpu.rt_* without real-time group scheduling). A kernel memory
+ * limit that newer kernels take and ignore is told by reading it back. */
 #include "cgroup/driver.h"
 
 #include <errno.h>
@@ -25,6 +28,8 @@
 #include "util/cleanup.h"
 
 #define R "linux.resources."
+#define NO_WEIGHT "this host's blkio controller has no weight file (BFQ not in use)"
+#define NO_LEAF_WEIGHT "this host's blkio controller has no leaf weight file (CFQ only, gone since Linux 5.0)"
 
 /* The directory for a controller: its v1 hierarchy, else (hybrid) the
  * unified one if that has it (*v2 set), else NULL. */
@@ -62,6 +67,44 @@ static const char *need(const struct mr_cgroup *cg, const char *v1name, const ch
 
 /* ---- memory ---- */
 
+/* A limit (not -1: "none" is what a host without the file has anyway)
+ * needs its file. */
+static int need_limit(const char *dir, bool has, int64_t v, const char *file, const char *field, const char *why,
+		      struct mr_error **err)
+{
+	return has && v != 0 && v != -1 ? mr_cg_need_file(dir, file, field, why, err) : 0;
+}
+
+static int v1_memory_check(const char *dir, const struct oci_linux_resources *r, struct mr_error **err)
+{
+	const struct oci_linux_resources_memory *m = r->memory;
+
+	if (need_limit(dir, m->has_swap, m->swap, "memory.memsw.limit_in_bytes", "memory.swap",
+		       "swap accounting is off: swapaccount=1", err) < 0 ||
+	    need_limit(dir, m->has_kernel, m->kernel, "memory.kmem.limit_in_bytes", "memory.kernel",
+		       "no kernel memory limits in this kernel", err) < 0 ||
+	    need_limit(dir, m->has_kernel_tcp, m->kernel_tcp, "memory.kmem.tcp.limit_in_bytes", "memory.kernelTCP",
+		       "no kernel TCP memory limits in this kernel", err) < 0)
+		return -1;
+	return 0;
+}
+
+/* A kernel memory limit: newer kernels keep memory.kmem.limit_in_bytes,
+ * take any value and limit nothing (it reads back unlimited). */
+static int v1_kmem(const char *dir, const char *file, int64_t v, const char *what, struct mr_error **err)
+{
+	uint64_t got = 0;
+
+	if (v == 0 || (v == -1 && !mr_cg_exists(dir, file)))
+		return 0;
+	if (mr_cg_writef(dir, file, what, err, "%" PRId64, v) < 0)
+		return -1;
+	if (v > 0 && mr_cg_read_u64(dir, file, &got) == 0 && got > (uint64_t)v)
+		return mr_error_set(err, 0, "%s: this kernel takes %s and does not limit (kernel memory limits are gone)",
+				    what, file);
+	return 0;
+}
+
 static int v1_memory(const char *dir, const struct oci_linux_resources_memory *m, struct mr_error **err)
 {
 	int64_t limit = m->has_limit ? m->limit : 0, swap = m->has_swap ? m->swap : 0;
@@ -74,12 +117,12 @@ static int v1_memory(const char *dir, const struct oci_linux_resources_memory *m
 	/* As runc's setMemoryAndSwap: an unlimited memory without a swap
 	 * value lifts the swap limit too; and memsw must never be below the
 	 * memory limit, so the order of the two writes depends on whether the
-	 * limit goes up or down. */
+	 * limit goes up or down. Without swap accounting there is no swap
+	 * limit to lift (v1_memory_check refused a limit). */
 	if (limit == -1 && swap == 0 && memsw)
 		swap = -1;
-	if (swap != 0 && !memsw)
-		return mr_error_set(err, 0,
-				    R "memory.swap: no memory.memsw.limit_in_bytes (swap accounting is off: swapaccount=1)");
+	if (!memsw)
+		swap = 0;
 	if (limit != 0 && swap != 0) {
 		uint64_t cur = 0;
 		if (mr_cg_read_u64(dir, "memory.limit_in_bytes", &cur) == 0 && (swap == -1 || cur < (uint64_t)swap))
@@ -96,19 +139,14 @@ static int v1_memory(const char *dir, const struct oci_linux_resources_memory *m
 	if (m->has_reservation && m->reservation != 0 &&
 	    mr_cg_writef(dir, "memory.soft_limit_in_bytes", R "memory.reservation", err, "%" PRId64, m->reservation) < 0)
 		return -1;
-	if (m->has_kernel && m->kernel != 0 && mr_cg_exists(dir, "memory.kmem.limit_in_bytes") &&
-	    mr_cg_writef(dir, "memory.kmem.limit_in_bytes", R "memory.kernel", err, "%" PRId64, m->kernel) < 0)
+	if ((m->has_kernel && v1_kmem(dir, "memory.kmem.limit_in_bytes", m->kernel, R "memory.kernel", err) < 0) ||
+	    (m->has_kernel_tcp &&
+	     v1_kmem(dir, "memory.kmem.tcp.limit_in_bytes", m->kernel_tcp, R "memory.kernelTCP", err) < 0))
 		return -1;
-	if (m->has_kernel_tcp && m->kernel_tcp != 0 && mr_cg_exists(dir, "memory.kmem.tcp.limit_in_bytes") &&
-	    mr_cg_writef(dir, "memory.kmem.tcp.limit_in_bytes", R "memory.kernelTCP", err, "%" PRId64, m->kernel_tcp) <
-		    0)
+	/* (its range is checked with the config) */
+	if (m->has_swappiness &&
+	    mr_cg_writef(dir, "memory.swappiness", R "memory.swappiness", err, "%" PRIu64, m->swappiness) < 0)
 		return -1;
-	if (m->has_swappiness) {
-		if (m->swappiness > 100)
-			return mr_error_set(err, 0, R "memory.swappiness: %" PRIu64 " is not in 0..100", m->swappiness);
-		if (mr_cg_writef(dir, "memory.swappiness", R "memory.swappiness", err, "%" PRIu64, m->swappiness) < 0)
-			return -1;
-	}
 	if (m->has_disable_oom_killer &&
 	    mr_cg_write(dir, "memory.oom_control", m->disable_oom_killer ? "1" : "0", R "memory.disableOOMKiller", err) <
 		    0)
@@ -124,13 +162,22 @@ static int v1_memory(const char *dir, const struct oci_linux_resources_memory *m
 	return 0;
 }
 
-static bool memory_set(const struct oci_linux_resources_memory *m)
-{
-	return m && (m->has_limit || m->has_reservation || m->has_swap || m->has_kernel || m->has_kernel_tcp ||
-		     m->has_swappiness || m->has_disable_oom_killer || m->has_use_hierarchy);
-}
-
 /* ---- cpu, cpuset ---- */
+
+static int v1_cpu_check(const char *dir, const struct oci_linux_resources *r, struct mr_error **err)
+{
+	static const char rt[] = "real-time group scheduling: CONFIG_RT_GROUP_SCHED";
+	const struct oci_linux_resources_cpu *c = r->cpu;
+
+	if ((c->has_burst && mr_cg_need_file(dir, "cpu.cfs_burst_us", "cpu.burst", "CPU burst needs Linux 5.14", err) < 0) ||
+	    (c->has_idle && mr_cg_need_file(dir, "cpu.idle", "cpu.idle", "SCHED_IDLE cgroups need Linux 5.15", err) < 0) ||
+	    (c->has_realtime_period && c->realtime_period != 0 &&
+	     mr_cg_need_file(dir, "cpu.rt_period_us", "cpu.realtimePeriod", rt, err) < 0) ||
+	    (c->has_realtime_runtime && c->realtime_runtime != 0 &&
+	     mr_cg_need_file(dir, "cpu.rt_runtime_us", "cpu.realtimeRuntime", rt, err) < 0))
+		return -1;
+	return 0;
+}
 
 static int v1_cpu(const char *dir, const struct oci_linux_resources_cpu *c, struct mr_error **err)
 {
@@ -169,12 +216,6 @@ static int v1_cpu(const char *dir, const struct oci_linux_resources_cpu *c, stru
 	if (c->has_idle && mr_cg_writef(dir, "cpu.idle", R "cpu.idle", err, "%" PRId64, c->idle) < 0)
 		return -1;
 	return 0;
-}
-
-static bool cpu_set(const struct oci_linux_resources_cpu *c)
-{
-	return c && (c->has_shares || c->has_quota || c->has_period || c->has_burst || c->has_idle ||
-		     c->has_realtime_period || c->has_realtime_runtime);
 }
 
 static bool cpuset_empty(const char *v)
@@ -252,10 +293,33 @@ static int v1_throttle(const char *dir, const char *file, const struct oci_throt
 	return 0;
 }
 
+/* Whether the host can take the weights the config asks for, before any of
+ * them is written: CFQ had blkio.weight and the leaf weights; since 5.0 only
+ * BFQ has weights, as blkio.bfq.weight (runc prefers it when both exist),
+ * and no leaf weights (its files are there once its module is loaded). */
+static int v1_blkio_check(const char *dir, const struct oci_linux_resources *r, struct mr_error **err)
+{
+	const struct oci_linux_resources_block_io *b = r->block_io;
+
+	bool weight = mr_cg_exists(dir, "blkio.bfq.weight") || mr_cg_exists(dir, "blkio.weight");
+	bool leaf = mr_cg_exists(dir, "blkio.leaf_weight");
+
+	if (b->has_weight && b->weight != 0 && !weight)
+		return mr_error_set(err, 0, R "blockIO.weight: " NO_WEIGHT);
+	if (b->has_leaf_weight && b->leaf_weight != 0 && !leaf)
+		return mr_error_set(err, 0, R "blockIO.leafWeight: " NO_LEAF_WEIGHT);
+	for (size_t i = 0; i < b->weight_device_len; i++) {
+		const struct oci_weight_device *w = &b->weight_device[i];
+		if (w->has_weight && !weight)
+			return mr_error_set(err, 0, R "blockIO.weightDevice[%zu].weight: " NO_WEIGHT, i);
+		if (w->has_leaf_weight && !leaf)
+			return mr_error_set(err, 0, R "blockIO.weightDevice[%zu].leafWeight: " NO_LEAF_WEIGHT, i);
+	}
+	return 0;
+}
+
 static int v1_blkio(const char *dir, const struct oci_linux_resources_block_io *b, struct mr_error **err)
 {
-	/* CFQ had blkio.weight; since 5.0 only BFQ has weights, as
-	 * blkio.bfq.weight (runc prefers it when both exist). */
 	bool bfq = mr_cg_exists(dir, "blkio.bfq.weight");
 	const char *weight = bfq ? "blkio.bfq.weight" : "blkio.weight";
 	const char *weight_dev = bfq ? "blkio.bfq.weight_device" : "blkio.weight_device";
@@ -289,13 +353,6 @@ static int v1_blkio(const char *dir, const struct oci_linux_resources_block_io *
 	return 0;
 }
 
-static bool blkio_set(const struct oci_linux_resources_block_io *b)
-{
-	return b && (b->has_weight || b->has_leaf_weight || b->weight_device_len || b->throttle_read_bps_device_len ||
-		     b->throttle_write_bps_device_len || b->throttle_read_iops_device_len ||
-		     b->throttle_write_iops_device_len);
-}
-
 /* ---- the rest ---- */
 
 static int v1_hugetlb(const char *dir, const struct oci_hugepage_limit *l, size_t n, struct mr_error **err)
@@ -303,9 +360,6 @@ static int v1_hugetlb(const char *dir, const struct oci_hugepage_limit *l, size_
 	for (size_t i = 0; i < n; i++) {
 		char file[80], what[64];
 		snprintf(what, sizeof(what), R "hugepageLimits[%zu]", i);
-		if (l[i].page_size == NULL || !mr_cg_hugepage_name_valid(l[i].page_size))
-			return mr_error_set(err, 0, "%s.pageSize: expected a size such as \"2MB\", got \"%s\"", what,
-					    l[i].page_size ? l[i].page_size : "");
 		snprintf(file, sizeof(file), "hugetlb.%s.limit_in_bytes", l[i].page_size);
 		if (mr_cg_writef(dir, file, what, err, "%" PRIu64, l[i].limit) < 0)
 			return -1;
@@ -316,8 +370,21 @@ static int v1_hugetlb(const char *dir, const struct oci_hugepage_limit *l, size_
 	return 0;
 }
 
-/* net_cls/net_prio exist on v1 only, and only where mounted: skipped
- * otherwise (runc's v2 ignores them the same way). */
+/* net_cls/net_prio exist on v1 only, and only where mounted: a host that
+ * does not mount them cannot tag the container's packets (the kernel may
+ * have them still: /proc/cgroups). */
+static int v1_network_check(const struct mr_cgroup *cg, const struct oci_linux_resources_network *net,
+			    struct mr_error **err)
+{
+	if (net == NULL)
+		return 0;
+	if (net->has_class_id && mr_cg_v1(cg, "net_cls") == NULL)
+		return missing("network.classID", "net_cls", err);
+	if (net->priorities_len && mr_cg_v1(cg, "net_prio") == NULL)
+		return missing("network.priorities", "net_prio", err);
+	return 0;
+}
+
 static int v1_network(const struct mr_cgroup *cg, const struct oci_linux_resources_network *net, struct mr_error **err)
 {
 	const struct mr_cg_hier *cls = mr_cg_v1(cg, "net_cls"), *prio = mr_cg_v1(cg, "net_prio");
@@ -372,96 +439,114 @@ static int v1_devices(const char *dir, const struct oci_device_cgroup *d, size_t
 	return 0;
 }
 
-static int v1_apply(struct mr_cgroup *cg, const struct oci_linux_resources *r, struct mr_error **err)
+/* linux.resources.unified on a hybrid host: only the files of the unified
+ * hierarchy's own controllers (and its core cgroup.* files) are there. */
+static int v1_unified_check(const struct mr_cgroup *cg, const struct oci_map_string *unified, struct mr_error **err)
+{
+	const struct mr_cg_hier *u = mr_cg_unified(cg);
+	char ctl[64];
+	int k;
+
+	if (unified == NULL || unified->len == 0)
+		return 0;
+	if (u == NULL)
+		return mr_error_set(err, 0, R "unified: needs cgroup v2; this host has cgroup v1 only");
+	if ((k = mr_cg_v2_unified_missing(u->dir, unified, ctl, sizeof(ctl))) < 0)
+		return 0;
+	if (mr_cg_v1(cg, ctl))
+		return mr_error_set(err, 0,
+				    R "unified[\"%s\"]: needs cgroup v2: the %s controller is in a cgroup v1 hierarchy "
+				      "on this host (hybrid layout); use the v1 fields of linux.resources",
+				    unified->keys[k], ctl);
+	return mr_error_set(err, 0, R "unified[\"%s\"]: needs cgroup v2: this host's cgroup v2 hierarchy has no %s controller",
+			    unified->keys[k], ctl);
+}
+
+typedef int (*check_fn)(const char *dir, const struct oci_linux_resources *r, struct mr_error **err);
+
+/* One resource's controller (v1 name, v2 name on a hybrid host's unified
+ * hierarchy) and what the host must have for it: v1's check, or v2's
+ * where the controller is in the unified hierarchy. */
+static int check_one(const struct mr_cgroup *cg, bool set, const char *v1name, const char *v2name, const char *what,
+		     check_fn v1check, check_fn v2check, const struct oci_linux_resources *r, struct mr_error **err)
 {
 	const char *dir;
 	bool v2;
 
-	if (r->unified && r->unified->len) {
-		const struct mr_cg_hier *u = mr_cg_unified(cg);
-		if (u == NULL)
-			return mr_error_set(err, 0, R "unified: needs cgroup v2; this host has cgroup v1 only");
-		/* Hybrid: only the files of the unified hierarchy's own
-		 * controllers (and its core cgroup.* files) are there; say so
-		 * before anything is written, rather than "open memory.high:
-		 * No such file or directory". */
-		for (size_t i = 0; i < r->unified->len; i++) {
-			const char *k = r->unified->keys[i], *dot = strchr(k, '.');
-			char ctl[64];
-			if (dot == NULL || dot == k || (size_t)(dot - k) >= sizeof(ctl))
-				continue; /* refused with the file name check below */
-			memcpy(ctl, k, (size_t)(dot - k));
-			ctl[dot - k] = '\0';
-			if (strcmp(ctl, "cgroup") == 0 || mr_cg_v2_has(u->dir, ctl))
-				continue;
-			if (mr_cg_v1(cg, ctl))
-				return mr_error_set(err, 0,
-						    R "unified[\"%s\"]: needs cgroup v2: the %s controller is in a cgroup "
-						      "v1 hierarchy on this host (hybrid layout); use the v1 fields of "
-						      "linux.resources",
-						    k, ctl);
-			return mr_error_set(err, 0,
-					    R "unified[\"%s\"]: needs cgroup v2: this host's cgroup v2 hierarchy has "
-					      "no %s controller",
-					    k, ctl);
-		}
-	}
-	if (r->pids && r->pids->has_limit) {
-		if ((dir = need(cg, "pids", "pids", "pids.limit", &v2, err)) == NULL ||
-		    mr_cg_v2_pids(dir, r->pids, err) < 0) /* the same file on v1 */
-			return -1;
-	}
-	if (memory_set(r->memory)) {
-		if ((dir = need(cg, "memory", "memory", "memory", &v2, err)) == NULL ||
-		    (v2 ? mr_cg_v2_memory(dir, r->memory, err) : v1_memory(dir, r->memory, err)) < 0)
-			return -1;
-	}
-	if (blkio_set(r->block_io)) {
-		if ((dir = need(cg, "blkio", "io", "blockIO", &v2, err)) == NULL ||
-		    (v2 ? mr_cg_v2_io(dir, r->block_io, err) : v1_blkio(dir, r->block_io, err)) < 0)
-			return -1;
-	}
-	if (cpu_set(r->cpu)) {
-		if ((dir = need(cg, "cpu", "cpu", "cpu", &v2, err)) == NULL ||
-		    (v2 ? mr_cg_v2_cpu(dir, r->cpu, err) : v1_cpu(dir, r->cpu, err)) < 0)
-			return -1;
-	}
-	if (r->cpu && ((r->cpu->cpus && *r->cpu->cpus) || (r->cpu->mems && *r->cpu->mems))) {
-		if ((dir = need(cg, "cpuset", "cpuset", "cpu.cpus", &v2, err)) == NULL ||
-		    mr_cg_v2_cpuset(dir, r->cpu, err) < 0) /* the same files on v1 */
-			return -1;
-	}
-	if (r->hugepage_limits_len) {
-		if ((dir = need(cg, "hugetlb", "hugetlb", "hugepageLimits", &v2, err)) == NULL ||
-		    (v2 ? mr_cg_v2_hugetlb(dir, r->hugepage_limits, r->hugepage_limits_len, err)
-			: v1_hugetlb(dir, r->hugepage_limits, r->hugepage_limits_len, err)) < 0)
-			return -1;
-	}
-	if (r->rdma && r->rdma->len) {
-		if ((dir = need(cg, "rdma", "rdma", "rdma", &v2, err)) == NULL ||
-		    mr_cg_rdma(dir, r->rdma, err) < 0)
-			return -1;
-	}
+	if (!set)
+		return 0;
+	if ((dir = need(cg, v1name, v2name, what, &v2, err)) == NULL)
+		return -1;
+	if (v2 ? v2check && v2check(dir, r, err) < 0 : v1check && v1check(dir, r, err) < 0)
+		return -1;
+	return 0;
+}
+
+static int v1_hugetlb_check(const char *dir, const struct oci_linux_resources *r, struct mr_error **err)
+{
+	return mr_cg_hugetlb_check(dir, r->hugepage_limits, r->hugepage_limits_len, "limit_in_bytes", err);
+}
+
+/* Whether the host can apply every resource asked for (controllers, files
+ * and the v2 forms of a hybrid host's unified controllers), so that a
+ * refusal changes nothing. */
+static int v1_check(const struct mr_cgroup *cg, const struct oci_linux_resources *r, struct mr_error **err)
+{
+	if (v1_unified_check(cg, r->unified, err) < 0 ||
+	    check_one(cg, r->pids && r->pids->has_limit, "pids", "pids", "pids.limit", NULL, NULL, r, err) < 0 ||
+	    check_one(cg, mr_cg_memory_set(r->memory), "memory", "memory", "memory", v1_memory_check,
+		      mr_cg_v2_memory_check, r, err) < 0 ||
+	    check_one(cg, mr_cg_blkio_set(r->block_io), "blkio", "io", "blockIO", v1_blkio_check, mr_cg_v2_io_check,
+		      r, err) < 0 ||
+	    check_one(cg, mr_cg_cpu_set(r->cpu), "cpu", "cpu", "cpu", v1_cpu_check, mr_cg_v2_cpu_check, r, err) < 0 ||
+	    check_one(cg, mr_cg_cpuset_set(r->cpu), "cpuset", "cpuset", "cpu.cpus", NULL, NULL, r, err) < 0 ||
+	    check_one(cg, r->hugepage_limits_len > 0, "hugetlb", "hugetlb", "hugepageLimits", v1_hugetlb_check,
+		      mr_cg_v2_hugetlb_check, r, err) < 0 ||
+	    check_one(cg, r->rdma && r->rdma->len, "rdma", "rdma", "rdma", NULL, NULL, r, err) < 0 ||
+	    v1_network_check(cg, r->network, err) < 0)
+		return -1;
+	if (r->devices_len && mr_cg_v1(cg, "devices") == NULL && mr_cg_unified(cg) == NULL)
+		return missing("devices", "devices", err);
+	return 0;
+}
+
+/* After v1_check: every controller asked for is there. */
+static int v1_apply(struct mr_cgroup *cg, const struct oci_linux_resources *r, struct mr_error **err)
+{
+	const struct mr_cg_hier *u = mr_cg_unified(cg);
+	const char *dir;
+	bool v2;
+
+	if (v1_check(cg, r, err) < 0)
+		return -1;
+	if (r->pids && r->pids->has_limit && mr_cg_v2_pids(where(cg, "pids", "pids", &v2), r->pids, err) < 0)
+		return -1; /* the same file on v1 */
+	if (mr_cg_memory_set(r->memory) && (dir = where(cg, "memory", "memory", &v2)) &&
+	    (v2 ? mr_cg_v2_memory(dir, r->memory, err) : v1_memory(dir, r->memory, err)) < 0)
+		return -1;
+	if (mr_cg_blkio_set(r->block_io) && (dir = where(cg, "blkio", "io", &v2)) &&
+	    (v2 ? mr_cg_v2_io(dir, r->block_io, err) : v1_blkio(dir, r->block_io, err)) < 0)
+		return -1;
+	if (mr_cg_cpu_set(r->cpu) && (dir = where(cg, "cpu", "cpu", &v2)) &&
+	    (v2 ? mr_cg_v2_cpu(dir, r->cpu, err) : v1_cpu(dir, r->cpu, err)) < 0)
+		return -1;
+	if (mr_cg_cpuset_set(r->cpu) && mr_cg_v2_cpuset(where(cg, "cpuset", "cpuset", &v2), r->cpu, err) < 0)
+		return -1; /* the same files on v1 */
+	if (r->hugepage_limits_len && (dir = where(cg, "hugetlb", "hugetlb", &v2)) &&
+	    (v2 ? mr_cg_v2_hugetlb(dir, r->hugepage_limits, r->hugepage_limits_len, err)
+		: v1_hugetlb(dir, r->hugepage_limits, r->hugepage_limits_len, err)) < 0)
+		return -1;
+	if (r->rdma && r->rdma->len && mr_cg_rdma(where(cg, "rdma", "rdma", &v2), r->rdma, err) < 0)
+		return -1;
 	if (v1_network(cg, r->network, err) < 0)
 		return -1;
 	if (r->devices || cg->fresh) {
-		const struct mr_cg_hier *h = mr_cg_v1(cg, "devices"), *u = mr_cg_unified(cg);
-		if (h) {
-			if (v1_devices(h->dir, r->devices, r->devices_len, cg->device_defaults, err) < 0)
-				return -1;
-		} else if (u) {
-			if (mr_cg_v2_devices(u->dir, r->devices, r->devices_len, cg->device_defaults, err) < 0)
-				return -1;
-		} else if (r->devices_len) {
-			return missing("devices", "devices", err);
-		}
-	}
-	if (r->unified) {
-		const struct mr_cg_hier *u = mr_cg_unified(cg);
-		if (u && mr_cg_v2_unified(u->dir, r->unified, err) < 0)
+		const struct mr_cg_hier *h = mr_cg_v1(cg, "devices");
+		if (h ? v1_devices(h->dir, r->devices, r->devices_len, cg->device_defaults, err) < 0
+		      : u && mr_cg_v2_devices(u->dir, r->devices, r->devices_len, cg->device_defaults, err) < 0)
 			return -1;
 	}
-	return 0;
+	return r->unified && u ? mr_cg_v2_unified(u->dir, r->unified, err) : 0;
 }
 
 static int v1_prepare(struct mr_cgroup *cg, struct mr_error **err)
@@ -492,12 +577,17 @@ static int v1_freeze(const struct mr_cgroup *cg, bool frozen, struct mr_error **
 {
 	const struct mr_cg_hier *h = mr_cg_v1(cg, "freezer"), *u;
 	const char *state = frozen ? "FROZEN" : "THAWED", *what = frozen ? "pause" : "resume";
+	uint64_t parent = 0;
 
 	if (h == NULL) {
 		if ((u = mr_cg_unified(cg)) != NULL && mr_cg_exists(u->dir, "cgroup.freeze"))
 			return mr_cg_v2_freeze(u->dir, frozen, err);
 		return mr_error_set(err, 0, "%s: this host has no freezer cgroup controller", what);
 	}
+	/* Frozen by a frozen parent, it cannot be thawed from here. */
+	if (!frozen && mr_cg_read_u64(h->dir, "freezer.parent_freezing", &parent) == 0 && parent == 1)
+		return mr_error_set(err, EBUSY, "%s: a parent of cgroup %s is frozen (freezer.parent_freezing)", what,
+				    h->path);
 	/* The v1 freezer can stay in FREEZING while a task is in an
 	 * uninterruptible sleep: write again from time to time (runc too). */
 	for (int i = 0; i < 2000; i++) {

@@ -1,12 +1,13 @@
 /* cgroup v2: one directory, linux.resources in the unified files.
  *
  * Values the spec gives in v1 terms are converted as runc does
- * (resources.c). Spec fields with no v2 equivalent are ignored, as runc
- * ignores them: memory.kernel, kernelTCP, swappiness, disableOOMKiller,
- * useHierarchy (always on), blockIO.leafWeight, network classID and
- * priorities (no net_cls/net_prio on v2: use eBPF). Realtime cpu limits
- * have no v2 form either, and there we refuse rather than run a container
- * without the limit it asked for (the kernel has no cpu.rt_* on v2). */
+ * (resources.c). Spec fields with no v2 equivalent are an error naming the
+ * field, as crun has them (runc ignores some): memory.kernel, kernelTCP,
+ * swappiness, disableOOMKiller true, useHierarchy false, realtime cpu
+ * limits, blockIO leaf weights, network classID and priorities (no
+ * net_cls/net_prio on v2). The spec allows a conversion and requires an
+ * error where there is none; so is a resource whose controller or file the
+ * host lacks. All of it is checked before the first write (v2_check). */
 #include "cgroup/driver.h"
 
 #include <errno.h>
@@ -56,6 +57,32 @@ int mr_cg_check_memory_usage(const char *dir, const char *usage_file, const char
 	return 0;
 }
 
+/* The v1 memory fields v2 has no form for are refused unless they ask for
+ * what v2 does anyway (no limit, the OOM killer on, hierarchical). */
+int mr_cg_v2_memory_check(const char *dir, const struct oci_linux_resources *r, struct mr_error **err)
+{
+	const struct oci_linux_resources_memory *m = r->memory;
+
+	if (m == NULL)
+		return 0;
+	if (m->has_kernel && m->kernel != 0 && m->kernel != -1)
+		return mr_error_set(err, 0, R "memory.kernel: cgroup v2 has no kernel memory limit (memory.max counts it)");
+	if (m->has_kernel_tcp && m->kernel_tcp != 0 && m->kernel_tcp != -1)
+		return mr_error_set(err, 0,
+				    R "memory.kernelTCP: cgroup v2 has no kernel TCP memory limit (memory.max counts it)");
+	if (m->has_swappiness)
+		return mr_error_set(err, 0, R "memory.swappiness: cgroup v2 has no per-cgroup swappiness");
+	if (m->has_disable_oom_killer && m->disable_oom_killer)
+		return mr_error_set(err, 0, R "memory.disableOOMKiller: cgroup v2 cannot disable the OOM killer");
+	if (m->has_use_hierarchy && !m->use_hierarchy)
+		return mr_error_set(err, 0, R "memory.useHierarchy: cgroup v2 is always hierarchical");
+	/* A limit needs the file; "max" (-1) is what there is without it. */
+	if (m->has_swap && m->swap > 0 &&
+	    mr_cg_need_file(dir, "memory.swap.max", "memory.swap", "swap accounting is off: swapaccount=1", err) < 0)
+		return -1;
+	return 0;
+}
+
 int mr_cg_v2_memory(const char *dir, const struct oci_linux_resources_memory *m, struct mr_error **err)
 {
 	char swap[32], buf[32];
@@ -80,7 +107,10 @@ int mr_cg_v2_memory(const char *dir, const struct oci_linux_resources_memory *m,
 	} else if (mr_cg_swap_v2(m, swap, sizeof(swap), &why) < 0) {
 		return mr_error_set(err, 0, R "memory.swap: %s", why);
 	}
-	/* Swap first, as runc: the memory limit alone is never wrong. */
+	/* Swap first, as runc: the memory limit alone is never wrong. No
+	 * memory.swap.max (swap accounting off): no swap limit, as "max". */
+	if (strcmp(swap, "max") == 0 && !mr_cg_exists(dir, "memory.swap.max"))
+		*swap = '\0';
 	if (*swap && mr_cg_write(dir, "memory.swap.max", swap, R "memory.swap", err) < 0)
 		return -1;
 	if (m->has_limit && m->limit != 0) {
@@ -96,14 +126,28 @@ int mr_cg_v2_memory(const char *dir, const struct oci_linux_resources_memory *m,
 	return 0;
 }
 
+int mr_cg_v2_cpu_check(const char *dir, const struct oci_linux_resources *r, struct mr_error **err)
+{
+	const struct oci_linux_resources_cpu *c = r->cpu;
+
+	if (c == NULL)
+		return 0;
+	/* The kernel has no cpu.rt_* on v2. */
+	if ((c->has_realtime_runtime && c->realtime_runtime != 0) || (c->has_realtime_period && c->realtime_period != 0))
+		return mr_error_set(err, 0, R "cpu.realtimeRuntime/realtimePeriod: not supported on cgroup v2");
+	if (c->has_burst && mr_cg_need_file(dir, "cpu.max.burst", "cpu.burst", "CPU burst needs Linux 5.14", err) < 0)
+		return -1;
+	if (c->has_idle && mr_cg_need_file(dir, "cpu.idle", "cpu.idle", "SCHED_IDLE cgroups need Linux 5.15", err) < 0)
+		return -1;
+	return 0;
+}
+
 int mr_cg_v2_cpu(const char *dir, const struct oci_linux_resources_cpu *c, struct mr_error **err)
 {
 	char buf[64];
 
 	if (c == NULL)
 		return 0;
-	if ((c->has_realtime_runtime && c->realtime_runtime != 0) || (c->has_realtime_period && c->realtime_period != 0))
-		return mr_error_set(err, 0, R "cpu.realtimeRuntime/realtimePeriod: not supported on cgroup v2");
 	if (c->has_shares && c->shares != 0 &&
 	    mr_cg_writef(dir, "cpu.weight", R "cpu.shares", err, "%" PRIu64, mr_cg_shares_to_weight(c->shares)) < 0)
 		return -1;
@@ -160,6 +204,34 @@ static int throttle(const char *dir, const struct oci_throttle_device *t, size_t
 	return 0;
 }
 
+#define NO_WEIGHT "this host's io controller has no weight file (neither io.weight nor io.bfq.weight)"
+
+/* io.weight is the iocost controller's (CONFIG_BLK_CGROUP_IOCOST),
+ * io.bfq.weight BFQ's (once its module is loaded): a kernel may have
+ * neither. */
+int mr_cg_v2_io_check(const char *dir, const struct oci_linux_resources *r, struct mr_error **err)
+{
+	const struct oci_linux_resources_block_io *b = r->block_io;
+
+	if (b == NULL)
+		return 0;
+	/* CFQ's leaf weights never had a v2 form (crun refuses them too). */
+	if (b->has_leaf_weight && b->leaf_weight != 0)
+		return mr_error_set(err, 0, R "blockIO.leafWeight: cgroup v2 has no leaf weights");
+	for (size_t i = 0; i < b->weight_device_len; i++)
+		if (b->weight_device[i].has_leaf_weight)
+			return mr_error_set(err, 0, R "blockIO.weightDevice[%zu].leafWeight: cgroup v2 has no leaf weights",
+					    i);
+	if (mr_cg_exists(dir, "io.bfq.weight") || mr_cg_exists(dir, "io.weight"))
+		return 0;
+	if (b->has_weight && b->weight != 0)
+		return mr_error_set(err, 0, R "blockIO.weight: " NO_WEIGHT);
+	for (size_t i = 0; i < b->weight_device_len; i++)
+		if (b->weight_device[i].has_weight)
+			return mr_error_set(err, 0, R "blockIO.weightDevice[%zu].weight: " NO_WEIGHT, i);
+	return 0;
+}
+
 int mr_cg_v2_io(const char *dir, const struct oci_linux_resources_block_io *b, struct mr_error **err)
 {
 	/* With BFQ the weight keeps its v1 range in io.bfq.weight (runc). */
@@ -198,18 +270,33 @@ int mr_cg_v2_io(const char *dir, const struct oci_linux_resources_block_io *b, s
 	return 0;
 }
 
+int mr_cg_hugetlb_check(const char *dir, const struct oci_hugepage_limit *l, size_t n, const char *suffix,
+			struct mr_error **err)
+{
+	for (size_t i = 0; i < n; i++) {
+		char file[80];
+		if (l[i].page_size == NULL || !mr_cg_hugepage_name_valid(l[i].page_size))
+			return mr_error_set(err, 0, R "hugepageLimits[%zu].pageSize: expected a size such as \"2MB\", got \"%s\"",
+					    i, l[i].page_size ? l[i].page_size : "");
+		snprintf(file, sizeof(file), "hugetlb.%s.%s", l[i].page_size, suffix);
+		if (!mr_cg_exists(dir, file))
+			return mr_error_set(err, 0, R "hugepageLimits[%zu].pageSize: this host has no %s huge pages (no %s)",
+					    i, l[i].page_size, file);
+	}
+	return 0;
+}
+
+int mr_cg_v2_hugetlb_check(const char *dir, const struct oci_linux_resources *r, struct mr_error **err)
+{
+	return mr_cg_hugetlb_check(dir, r->hugepage_limits, r->hugepage_limits_len, "max", err);
+}
+
 int mr_cg_v2_hugetlb(const char *dir, const struct oci_hugepage_limit *l, size_t n, struct mr_error **err)
 {
 	for (size_t i = 0; i < n; i++) {
 		char file[64], what[64];
 		snprintf(what, sizeof(what), R "hugepageLimits[%zu]", i);
-		if (l[i].page_size == NULL || !mr_cg_hugepage_name_valid(l[i].page_size))
-			return mr_error_set(err, 0, "%s.pageSize: expected a size such as \"2MB\", got \"%s\"", what,
-					    l[i].page_size ? l[i].page_size : "");
 		snprintf(file, sizeof(file), "hugetlb.%s.max", l[i].page_size);
-		if (!mr_cg_exists(dir, file))
-			return mr_error_set(err, 0, "%s: no %s: this kernel has no %s huge pages or no hugetlb controller",
-					    what, file, l[i].page_size);
 		if (mr_cg_writef(dir, file, what, err, "%" PRIu64, l[i].limit) < 0)
 			return -1;
 		/* Reservations too (5.7+), as runc: else a mapping can reserve
@@ -263,6 +350,77 @@ int mr_cg_v2_unified(const char *dir, const struct oci_map_string *u, struct mr_
 	return 0;
 }
 
+int mr_cg_v2_unified_missing(const char *dir, const struct oci_map_string *u, char *ctl, size_t size)
+{
+	cleanup_free char *avail = NULL;
+
+	for (size_t i = 0; u && i < u->len; i++) {
+		const char *k = u->keys[i], *dot = strchr(k, '.');
+		if (dot == NULL || dot == k || (size_t)(dot - k) >= size)
+			continue;
+		memcpy(ctl, k, (size_t)(dot - k));
+		ctl[dot - k] = '\0';
+		if (strcmp(ctl, "cgroup") == 0)
+			continue;
+		if (avail == NULL && (avail = mr_cg_read(dir, "cgroup.controllers")) == NULL)
+			return (int)i;
+		if (!mr_cg_list_has(avail, ctl))
+			return (int)i;
+	}
+	return -1;
+}
+
+/* The controller each resource of the v2 form needs, and its JSON name. */
+static int v2_controllers_check(const char *dir, const struct oci_linux_resources *r, struct mr_error **err)
+{
+	const struct {
+		bool set;
+		const char *ctl, *field;
+	} need[] = {
+		{ r->pids && r->pids->has_limit, "pids", "pids" },
+		{ mr_cg_memory_set(r->memory), "memory", "memory" },
+		{ mr_cg_blkio_set(r->block_io), "io", "blockIO" },
+		{ mr_cg_cpu_set(r->cpu), "cpu", "cpu" },
+		{ mr_cg_cpuset_set(r->cpu), "cpuset", "cpu.cpus/mems" },
+		{ r->hugepage_limits_len > 0, "hugetlb", "hugepageLimits" },
+		{ r->rdma && r->rdma->len > 0, "rdma", "rdma" },
+	};
+	cleanup_free char *avail = NULL;
+
+	for (size_t i = 0; i < sizeof(need) / sizeof(need[0]); i++) {
+		if (!need[i].set)
+			continue;
+		if (avail == NULL && (avail = mr_cg_read(dir, "cgroup.controllers")) == NULL)
+			return mr_error_sys(err, errno, "cgroup: read %s/cgroup.controllers", dir);
+		if (!mr_cg_list_has(avail, need[i].ctl))
+			return mr_error_set(err, 0, R "%s: this host's cgroup v2 hierarchy has no %s controller",
+					    need[i].field, need[i].ctl);
+	}
+	return 0;
+}
+
+/* Whether the host can apply every resource asked for, so that a refusal
+ * changes nothing. */
+static int v2_check(const char *dir, const struct oci_linux_resources *r, struct mr_error **err)
+{
+	char ctl[64];
+	int k;
+
+	if (v2_controllers_check(dir, r, err) < 0)
+		return -1;
+	if (r->network && (r->network->has_class_id || r->network->priorities_len))
+		return mr_error_set(err, 0,
+				    R "network: cgroup v2 has no net_cls and net_prio controllers (classID and "
+				      "priorities have no v2 form)");
+	if (mr_cg_v2_memory_check(dir, r, err) < 0 || mr_cg_v2_cpu_check(dir, r, err) < 0 ||
+	    mr_cg_v2_io_check(dir, r, err) < 0 || mr_cg_v2_hugetlb_check(dir, r, err) < 0)
+		return -1;
+	if ((k = mr_cg_v2_unified_missing(dir, r->unified, ctl, sizeof(ctl))) >= 0)
+		return mr_error_set(err, 0, R "unified[\"%s\"]: this host's cgroup v2 hierarchy has no %s controller",
+				    r->unified->keys[k], ctl);
+	return 0;
+}
+
 static int v2_apply(struct mr_cgroup *cg, const struct oci_linux_resources *r, struct mr_error **err)
 {
 	const struct mr_cg_hier *h = mr_cg_unified(cg);
@@ -271,6 +429,9 @@ static int v2_apply(struct mr_cgroup *cg, const struct oci_linux_resources *r, s
 	if (h == NULL)
 		return mr_error_set(err, 0, "cgroup: no cgroup2 directory");
 	dir = h->dir;
+	/* What the host cannot apply, before anything is written. */
+	if (v2_check(dir, r, err) < 0)
+		return -1;
 	if (mr_cg_v2_pids(dir, r->pids, err) < 0 || mr_cg_v2_memory(dir, r->memory, err) < 0 ||
 	    mr_cg_v2_io(dir, r->block_io, err) < 0 || mr_cg_v2_cpu(dir, r->cpu, err) < 0 ||
 	    mr_cg_v2_cpuset(dir, r->cpu, err) < 0 || mr_cg_v2_hugetlb(dir, r->hugepage_limits, r->hugepage_limits_len, err) < 0 ||
@@ -361,10 +522,25 @@ int mr_cg_v2_frozen(const char *dir)
 	return v == 1;
 }
 
+/* Frozen because a parent is (cgroup.events of the parent says "frozen 1";
+ * the root has none): then no write here thaws it. */
+static bool parent_frozen(const char *dir)
+{
+	cleanup_free char *parent = strdup(dir);
+	char *slash = parent ? strrchr(parent, '/') : NULL;
+
+	if (slash == NULL || slash == parent)
+		return false;
+	*slash = '\0';
+	return mr_cg_v2_frozen(parent) == 1;
+}
+
 int mr_cg_v2_freeze(const char *dir, bool frozen, struct mr_error **err)
 {
 	if (mr_cg_write(dir, "cgroup.freeze", frozen ? "1" : "0", frozen ? "pause" : "resume", err) < 0)
 		return -1;
+	if (!frozen && parent_frozen(dir))
+		return mr_error_set(err, EBUSY, "resume: a parent of cgroup %s is frozen", dir);
 	/* cgroup.events says "frozen 1" once every task has stopped (5.2+). */
 	for (int i = 0; i < 5000; i++) {
 		int f = mr_cg_v2_frozen(dir);
