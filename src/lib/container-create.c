@@ -24,6 +24,7 @@
 #include "init.h"
 #include "mount.h"
 #include "ns.h"
+#include "process.h"
 #include "seccomp-filter.h"
 #include "spec/config.h"
 #include "state.h"
@@ -58,6 +59,7 @@ struct create {
 	bool init_forks;
 	bool pid_file_written;
 	bool cgroup_pending; /* the init is not in its cgroup yet (see serve_init) */
+	bool keep_groups; /* run.oci.keep_original_groups, read before the record takes the annotations */
 };
 
 /* linux.resources sets a memory limit (memory.max, memory.high). */
@@ -150,6 +152,7 @@ static int make_record(struct create *c, struct mr_error **err)
 	if (!c->rec->oci_version || !c->rec->id || !c->rec->bundle || !c->rec->rootfs || !c->rec->created ||
 	    !c->rec->owner)
 		return mr_error_set(err, ENOMEM, "out of memory");
+	c->keep_groups = mr_process_keep_groups(c->cfg->annotations);
 	if (c->cfg->annotations) {
 		/* the record owns a copy: take the config's map over */
 		c->rec->annotations = (struct oci_map_string *)c->cfg->annotations;
@@ -258,6 +261,7 @@ static _Noreturn void become_init(struct create *c, const struct spawn *s)
 		.new_userns = (s->args.flags & CLONE_NEWUSER) != 0,
 		.no_pivot = c->o->no_pivot,
 		.no_new_keyring = c->o->no_new_keyring,
+		.keep_groups = c->keep_groups,
 		.unshare_cgroupns = s->unshare_cgroupns,
 		.late_ns_flags = s->late_ns,
 		.cg = c->cg,

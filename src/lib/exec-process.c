@@ -162,10 +162,11 @@ static int apply_flags(struct oci_process *p, const struct mr_exec_opts *o, stru
 		p->terminal = true;
 		p->has_terminal = true;
 	}
-	if (o->no_new_privs) {
-		p->no_new_privileges = true;
-		p->has_no_new_privileges = true;
-	}
+	/* as crun: the command line's process has no_new_privs only when
+	 * --no-new-privs asks (runc keeps the container's setting); a
+	 * --process file says for itself */
+	p->no_new_privileges = o->no_new_privs;
+	p->has_no_new_privileges = true;
 	return replace_str(&p->apparmor_profile, o->apparmor, err) < 0 ||
 			       replace_str(&p->selinux_label, o->process_label, err) < 0
 		       ? -1

@@ -105,7 +105,7 @@ static _Noreturn void become_process(const struct child *c)
 		child_fail(c, err);
 	if (!nnp && mr_seccomp_load_passing(c->cfg->linux, c->sync_fd, &err) < 0)
 		child_fail(c, err);
-	if ((c->cfg->linux && mr_personality_apply(c->cfg->linux->personality, &err) < 0) || mr_process_apply(p, &err) < 0)
+	if ((c->cfg->linux && mr_personality_apply(c->cfg->linux->personality, &err) < 0) || mr_process_apply(p, mr_process_keep_groups(c->cfg->annotations), &err) < 0)
 		child_fail(c, err);
 	if (nnp && mr_seccomp_load_passing(c->cfg->linux, c->sync_fd, &err) < 0)
 		child_fail(c, err);

@@ -329,7 +329,7 @@ static char *become_process(const struct mr_init_args *a, char ***env)
 	nnp = p->has_no_new_privileges && p->no_new_privileges;
 	if (!nnp && mr_seccomp_load_passing(a->cfg->linux, a->sync_fd, &err) < 0)
 		fail(a, err);
-	if ((cfg->linux && mr_personality_apply(cfg->linux->personality, &err) < 0) || mr_process_apply(p, &err) < 0)
+	if ((cfg->linux && mr_personality_apply(cfg->linux->personality, &err) < 0) || mr_process_apply(p, a->keep_groups, &err) < 0)
 		fail(a, err);
 	if (nnp && mr_seccomp_load_passing(a->cfg->linux, a->sync_fd, &err) < 0)
 		fail(a, err);

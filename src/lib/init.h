@@ -23,6 +23,7 @@ struct mr_init_args {
 	bool new_userns;
 	bool no_pivot;
 	bool no_new_keyring;
+	bool keep_groups; /* run.oci.keep_original_groups (the config's annotations are the record's by then) */
 	bool unshare_cgroupns; /* make the cgroup namespace once in the cgroup */
 	int late_ns_flags; /* CLONE_NEW* to unshare after joining the user namespace by path */
 	const struct mr_cgroup *cg; /* the parent's: the host's hierarchies for a cgroup mount */

@@ -385,13 +385,13 @@ static int set_groups(const struct oci_process_user *u, struct mr_error **err)
 /* Groups, gid, uid. PR_SET_KEEPCAPS keeps the permitted set across a uid
  * change away from 0 (the kernel clears effective and ambient regardless),
  * so that mr_caps_set can then give the configured sets. */
-static int apply_user(const struct oci_process_user *u, struct mr_error **err)
+static int apply_user(const struct oci_process_user *u, bool keep_groups, struct mr_error **err)
 {
 	uid_t uid = u->has_uid ? u->uid : 0;
 	gid_t gid = u->has_gid ? u->gid : 0;
 	int ret = 0;
 
-	if (set_groups(u, err) < 0)
+	if (!keep_groups && set_groups(u, err) < 0)
 		return -1;
 	if (prctl(PR_SET_KEEPCAPS, 1, 0, 0, 0) < 0)
 		return mr_error_sys(err, errno, "process.user: prctl(PR_SET_KEEPCAPS)");
@@ -406,7 +406,15 @@ static int apply_user(const struct oci_process_user *u, struct mr_error **err)
 	return ret;
 }
 
-int mr_process_apply(const struct oci_process *p, struct mr_error **err)
+bool mr_process_keep_groups(const struct oci_map_string *annotations)
+{
+	for (size_t i = 0; annotations && i < annotations->len; i++)
+		if (strcmp(annotations->keys[i], "run.oci.keep_original_groups") == 0)
+			return strcmp(annotations->values[i], "0") != 0;
+	return false;
+}
+
+int mr_process_apply(const struct oci_process *p, bool keep_groups, struct mr_error **err)
 {
 	struct mr_caps caps;
 	int last_cap = 0;
@@ -434,8 +442,8 @@ int mr_process_apply(const struct oci_process *p, struct mr_error **err)
 	}
 	/* No `user` means uid 0, gid 0 and no additional groups: the
 	 * runtime's own supplementary groups must not reach the container
-	 * (runc clears them too). */
-	if (apply_user(p->user ? p->user : &(const struct oci_process_user){ 0 }, err) < 0)
+	 * (runc clears them too), unless the annotation keeps them. */
+	if (apply_user(p->user ? p->user : &(const struct oci_process_user){ 0 }, keep_groups, err) < 0)
 		return -1;
 	if (p->capabilities && mr_caps_set(&caps, last_cap, err) < 0)
 		return -1;

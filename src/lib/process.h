@@ -12,8 +12,13 @@
 #include "spec/oci-model.gen.h"
 #include "util/error.h"
 
-/* Everything above except seccomp. */
-int mr_process_apply(const struct oci_process *p, struct mr_error **err);
+/* Everything above except seccomp. keep_groups: the supplementary groups
+ * are the runtime's own, no setgroups (mr_process_keep_groups). */
+int mr_process_apply(const struct oci_process *p, bool keep_groups, struct mr_error **err);
+
+/* The run.oci.keep_original_groups annotation (podman --group-add
+ * keep-groups), as crun reads it: present with any value but "0". */
+bool mr_process_keep_groups(const struct oci_map_string *annotations);
 
 /* `name` (process.args[0]) as the PATH of `env` (the prepared environment,
  * see process-env.h) finds it, in the caller's root: run after pivot_root

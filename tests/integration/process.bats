@@ -49,6 +49,36 @@ STATUS_FIELDS='Uid|Gid|Groups|Cap(Inh|Prm|Eff|Bnd|Amb)|NoNewPrivs|Seccomp|Cpus_a
 	assert_equal "$(field Gid)" "$(printf '0\t0\t0\t0')"
 }
 
+@test "annotation run.oci.keep_original_groups (podman --group-add keep-groups): the runtime's supplementary groups stay, in run and exec; \"0\" clears them" {
+	pr_bundle b grep -E '^(Gid|Groups):' /proc/self/status
+	bb_cfg "$B" '.process.user = {"uid": 0, "gid": 1000, "additionalGids": [5]} |
+		.annotations["run.oci.keep_original_groups"] = "1"'
+	ct_track keep-groups
+	xrun setpriv --groups 4,27,1234 -- "$MINIRUN" --root "$MR_ROOT" run --bundle "$B" keep-groups
+	assert_status 0
+	# no setgroups at all: additionalGids are not applied either (as crun)
+	assert_equal "$(field Groups)" "4 27 1234"
+	assert_equal "$(field Gid)" "$(printf '1000\t1000\t1000\t1000')"
+
+	bb_cfg "$B" '.process.args = ["sleep", "600"]'
+	ct_track keep-groups-exec
+	setpriv --groups 4,27 -- "$MINIRUN" --root "$MR_ROOT" create --bundle "$B" keep-groups-exec \
+		</dev/null >"$MR_TMP/kg.out" 2>&1 3>&-
+	ct_track_pid "$(ct_pid keep-groups-exec)"
+	mr start keep-groups-exec
+	xrun setpriv --groups 6,7 -- "$MINIRUN" --root "$MR_ROOT" exec keep-groups-exec grep '^Groups:' /proc/self/status
+	assert_status 0
+	assert_equal "$(field Groups)" "6 7"
+	assert_equal "$(field Groups "$(cat "/proc/$(ct_pid keep-groups-exec)/status")")" "4 27"
+
+	bb_cfg "$B" '.process.args = ["grep", "^Groups:", "/proc/self/status"] |
+		.annotations["run.oci.keep_original_groups"] = "0"'
+	ct_track keep-groups-0
+	xrun setpriv --groups 4,27,1234 -- "$MINIRUN" --root "$MR_ROOT" run --bundle "$B" keep-groups-0
+	assert_status 0
+	assert_equal "$(field Groups)" 5
+}
+
 @test "process.user.umask: applied (0077 -> a new directory is 0700); 0022 when not set, whatever the caller's" {
 	pr_bundle b sh -c 'umask; mkdir /dev/shm/d && stat -c "%a" /dev/shm/d'
 	bb_cfg "$B" '.process.user.umask = 63' # 0077
@@ -629,15 +659,21 @@ exec_ct() {
 	assert_equal "$(field CapEff)" 0000000000000000
 }
 
-@test "exec --no-new-privs sets no_new_privs for the exec'd process only" {
-	exec_ct exec-nnp '.process.noNewPrivileges = false'
+@test "exec --no-new-privs sets no_new_privs for the exec'd process only; without it the command line's process has none (crun's exec_add_no_new_privileges), a --process file says for itself" {
+	# the container's own process has noNewPrivileges: true
+	exec_ct exec-nnp '.process.noNewPrivileges = true'
 	xrun mr exec exec-nnp grep NoNewPrivs /proc/self/status
 	assert_status 0
 	assert_equal "$(field NoNewPrivs)" 0
 	xrun mr exec --no-new-privs exec-nnp grep NoNewPrivs /proc/self/status
 	assert_status 0
 	assert_equal "$(field NoNewPrivs)" 1
-	assert_equal "$(field NoNewPrivs "$(cat "/proc/$(ct_pid exec-nnp)/status")")" 0
+	assert_equal "$(field NoNewPrivs "$(cat "/proc/$(ct_pid exec-nnp)/status")")" 1
+	jq -n '{"args": ["grep", "NoNewPrivs", "/proc/self/status"], "env": ["PATH=/bin"], "cwd": "/",
+		"noNewPrivileges": true}' >"$MR_TMP/process.json"
+	xrun mr exec --process "$MR_TMP/process.json" exec-nnp
+	assert_status 0
+	assert_equal "$(field NoNewPrivs)" 1
 }
 
 @test "exec --env adds variables and replaces the container's (the last wins: PATH, HOME)" {
