@@ -1,8 +1,10 @@
 /* minirun: an OCI runtime. This file holds the command table and the global
  * options; each command lives in its own cmd-*.c. */
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "cli.h"
 #include "state.h"
@@ -90,6 +92,28 @@ static const char *global_value(struct mr_context *cli, int argc, char **argv, i
 	return argv[++*i];
 }
 
+/* LISTEN_FDS, as sd_listen_fds(3) reads it: meant for us unless
+ * LISTEN_PID names another process (crun also takes it without LISTEN_PID).
+ * A value that is not a count is a warning, and no fd is passed. */
+static int listen_fds(struct mr_context *cli)
+{
+	const char *fds = getenv("LISTEN_FDS"), *pid = getenv("LISTEN_PID");
+	char *end;
+	long n;
+
+	if (fds == NULL || fds[0] == '\0' || (pid && pid[0] && strtol(pid, NULL, 10) != (long)getpid()))
+		return 0;
+	errno = 0;
+	n = strtol(fds, &end, 10);
+	if (errno || *end != '\0' || n < 0 || n > 65536) {
+		char msg[128];
+		snprintf(msg, sizeof(msg), "LISTEN_FDS=\"%.32s\" is not a number of fds: none is passed on", fds);
+		mr_log_write(&cli->log, "warning", msg);
+		return 0;
+	}
+	return (int)n;
+}
+
 int main(int argc, char **argv)
 {
 	struct mr_context cli = { .root = NULL, .log = { .fd = -1 } };
@@ -136,6 +160,7 @@ int main(int argc, char **argv)
 	if (cli.root == NULL)
 		cli.root = mr_state_default_root();
 	cli.debug_fault = getenv("MINIRUN_DEBUG_FAULT");
+	cli.listen_fds = listen_fds(&cli);
 	if (i >= argc) {
 		ret = mr_cli_failf(&cli, "no command given (see 'minirun --help')");
 	} else if (strcmp(argv[i], "help") == 0) {

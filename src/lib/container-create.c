@@ -257,7 +257,8 @@ static _Noreturn void become_init(struct create *c, const struct spawn *s)
 		.sources = &c->sources,
 		.sync_fd = c->sync[1],
 		.fifo_fd = c->fifo_fd,
-		.preserve_fds = c->o->preserve_fds,
+		.preserve_fds = c->ctx->listen_fds + c->o->preserve_fds,
+		.listen_fds = c->ctx->listen_fds,
 		.new_userns = (s->args.flags & CLONE_NEWUSER) != 0,
 		.no_pivot = c->o->no_pivot,
 		.no_new_keyring = c->o->no_new_keyring,
@@ -526,7 +527,7 @@ static int prepare(struct create *c, struct mr_error **err)
 {
 	const struct mr_create_opts *o = c->o;
 
-	if (mr_id_validate(o->id, err) < 0 || mr_preserve_fds_check(o->preserve_fds, c->ctx->log.fd, err) < 0)
+	if (mr_id_validate(o->id, err) < 0 || mr_inherited_fds_check(c->ctx->listen_fds, o->preserve_fds, c->ctx->log.fd, err) < 0)
 		return -1;
 	if (c->ctx->systemd_cgroup)
 		return mr_error_set(err, ENOTSUP,

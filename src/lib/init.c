@@ -302,6 +302,7 @@ static char *become_process(const struct mr_init_args *a, char ***env)
 	const struct oci_config *cfg = a->cfg;
 	const struct oci_process *p = cfg->process;
 	struct mr_error *err = NULL;
+	char listen_env[2][32], *extra[] = { listen_env[0], listen_env[1] };
 	char *exe;
 	bool nnp;
 
@@ -312,7 +313,14 @@ static char *become_process(const struct mr_init_args *a, char ***env)
 		fail(a, err);
 	/* HOME from the container's /etc/passwd: before the filter and while
 	 * we are still root, who can read it. */
-	*env = mr_env_prepare(p->env, p->env_len, NULL, 0, mr_process_uid(p), &err);
+	if (a->listen_fds > 0) {
+		/* socket activation: the pid the process will have, ours (1 in
+		 * a new pid namespace), as sd_listen_fds(3) checks it */
+		snprintf(listen_env[0], sizeof(listen_env[0]), "LISTEN_FDS=%d", a->listen_fds);
+		snprintf(listen_env[1], sizeof(listen_env[1]), "LISTEN_PID=%d", (int)getpid());
+	}
+	*env = mr_env_prepare(p->env, p->env_len, a->listen_fds > 0 ? extra : NULL, a->listen_fds > 0 ? 2 : 0,
+			      mr_process_uid(p), &err);
 	if (*env == NULL)
 		fail(a, err);
 	exe = mr_process_find_executable(p->args[0], *env, &err);

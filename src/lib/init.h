@@ -19,7 +19,8 @@ struct mr_init_args {
 	struct mr_mount_sources *sources; /* opened by the runtime (mr_mount_sources_prepare) */
 	int sync_fd;
 	int fifo_fd; /* exec.fifo, opened O_RDWR: read() blocks until start */
-	int preserve_fds;
+	int preserve_fds; /* listen_fds included */
+	int listen_fds; /* LISTEN_FDS: the process gets LISTEN_FDS and LISTEN_PID (its own pid) */
 	bool new_userns;
 	bool no_pivot;
 	bool no_new_keyring;

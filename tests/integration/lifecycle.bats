@@ -283,6 +283,58 @@ PY
 	assert_nothing_left
 }
 
+@test "LISTEN_FDS (socket activation): fds 3 .. 3+N-1 pass before the --preserve-fds ones, LISTEN_FDS and LISTEN_PID (the container's pid 1) are set; LISTEN_PID of another process leaves them out" {
+	bb_bundle "$B" sh -c 'ls /proc/$$/fd; echo "$LISTEN_FDS $LISTEN_PID"; cat <&3; cat <&4; cat <&5'
+	bb_cfg "$B" '.process.env += ["LISTEN_PID=77"]'
+	echo three >"$MR_TMP/f3"
+	echo four >"$MR_TMP/f4"
+	echo five >"$MR_TMP/f5"
+	ct_track lf1
+	(
+		exec 3<"$MR_TMP/f3" 4<"$MR_TMP/f4" 5<"$MR_TMP/f5" 6<"$MR_TMP/f5"
+		LISTEN_FDS=2 "$MINIRUN" --root "$MR_ROOT" run -b "$B" --preserve-fds 1 lf1 </dev/null >"$MR_TMP/out" 2>"$MR_TMP/err"
+	) || fail "run failed: $(cat "$MR_TMP/err")"
+	# the runtime's values win over the config's (as runc appends them)
+	assert_equal "$(cat "$MR_TMP/out")" $'0\n1\n2\n3\n4\n5\n2 1\nthree\nfour\nfive'
+	assert_equal "$(cat "$MR_TMP/err")" ""
+
+	# without a pid namespace LISTEN_PID is the process' host pid
+	bb_cfg "$B" '.linux.namespaces |= map(select(.type != "pid")) |
+		.process.args = ["sh", "-c", "[ \"$LISTEN_PID\" = $$ ] && echo same-pid"]'
+	ct_track lf2
+	(
+		exec 3<"$MR_TMP/f3"
+		LISTEN_FDS=1 "$MINIRUN" --root "$MR_ROOT" run -b "$B" lf2 </dev/null >"$MR_TMP/out" 2>"$MR_TMP/err"
+	) || fail "run failed: $(cat "$MR_TMP/err")"
+	assert_equal "$(cat "$MR_TMP/out")" same-pid
+
+	# LISTEN_PID naming another process: the fds are not ours, none passes
+	bb_cfg "$B" '.process.args = ["sh", "-c", "ls /proc/$$/fd; echo \"${LISTEN_FDS-unset}\""] | .process.env = ["PATH=/bin"]'
+	ct_track lf3
+	(
+		exec 3<"$MR_TMP/f3"
+		LISTEN_FDS=1 LISTEN_PID=1 "$MINIRUN" --root "$MR_ROOT" run -b "$B" lf3 </dev/null >"$MR_TMP/out" 2>"$MR_TMP/err"
+	) || fail "run failed: $(cat "$MR_TMP/err")"
+	assert_equal "$(cat "$MR_TMP/out")" $'0\n1\n2\nunset'
+}
+
+@test "LISTEN_FDS naming an fd that is not open is refused, nothing left; a value that is not a count is a warning" {
+	bb_bundle "$B" sh -c 'echo "${LISTEN_FDS-unset}"'
+	ct_track lf4
+	(
+		exec 3<&- 4<&-
+		! LISTEN_FDS=1 "$MINIRUN" --root "$MR_ROOT" run -b "$B" lf4 </dev/null >"$MR_TMP/out" 2>"$MR_TMP/err"
+	) || fail "run with LISTEN_FDS=1 and no fd 3 succeeded"
+	assert_equal "$(cat "$MR_TMP/err")" "minirun: LISTEN_FDS=1: fd 3 is not open: Bad file descriptor"
+	assert_nothing_left
+	(
+		exec 3<&- 4<&-
+		LISTEN_FDS=many "$MINIRUN" --root "$MR_ROOT" run -b "$B" lf4 </dev/null >"$MR_TMP/out" 2>"$MR_TMP/err"
+	) || fail "run failed: $(cat "$MR_TMP/err")"
+	assert_equal "$(cat "$MR_TMP/err")" 'minirun: warning: LISTEN_FDS="many" is not a number of fds: none is passed on'
+	assert_equal "$(cat "$MR_TMP/out")" unset
+}
+
 @test "--preserve-fds 5: the container holds exactly the caller's fds, no directory fd of the host; state, start and delete do not wait for it" {
 	bb_bundle "$B" sleep 1000
 	echo x >"$MR_TMP/f"
