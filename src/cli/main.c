@@ -190,6 +190,9 @@ int main(int argc, char **argv)
 		cli.root = mr_state_default_root();
 	cli.debug_fault = getenv("MINIRUN_DEBUG_FAULT");
 	cli.listen_fds = listen_fds_report(&cli, listen, holes);
+	cli.notify_socket = getenv("NOTIFY_SOCKET");
+	if (cli.notify_socket && cli.notify_socket[0] == '\0')
+		cli.notify_socket = NULL;
 	if (i >= argc) {
 		ret = mr_cli_failf(&cli, "no command given (see 'minirun --help')");
 	} else if (strcmp(argv[i], "help") == 0) {

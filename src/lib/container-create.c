@@ -23,6 +23,7 @@
 #include "hooks.h"
 #include "init.h"
 #include "mount.h"
+#include "notify.h"
 #include "ns.h"
 #include "process.h"
 #include "seccomp-filter.h"
@@ -60,6 +61,7 @@ struct create {
 	bool pid_file_written;
 	bool cgroup_pending; /* the init is not in its cgroup yet (see serve_init) */
 	bool keep_groups; /* run.oci.keep_original_groups, read before the record takes the annotations */
+	char *notify_env; /* the process' NOTIFY_SOCKET=..., or NULL (notify.h) */
 };
 
 /* linux.resources sets a memory limit (memory.max, memory.high). */
@@ -259,6 +261,7 @@ static _Noreturn void become_init(struct create *c, const struct spawn *s)
 		.fifo_fd = c->fifo_fd,
 		.preserve_fds = c->ctx->listen_fds + c->o->preserve_fds,
 		.listen_fds = c->ctx->listen_fds,
+		.notify_env = c->notify_env,
 		.new_userns = (s->args.flags & CLONE_NEWUSER) != 0,
 		.no_pivot = c->o->no_pivot,
 		.no_new_keyring = c->o->no_new_keyring,
@@ -581,6 +584,24 @@ static int make_state(struct create *c, struct mr_error **err)
 	return 0;
 }
 
+/* NOTIFY_SOCKET: the directory the container's socket will be in, bound
+ * into the container (after the config was saved: it is the runtime's
+ * mount, not the bundle's). */
+static int prepare_notify(struct create *c, struct mr_error **err)
+{
+	cleanup_free char *dir = NULL;
+	char cwd[PATH_MAX];
+
+	if (c->dir.root[0] != '/' && getcwd(cwd, sizeof(cwd)) == NULL)
+		return mr_error_sys(err, errno, "getcwd");
+	if (asprintf(&dir, "%s%s%s/%s", c->dir.root[0] == '/' ? "" : cwd, c->dir.root[0] == '/' ? "" : "/",
+		     c->dir.root, c->dir.id) < 0) {
+		dir = NULL;
+		return mr_error_set(err, ENOMEM, "out of memory");
+	}
+	return mr_notify_prepare(c->dir.dir_fd, dir, c->ctx->notify_socket, c->cfg, &c->notify_env, err);
+}
+
 /* 3. The init, and what it asks of us until it is ready. */
 static int make_init(struct create *c, struct mr_error **err)
 {
@@ -589,6 +610,8 @@ static int make_init(struct create *c, struct mr_error **err)
 	if (!mr_mount_own_namespace(c->cfg) &&
 	    (mr_mount_host_mark(c->rootfs, &c->host_mounts, err) < 0 ||
 	     mr_mount_host_save(c->dir.dir_fd, c->rootfs, &c->host_mounts, err) < 0))
+		return -1;
+	if (c->ctx->notify_socket && prepare_notify(c, err) < 0)
 		return -1;
 	if (spawn_init(c, err) < 0)
 		return -1;
@@ -655,6 +678,7 @@ out:
 	mr_mount_ids_clear(&c.host_mounts);
 	mr_mount_sources_close(&c.sources);
 	mr_config_free(c.cfg);
+	free(c.notify_env);
 	mr_record_free(c.rec);
 	mr_cgroup_free(c.cg);
 	free(c.config_json);

@@ -17,6 +17,8 @@ struct mr_context {
 	 * another process): create and run pass fds 3 .. 3+listen_fds-1 on
 	 * to the container, before the --preserve-fds ones. */
 	int listen_fds;
+	/* NOTIFY_SOCKET (sd_notify): proxied into the container (notify.h) */
+	const char *notify_socket;
 };
 
 #endif

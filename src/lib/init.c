@@ -302,7 +302,8 @@ static char *become_process(const struct mr_init_args *a, char ***env)
 	const struct oci_config *cfg = a->cfg;
 	const struct oci_process *p = cfg->process;
 	struct mr_error *err = NULL;
-	char listen_env[2][32], *extra[] = { listen_env[0], listen_env[1] };
+	char listen_env[2][32], *extra[3];
+	size_t n_extra = 0;
 	char *exe;
 	bool nnp;
 
@@ -318,9 +319,12 @@ static char *become_process(const struct mr_init_args *a, char ***env)
 		 * a new pid namespace), as sd_listen_fds(3) checks it */
 		snprintf(listen_env[0], sizeof(listen_env[0]), "LISTEN_FDS=%d", a->listen_fds);
 		snprintf(listen_env[1], sizeof(listen_env[1]), "LISTEN_PID=%d", (int)getpid());
+		extra[n_extra++] = listen_env[0];
+		extra[n_extra++] = listen_env[1];
 	}
-	*env = mr_env_prepare(p->env, p->env_len, a->listen_fds > 0 ? extra : NULL, a->listen_fds > 0 ? 2 : 0,
-			      mr_process_uid(p), &err);
+	if (a->notify_env)
+		extra[n_extra++] = (char *)a->notify_env;
+	*env = mr_env_prepare(p->env, p->env_len, extra, n_extra, mr_process_uid(p), &err);
 	if (*env == NULL)
 		fail(a, err);
 	exe = mr_process_find_executable(p->args[0], *env, &err);

@@ -21,6 +21,7 @@ struct mr_init_args {
 	int fifo_fd; /* exec.fifo, opened O_RDWR: read() blocks until start */
 	int preserve_fds; /* listen_fds included */
 	int listen_fds; /* LISTEN_FDS: the process gets LISTEN_FDS and LISTEN_PID (its own pid) */
+	const char *notify_env; /* NOTIFY_SOCKET=... for the process, or NULL (notify.h) */
 	bool new_userns;
 	bool no_pivot;
 	bool no_new_keyring;
