@@ -119,11 +119,17 @@ int mr_notify_bind(int dir_fd, struct mr_error **err)
 	return sock;
 }
 
-static bool says_ready(char *msg)
+bool mr_notify_says_ready(const char *msg, size_t len)
 {
-	for (char *line = strtok(msg, "\n"); line; line = strtok(NULL, "\n"))
-		if (strcmp(line, "READY=1") == 0)
+	const char *end = msg + len;
+
+	for (const char *line = msg; line < end;) {
+		const char *nl = memchr(line, '\n', (size_t)(end - line));
+		size_t n = (size_t)((nl ? nl : end) - line);
+		if (n == 7 && memcmp(line, "READY=1", 7) == 0)
 			return true;
+		line += n + 1;
+	}
 	return false;
 }
 
@@ -149,7 +155,7 @@ static int send_ready(const char *host_socket, struct mr_error **err)
 int mr_notify_forward(int sock, int pidfd, const char *host_socket, struct mr_error **err)
 {
 	struct pollfd pfd[2] = { { .fd = sock, .events = POLLIN }, { .fd = pidfd, .events = POLLIN } };
-	char buf[4097];
+	char buf[4096];
 
 	for (;;) {
 		if (poll(pfd, 2, -1) < 0) {
@@ -158,12 +164,9 @@ int mr_notify_forward(int sock, int pidfd, const char *host_socket, struct mr_er
 			return mr_error_sys(err, errno, "NOTIFY_SOCKET: poll");
 		}
 		if (pfd[0].revents & POLLIN) {
-			ssize_t n = recv(sock, buf, sizeof(buf) - 1, MSG_DONTWAIT);
-			if (n > 0) {
-				buf[n] = '\0';
-				if (says_ready(buf))
-					return send_ready(host_socket, err);
-			}
+			ssize_t n = recv(sock, buf, sizeof(buf), MSG_DONTWAIT);
+			if (n > 0 && mr_notify_says_ready(buf, (size_t)n))
+				return send_ready(host_socket, err);
 			continue; /* what is queued before the end counts */
 		}
 		if (pfd[1].revents & (POLLIN | POLLHUP | POLLERR))

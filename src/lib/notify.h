@@ -8,6 +8,8 @@
 #ifndef MINIRUN_NOTIFY_H
 #define MINIRUN_NOTIFY_H
 
+#include <stdbool.h>
+#include <stddef.h>
 #include <sys/types.h>
 
 #include "spec/oci-model.gen.h"
@@ -24,6 +26,10 @@ int mr_notify_prepare(int dir_fd, const char *dir_path, const char *notify_socke
 /* start: the socket the container's process sends to, bound; -1 with
  * errno ENOENT (and no error) when create made no notify directory. */
 int mr_notify_bind(int dir_fd, struct mr_error **err);
+
+/* A datagram of the container's process (outside input): whether one of
+ * its lines is READY=1, as sd_notify(3) writes it. */
+bool mr_notify_says_ready(const char *msg, size_t len);
 
 /* Wait on sock until a datagram holds the line READY=1 (then send READY=1
  * to host_socket, a path or an @abstract name) or the process of pidfd
