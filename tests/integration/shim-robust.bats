@@ -43,14 +43,16 @@ s = conn(sys.argv[1]); s.sendall(b"{\"op\":\"sta"); s.close()
 }
 
 @test "shim-robust: a client that stops reading during a flood blocks neither the container nor others; memory stays bounded" {
-	bb_shim_bundle "$MR_TMP/b" sh -c 'dd if=/dev/zero bs=1M count=64 2>/dev/null | tr "\0" x | fold -w 100; echo end'
+	bb_shim_bundle "$MR_TMP/b" sh -c 'dd if=/dev/zero bs=1M count=64 2>/dev/null | tr "\0" x | fold -w 100; echo; echo end'
 	shim_run r3 "$MR_TMP/b" --log-max-size 8M
 	# attached, never reading
-	shim_py '
-s = conn(sys.argv[1]); s.sendall(b"{\"op\":\"attach\",\"stdout\":true}\n")
+	(exec "${MR_PYTHON:-python3}" -c '
+import socket, sys, time
+s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM); s.connect(sys.argv[1])
+s.sendall(b"{\"op\":\"attach\",\"stdout\":true}\n")
 open(sys.argv[2], "w").close()
 time.sleep(3600)
-' "$MR_TMP/r3/shim.sock" "$MR_TMP/attached" &
+' "$MR_TMP/r3/shim.sock" "$MR_TMP/attached") &
 	stuck=$!
 	wait_for 10 test -e "$MR_TMP/attached"
 	ctl r3 start
@@ -99,7 +101,7 @@ time.sleep(3600)
 shim_basic_flow() {
 	SHIM_RUNTIME=$1
 	bb_shim_bundle "$MR_TMP/b" sh -c 'echo hi; sleep 1000'
-	bb_cfg "$MR_TMP/b" --arg p "/minirun-test/shim-$$/rt" '.linux.cgroupsPath = $p'
+	bb_cfg "$MR_TMP/b" '.linux.cgroupsPath = $p' --arg p "/minirun-test/shim-$$/rt"
 	shim_run rt "$MR_TMP/b" || fail "$(cat "$MR_TMP/rt.err")"
 	ctl rt start
 	wait_for 10 grep -q 'stdout F hi' "$MR_TMP/rt.log"
