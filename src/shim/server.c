@@ -91,13 +91,19 @@ static int listen_at(const char *path, struct mr_error **err)
 
 /* ---- output */
 
+/* EPOLLRDHUP only with EPOLLIN: the peer's half-close is level-triggered
+ * and says nothing while its last lines still wait unread in the socket
+ * (a client that sends stdin and its end during a busy exec, then shuts
+ * its side). Watched alone, it spun the loop and, taken as the end of
+ * input, left those lines unread for good. A peer that is gone entirely
+ * is EPOLLHUP, reported in any state. */
 static void update_events(struct shim_client *cl)
 {
-	uint32_t ev = EPOLLRDHUP;
+	uint32_t ev = 0;
 
 	if ((cl->state == CL_IDLE || cl->state == CL_ATTACH || cl->state == CL_EXEC) && !cl->read_shut &&
 	    !cl->in_wait)
-		ev |= EPOLLIN;
+		ev |= EPOLLIN | EPOLLRDHUP;
 	if (shim_buf_used(&cl->out) > 0)
 		ev |= EPOLLOUT;
 	shim_loop_mod(cl->srv->loop, &cl->w, ev);
@@ -386,12 +392,9 @@ static void on_client(struct shim_watch *w, uint32_t events)
 		write_output(cl);
 	if (cl->fd < 0)
 		return;
-	if (events & EPOLLIN) {
+	/* the end of input is where read() says so, after the lines before it */
+	if (events & (EPOLLIN | EPOLLRDHUP))
 		read_input(cl);
-	} else if ((events & EPOLLRDHUP) && !cl->read_shut) {
-		cl->read_shut = true;
-		shim_client_resume_input(cl);
-	}
 }
 
 /* ---- the listening socket */

@@ -28,11 +28,30 @@ shim_run() {
 		--runtime-root "$MR_ROOT" --log "$MR_TMP/$id.log" "$@" </dev/null >"$MR_TMP/$id.out" 2>"$MR_TMP/$id.err" 3>&-
 }
 
-# ctl ID OP [JSON-ARGS]
+# bounded SECONDS WHAT COMMAND...: COMMAND, killed after SECONDS (and
+# then a failure naming WHAT): a hang of the shim must not hang CI.
+: "${SHIM_WAIT_MAX:=120}"
+bounded() {
+	local secs=$1 what=$2 rc=0
+	shift 2
+	timeout -k 5 "$secs" "$@" || rc=$?
+	if [ "$rc" = 124 ] || [ "$rc" = 137 ]; then
+		echo "$what: no end after ${secs}s, killed (a hang)" >&2
+	fi
+	return "$rc"
+}
+
+# ctl ID OP [JSON-ARGS]; ctl_stdin TEXT ID OP [JSON-ARGS]: TEXT as ctl's stdin.
 ctl() {
 	local id=$1
 	shift
-	"$MINIRUN_SHIM" ctl --socket "$MR_TMP/$id/shim.sock" "$@"
+	bounded "$SHIM_WAIT_MAX" "ctl $id $*" "$MINIRUN_SHIM" ctl --socket "$MR_TMP/$id/shim.sock" "$@"
+}
+
+ctl_stdin() {
+	local text=$1 id=$2
+	shift 2
+	bounded "$SHIM_WAIT_MAX" "ctl $id $*" "$MINIRUN_SHIM" ctl --socket "$MR_TMP/$id/shim.sock" "$@" <<<"$text"
 }
 
 shim_pid() {
@@ -82,7 +101,7 @@ shim_teardown() {
 shim_py() {
 	local script=$1
 	shift
-	"${MR_PYTHON:-python3}" -c "
+	bounded "$SHIM_WAIT_MAX" "a socket client (shim_py)" "${MR_PYTHON:-python3}" -c "
 import json, os, socket, sys, time
 def conn(path):
     s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)

@@ -220,8 +220,7 @@ print(json.dumps(next(it)))
 	assert_equal "$(jq -c '.execs[] | {id, status, exitCode}' "$MR_TMP/c10/state.json")" \
 		'{"id":"x1","status":"exited","exitCode":5}'
 	# with stdin
-	run bash -c "echo piped | '$MINIRUN_SHIM' ctl --socket '$MR_TMP/c10/shim.sock' exec \
-		'{\"stdin\":true,\"process\":{\"args\":[\"cat\"],\"cwd\":\"/\"}}'"
+	run ctl_stdin piped c10 exec '{"stdin":true,"process":{"args":["cat"],"cwd":"/"}}'
 	assert_status 0
 	assert_contains "$output" '"data":"piped\n"'
 	assert_equal "$(tail -n1 <<<"$output" | jq .exitCode)" 0
@@ -231,6 +230,46 @@ print(json.dumps(next(it)))
 	for k in $(ct_children "$(shim_pid c10)"); do
 		[ "$(sed 's/^.*) //' "/proc/$k/stat" | cut -d' ' -f1)" != Z ]
 	done
+}
+
+@test "shim: exec stdin that arrives while the runtime's exec still runs, then the client's half-close, reaches the process" {
+	# the runtime's exec waits until the client has sent stdin, its end and
+	# shut its side: those come while the shim waits for the runtime
+	cat >"$MR_TMP/rt" <<-EOS
+	#!/bin/sh
+	for a in "\$@"; do
+		if [ "\$a" = exec ]; then
+			: >"$MR_TMP/exec-called"
+			while [ ! -e "$MR_TMP/go" ]; do sleep 0.05; done
+		fi
+	done
+	exec "$MINIRUN" "\$@"
+	EOS
+	chmod +x "$MR_TMP/rt"
+	SHIM_RUNTIME=$MR_TMP/rt
+	bb_shim_bundle "$MR_TMP/b" sleep 1000
+	shim_run c20 "$MR_TMP/b"
+	ctl c20 start
+	run shim_py '
+s = conn(sys.argv[1])
+s.settimeout(60)
+s.sendall(b"{\"op\":\"exec\",\"stdin\":true,\"process\":{\"args\":[\"cat\"],\"cwd\":\"/\"}}\n")
+while not os.path.exists(sys.argv[2] + "/exec-called"):
+    time.sleep(0.02)
+s.sendall(b"{\"op\":\"stdin\",\"data\":\"late\\n\"}\n")
+s.sendall(b"{\"op\":\"stdin\",\"eof\":true}\n")
+s.shutdown(socket.SHUT_WR)
+time.sleep(0.2)
+open(sys.argv[2] + "/go", "w").close()
+try:
+    for m in lines(s):
+        print(json.dumps(m))
+except socket.timeout:
+    print("timeout: no end of the exec stream")
+' "$MR_TMP/c20/shim.sock" "$MR_TMP"
+	assert_status 0
+	assert_contains "$output" '"data": "late\n"'
+	assert_equal "$(tail -n1 <<<"$output" | jq -c '{eof, exitCode}')" '{"eof":true,"exitCode":0}'
 }
 
 @test "shim: the exit command runs once the output is drained, with its arguments" {
