@@ -551,7 +551,7 @@ void shim_container_resume(struct shim_container *c, shim_done_fn done, void *da
 	call(c, pause_done, done, data, "resume", NULL, NULL, NULL);
 }
 
-static int write_file(const char *path, const char *text, size_t len)
+int shim_write_file(const char *path, const char *text, size_t len)
 {
 	int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
 	ssize_t n = -1;
@@ -576,7 +576,7 @@ int shim_write_json_file(const char *path, const struct mr_json *v)
 
 	mr_jw_tree(g, NULL, v);
 	text = mr_jw_finish(g, &len);
-	r = write_file(path, text, len);
+	r = shim_write_file(path, text, len);
 	free(text);
 	return r;
 }
