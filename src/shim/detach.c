@@ -11,6 +11,8 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "util/syscalls.h"
+
 #define REPORT_MAX 4096
 
 /* The foreground part: the report line, or EOF when the shim died. */
@@ -134,8 +136,19 @@ static int stdio_to_null(bool keep_stderr, struct mr_error **err)
 	return 0;
 }
 
-int shim_daemon_setup(bool keep_stderr, char **oom_before, struct mr_error **err)
+/* What the caller left open (a pipe of its own, a lock, a socket) would
+ * stay open for the shim's whole life: its peer never sees EOF, its file
+ * stays busy. Only the report pipe stays. */
+static void close_inherited(int report_fd)
 {
+	if (report_fd > 3)
+		mr_close_range(3, (unsigned)report_fd - 1, 0);
+	mr_close_range(report_fd >= 3 ? (unsigned)report_fd + 1 : 3, ~0U, 0);
+}
+
+int shim_daemon_setup(bool keep_stderr, int report_fd, char **oom_before, struct mr_error **err)
+{
+	close_inherited(report_fd);
 	*oom_before = read_oom_score_adj();
 	if (prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0) < 0)
 		return mr_error_sys(err, errno, "prctl(PR_SET_CHILD_SUBREAPER)");

@@ -172,7 +172,7 @@ static int run_shim(struct shim_main *m)
 		goto failed;
 	if (!m->o.foreground && (m->report_fd = shim_detach(m->o.state_dir, &err)) < 0)
 		goto failed;
-	if (shim_daemon_setup(m->o.foreground, &m->oom_before, &err) < 0 || start(m, &err) < 0)
+	if (shim_daemon_setup(m->o.foreground, m->report_fd, &m->oom_before, &err) < 0 || start(m, &err) < 0)
 		goto failed;
 	if (shim_loop_run(m->loop, &err) < 0)
 		goto failed;

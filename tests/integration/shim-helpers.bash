@@ -24,7 +24,8 @@ shim_run() {
 	local id=$1 bundle=$2
 	shift 2
 	printf '%s\t%s\n' "$id" "$SHIM_RUNTIME" >>"$MR_TMP/.shims"
-	"$MINIRUN_SHIM" --id "$id" --bundle "$bundle" --state-dir "$MR_TMP/$id" --runtime "$SHIM_RUNTIME" \
+	bounded "$SHIM_WAIT_MAX" "minirun-shim --id $id" "$MINIRUN_SHIM" --id "$id" --bundle "$bundle" \
+		--state-dir "$MR_TMP/$id" --runtime "$SHIM_RUNTIME" \
 		--runtime-root "$MR_ROOT" --log "$MR_TMP/$id.log" "$@" </dev/null >"$MR_TMP/$id.out" 2>"$MR_TMP/$id.err" 3>&-
 }
 

@@ -58,6 +58,28 @@ teardown() { shim_teardown; }
 	assert_status 0
 }
 
+@test "shim: the fds its caller leaves open are closed in the shim and never reach the container" {
+	bb_shim_bundle "$MR_TMP/b" sleep 1000
+	mkfifo "$MR_TMP/fifo"
+	# a reader of a pipe whose other end the caller leaks: it sees EOF only
+	# if no one else holds that end
+	bounded 60 "fifo reader" cat "$MR_TMP/fifo" >"$MR_TMP/fifo-read" &
+	reader=$!
+	exec 8>"$MR_TMP/fifo"
+	shim_run c21 "$MR_TMP/b" 7>"$MR_TMP/inherited" 9>&8
+	exec 8>&-
+	pid=$(shim_pid c21)
+	ctl c21 start
+	init=$(state_field c21 pid)
+	for p in "$pid" "$init"; do
+		run bash -c "readlink /proc/$p/fd/* 2>/dev/null"
+		[[ "$output" != *"$MR_TMP/inherited"* ]] || fail "pid $p holds the inherited file: $output"
+		[[ "$output" != *"$MR_TMP/fifo"* ]] || fail "pid $p holds the inherited pipe: $output"
+	done
+	# the reader's EOF: nobody but us held the write end
+	wait "$reader"
+}
+
 @test "shim: oom_score_adj -999 for the shim, the caller's own for the container" {
 	if ! sh -c 'echo -999 >/proc/self/oom_score_adj' 2>/dev/null; then
 		skip "this host refuses a negative oom_score_adj even to root (runs on a normal kernel)"
