@@ -207,6 +207,18 @@ void shim_client_stop_stream(struct shim_client *cl)
 	shim_logs_stop(cl);
 }
 
+/* Closed once what is queued is out. */
+static void close_when_sent(struct shim_client *cl)
+{
+	if (cl->fd < 0)
+		return;
+	cl->state = CL_CLOSING;
+	if (shim_buf_used(&cl->out) == 0)
+		client_close(cl);
+	else
+		update_events(cl);
+}
+
 void shim_client_end(struct shim_client *cl, yajl_gen last)
 {
 	static const char eof[] = "{\"eof\":true}";
@@ -216,13 +228,7 @@ void shim_client_end(struct shim_client *cl, yajl_gen last)
 		shim_client_send_gen(cl, last);
 	else
 		shim_client_send(cl, eof, sizeof(eof) - 1);
-	if (cl->fd < 0)
-		return;
-	cl->state = CL_CLOSING;
-	if (shim_buf_used(&cl->out) == 0)
-		client_close(cl);
-	else
-		update_events(cl);
+	close_when_sent(cl);
 }
 
 static void resume_deferred(struct shim_defer *d)
@@ -323,11 +329,7 @@ static void too_long(struct shim_client *cl)
 		return;
 	shim_buf_free(&cl->in);
 	cl->read_shut = true;
-	cl->state = CL_CLOSING;
-	if (shim_buf_used(&cl->out) == 0)
-		client_close(cl);
-	else
-		update_events(cl);
+	close_when_sent(cl);
 }
 
 static void read_input(struct shim_client *cl)
@@ -544,10 +546,13 @@ void shim_server_quit(struct shim_server *s)
 		return;
 	s->quitting = true;
 	close_listener(s);
+	/* A stream ends with its {"eof": true}; a client between requests (the
+	 * one whose delete this is among them) has had every answer: its
+	 * connection just closes, so that each request has one answer. */
 	for (struct shim_client *cl = s->clients, *next; cl; cl = next) {
 		next = cl->next;
 		if (cl->state == CL_IDLE)
-			shim_client_end(cl, NULL);
+			close_when_sent(cl);
 		else if (cl->state != CL_BUSY && cl->state != CL_CLOSING)
 			shim_client_end(cl, NULL);
 	}

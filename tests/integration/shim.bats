@@ -386,6 +386,8 @@ for i in range(3): print(json.dumps(next(it)["stats"]["pids"]))
 	ctl c15 wait
 	run ctl c15 delete
 	assert_status 0
+	# one answer (schemas/shim-protocol.json), no stream end after it
+	assert_equal "$output" '{"ok":true}'
 	wait_for 10 pid_gone "$pid"
 	shim_gone c15
 	assert_equal "$(state_field c15 exitCode)" 9
@@ -405,6 +407,7 @@ for i in range(3): print(json.dumps(next(it)["stats"]["pids"]))
 	assert_equal "$(state_field c16 status)" running
 	run ctl c16 delete '{"force":true}'
 	assert_status 0
+	assert_equal "$output" '{"ok":true}'
 	wait_for 10 pid_gone "$pid"
 	assert_equal "$(state_field c16 exitCode)" 137
 }
