@@ -17,6 +17,7 @@
 
 #include "container.h"
 #include "cgroup/cgroup.h"
+#include "cgroup/memory.h"
 #include "container-internal.h"
 #include "debug-fault.h"
 #include "hooks.h"
@@ -66,25 +67,6 @@ static const struct {
 	{ "pid", CLONE_NEWPID },   { "network", CLONE_NEWNET }, { "mount", CLONE_NEWNS },  { "ipc", CLONE_NEWIPC },
 	{ "uts", CLONE_NEWUTS },   { "user", CLONE_NEWUSER },	{ "cgroup", CLONE_NEWCGROUP }, { "time", CLONE_NEWTIME },
 };
-
-/* linux.resources sets a memory limit (memory.max, memory.high). */
-static bool memory_limited(const struct oci_config *cfg)
-{
-	const struct oci_linux_resources *r = cfg->linux ? cfg->linux->resources : NULL;
-
-	if (r == NULL)
-		return false;
-	if (r->memory && r->memory->has_limit && r->memory->limit >= 0)
-		return true;
-	for (size_t i = 0; r->unified && i < r->unified->len; i++) {
-		const char *key = r->unified->keys[i];
-
-		if ((strcmp(key, "memory.max") == 0 || strcmp(key, "memory.high") == 0) &&
-		    strcmp(r->unified->values[i], "max") != 0)
-			return true;
-	}
-	return false;
-}
 
 /* The namespaces to make new at clone time (those without a path). */
 static uint64_t clone_flags(const struct oci_config *cfg)
@@ -243,7 +225,7 @@ static int plan_namespaces(struct create *c, struct spawn *s, struct mr_error **
 static void plan_cgroup(struct create *c, struct spawn *s)
 {
 	s->cgfd = mr_cgroup_fd(c->cg);
-	if (s->cgfd >= 0 && memory_limited(c->cfg)) {
+	if (s->cgfd >= 0 && mr_cgroup_memory_limited(c->cfg->linux ? c->cfg->linux->resources : NULL)) {
 		close(s->cgfd);
 		s->cgfd = -1;
 	}
