@@ -216,6 +216,9 @@ MiB=1048576
 	cg_assert_gone "$p"
 	xrun mr start mgr2
 	assert_status 0
+	xrun mr exec mgr2 cat /proc/self/cgroup
+	assert_status 0
+	assert_equal "$output" "$(cat /proc/self/cgroup)"
 	xrun mr update --pids-limit 10 mgr2
 	[ "$status" -ne 0 ] || fail "update of a container without a cgroup succeeded"
 	assert_match "$stderr" '^minirun: .*mgr2.*no cgroup'
