@@ -33,7 +33,8 @@ static const char global_usage[] =
 	"  --log FILE             also append errors to FILE\n"
 	"  --log-format FORMAT    text (default) or json: the format of --log\n"
 	"  --debug                log debug messages too\n"
-	"  --systemd-cgroup       manage cgroups through systemd\n"
+	"  --cgroup-manager MGR   who makes the cgroups: cgroupfs (default) or disabled\n"
+	"  --systemd-cgroup       manage cgroups through systemd (not supported)\n"
 	"  -h, --help             this help\n"
 	"  -v, --version          versions of minirun, the spec and the libraries\n"
 	"\n"
@@ -142,6 +143,23 @@ static int listen_fds_report(struct mr_context *cli, int n, int holes)
 	return n < 0 ? 0 : n;
 }
 
+/* --cgroup-manager as crun has it: cgroupfs, systemd (refused by create,
+ * as --systemd-cgroup), disabled. */
+static int set_cgroup_manager(struct mr_context *cli, const char *v)
+{
+	if (strcmp(v, "cgroupfs") == 0) {
+		cli->cgroup_manager = MR_CGROUP_MANAGER_CGROUPFS;
+	} else if (strcmp(v, "disabled") == 0) {
+		cli->cgroup_manager = MR_CGROUP_MANAGER_DISABLED;
+	} else if (strcmp(v, "systemd") == 0) {
+		cli->cgroup_manager = MR_CGROUP_MANAGER_SYSTEMD;
+		cli->cgroup_manager_flag = "--cgroup-manager systemd";
+	} else {
+		return mr_cli_failf(cli, "--cgroup-manager: unknown manager \"%s\" (expected cgroupfs or disabled)", v);
+	}
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	struct mr_context cli = { .root = NULL, .log = { .fd = -1 } };
@@ -165,13 +183,18 @@ int main(int argc, char **argv)
 			log_format = v;
 		else if ((v = global_value(&cli, argc, argv, &i, "--log", &missing)) != NULL)
 			log_path = v;
+		else if ((v = global_value(&cli, argc, argv, &i, "--cgroup-manager", &missing)) != NULL) {
+			if (set_cgroup_manager(&cli, v) != 0)
+				return 1;
+		}
 		else if (missing)
 			return 1;
 		else if (strcmp(a, "--debug") == 0)
 			debug = true;
-		else if (strcmp(a, "--systemd-cgroup") == 0)
-			cli.systemd_cgroup = true;
-		else if (strcmp(a, "-h") == 0 || strcmp(a, "--help") == 0) {
+		else if (strcmp(a, "--systemd-cgroup") == 0) {
+			cli.cgroup_manager = MR_CGROUP_MANAGER_SYSTEMD;
+			cli.cgroup_manager_flag = "--systemd-cgroup";
+		} else if (strcmp(a, "-h") == 0 || strcmp(a, "--help") == 0) {
 			print_usage(stdout);
 			return 0;
 		} else if (strcmp(a, "-v") == 0 || strcmp(a, "--version") == 0) {
@@ -193,6 +216,7 @@ int main(int argc, char **argv)
 	cli.notify_socket = getenv("NOTIFY_SOCKET");
 	if (cli.notify_socket && cli.notify_socket[0] == '\0')
 		cli.notify_socket = NULL;
+	cli.cgroup_parent = getenv("MINIRUN_CGROUP_PARENT");
 	if (i >= argc) {
 		ret = mr_cli_failf(&cli, "no command given (see 'minirun --help')");
 	} else if (strcmp(argv[i], "help") == 0) {

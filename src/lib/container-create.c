@@ -18,6 +18,8 @@
 #include "container.h"
 #include "cgroup/cgroup.h"
 #include "caps.h"
+#include "cgroup/manager.h"
+#include "cgroup/memory.h"
 #include "container-internal.h"
 #include "debug-fault.h"
 #include "hooks.h"
@@ -46,7 +48,8 @@ struct create {
 	char *rootfs;
 	struct mr_container_dir dir;
 	struct mr_record *rec;
-	struct mr_cgroup *cg;
+	struct mr_cgroup *cg; /* NULL: the manager makes none (disabled) */
+	const struct mr_cgroup_manager *mgr;
 	char *config_json; /* saved in the state dir: later verbs use it */
 	struct mr_mount_sources sources; /* bind sources opened here, on the host side */
 	struct mr_mount_ids host_mounts; /* no mount namespace: what was below the rootfs before */
@@ -63,25 +66,6 @@ struct create {
 	bool keep_groups; /* run.oci.keep_original_groups, read before the record takes the annotations */
 	char *notify_env; /* the process' NOTIFY_SOCKET=..., or NULL (notify.h) */
 };
-
-/* linux.resources sets a memory limit (memory.max, memory.high). */
-static bool memory_limited(const struct oci_config *cfg)
-{
-	const struct oci_linux_resources *r = cfg->linux ? cfg->linux->resources : NULL;
-
-	if (r == NULL)
-		return false;
-	if (r->memory && r->memory->has_limit && r->memory->limit >= 0)
-		return true;
-	for (size_t i = 0; r->unified && i < r->unified->len; i++) {
-		const char *key = r->unified->keys[i];
-
-		if ((strcmp(key, "memory.max") == 0 || strcmp(key, "memory.high") == 0) &&
-		    strcmp(r->unified->values[i], "max") != 0)
-			return true;
-	}
-	return false;
-}
 
 /* What the spec leaves to the runtime, checked before any side effect. */
 static int check_runnable(const struct create *c, struct mr_error **err)
@@ -208,8 +192,10 @@ static int plan_namespaces(struct create *c, struct spawn *s, struct mr_error **
  * CLONE_INTO_CGROUP does not pay. */
 static void plan_cgroup(struct create *c, struct spawn *s)
 {
+	if (c->cg == NULL)
+		return; /* no cgroup: the init stays in ours */
 	s->cgfd = mr_cgroup_fd(c->cg);
-	if (s->cgfd >= 0 && memory_limited(c->cfg)) {
+	if (s->cgfd >= 0 && mr_cgroup_memory_limited(c->cfg->linux ? c->cfg->linux->resources : NULL)) {
 		close(s->cgfd);
 		s->cgfd = -1;
 	}
@@ -366,7 +352,7 @@ static int run_runtime_hooks(struct create *c, struct mr_error **err)
 	 * the mounts and /dev are made. What the kernel allocated for them is
 	 * charged to us, not to the container's memory limit; the hooks, and
 	 * all that runs in the container, find the init in its cgroup. */
-	if (c->cgroup_pending && mr_cgroup_enter(c->cg, c->pid, err) < 0)
+	if (c->cgroup_pending && c->mgr->enter(c->cg, c->pid, err) < 0)
 		return -1;
 	c->cgroup_pending = false;
 	/* the status the spec gives these hooks' step, as crun */
@@ -481,7 +467,7 @@ static void undo(struct create *c)
 	if (c->host_mounts.taken)
 		mr_mount_host_undo(c->rootfs, &c->host_mounts);
 	if (c->cg)
-		mr_cgroup_destroy(c->cg, NULL);
+		c->mgr->destroy(c->cg, NULL);
 	if (c->dir.dir_fd >= 0 && mr_state_remove_files(&c->dir, NULL) == 0)
 		mr_state_remove(&c->dir, NULL);
 }
@@ -495,7 +481,7 @@ static int save_config_json(struct create *c, struct mr_error **err)
 	struct oci_linux none = { 0 }, *l = c->cfg->linux ? c->cfg->linux : &none;
 	char *given = l->cgroups_path;
 
-	if (given == NULL || given[0] == '\0')
+	if ((given == NULL || given[0] == '\0') && c->cg)
 		l->cgroups_path = (char *)mr_cgroup_path(c->cg);
 	c->cfg->linux = l;
 	c->config_json = mr_config_to_json(c->cfg, false, err);
@@ -532,24 +518,19 @@ static int prepare(struct create *c, struct mr_error **err)
 
 	if (mr_id_validate(o->id, err) < 0 || mr_inherited_fds_check(c->ctx->listen_fds, o->preserve_fds, c->ctx->log.fd, err) < 0)
 		return -1;
-	if (c->ctx->systemd_cgroup)
-		return mr_error_set(err, ENOTSUP,
-				    "--systemd-cgroup: minirun has no systemd cgroup driver yet; use the cgroupfs "
-				    "driver (drop the flag)");
+	if ((c->mgr = mr_cgroup_manager_get(c->ctx, err)) == NULL)
+		return -1;
 	c->cfg = mr_config_load(o->bundle, err);
 	if (c->cfg == NULL || check_runnable(c, err) < 0 || resolve_paths(c, err) < 0)
 		return -1;
 	mr_caps_warn_unavailable(&c->ctx->log, c->cfg->process ? c->cfg->process->capabilities : NULL);
-	/* MINIRUN_CGROUP_PARENT: an administrator's, or a test suite's, place
-	 * for containers whose config names no cgroup. */
-	c->cg = mr_cgroup_open_config(c->cfg, o->id, getenv("MINIRUN_CGROUP_PARENT"), err);
-	if (c->cg == NULL)
+	if (c->mgr->open(c->cfg, o->id, c->ctx->cgroup_parent, &c->cg, err) < 0)
 		return mr_error_prefix(err, "config.json");
 	if (save_config_json(c, err) < 0 || make_record(c, err) < 0)
 		return -1;
 	/* where the cgroup will be, before it is: a create that dies after
 	 * making it leaves this for delete --force */
-	if ((c->rec->cgroup = mr_cgroup_describe(c->cg)) == NULL)
+	if (c->cg && (c->rec->cgroup = mr_cgroup_describe(c->cg)) == NULL)
 		return mr_error_set(err, ENOMEM, "out of memory");
 	return check_sizes(c, err);
 }
@@ -574,8 +555,9 @@ static int make_state(struct create *c, struct mr_error **err)
 	if (c->fifo_fd < 0 || socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, c->sync) < 0)
 		return mr_error_sys(err, errno, "cannot set up the init's channels");
 	mr_fault_point(ctx, "create-files");
-	if (mr_cgroup_create(c->cg, err) < 0 ||
-	    mr_cgroup_apply(c->cg, c->cfg->linux ? c->cfg->linux->resources : NULL, err) < 0)
+	if (c->cg == NULL)
+		return 0;
+	if (c->mgr->create(c->cg, c->cfg->linux ? c->cfg->linux->resources : NULL, err) < 0)
 		return -1;
 	mr_fault_point(ctx, "create-cgroup");
 	free(c->rec->cgroup);
