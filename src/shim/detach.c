@@ -138,17 +138,19 @@ static int stdio_to_null(bool keep_stderr, struct mr_error **err)
 
 /* What the caller left open (a pipe of its own, a lock, a socket) would
  * stay open for the shim's whole life: its peer never sees EOF, its file
- * stays busy. Only the report pipe stays. */
-static void close_inherited(int report_fd)
+ * stays busy. Only the report pipe and the fds to pass on stay. */
+static void close_inherited(int report_fd, unsigned preserve)
 {
-	if (report_fd > 3)
-		mr_close_range(3, (unsigned)report_fd - 1, 0);
-	mr_close_range(report_fd >= 3 ? (unsigned)report_fd + 1 : 3, ~0U, 0);
+	unsigned first = 3 + preserve;
+
+	if (report_fd > (int)first)
+		mr_close_range(first, (unsigned)report_fd - 1, 0);
+	mr_close_range(report_fd >= (int)first ? (unsigned)report_fd + 1 : first, ~0U, 0);
 }
 
-int shim_daemon_setup(bool keep_stderr, int report_fd, char **oom_before, struct mr_error **err)
+int shim_daemon_setup(bool keep_stderr, int report_fd, unsigned preserve, char **oom_before, struct mr_error **err)
 {
-	close_inherited(report_fd);
+	close_inherited(report_fd, preserve);
 	*oom_before = read_oom_score_adj();
 	if (prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0) < 0)
 		return mr_error_sys(err, errno, "prctl(PR_SET_CHILD_SUBREAPER)");

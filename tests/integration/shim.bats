@@ -12,7 +12,7 @@ teardown() { shim_teardown; }
 	run "$MINIRUN_SHIM" --help
 	assert_status 0
 	for o in --id --bundle --state-dir --runtime --runtime-root --log --log-max-size --terminal --stdin \
-		--exit-command --exit-command-arg; do
+		--exit-command --exit-command-arg --preserve-fds; do
 		assert_contains "$output" "$o"
 	done
 	for op in state start wait kill logs attach resize exec stats pause resume update delete; do
@@ -78,6 +78,33 @@ teardown() { shim_teardown; }
 	done
 	# the reader's EOF: nobody but us held the write end
 	wait "$reader"
+}
+
+@test "shim: --preserve-fds N passes fds 3 .. 3+N-1 to the container; the shim keeps none; a hole or a bad N is one line" {
+	bb_shim_bundle "$MR_TMP/b" sh -c 'echo three >&3; echo four >&4; sleep 1000'
+	printf 'c22\t%s\n' "$SHIM_RUNTIME" >>"$MR_TMP/.shims"
+	shim_args=(--bundle "$MR_TMP/b" --runtime "$SHIM_RUNTIME" --runtime-root "$MR_ROOT")
+	bounded "$SHIM_WAIT_MAX" "minirun-shim --id c22" "$MINIRUN_SHIM" --id c22 --state-dir "$MR_TMP/c22" \
+		"${shim_args[@]}" --preserve-fds 2 </dev/null >"$MR_TMP/c22.out" 2>"$MR_TMP/c22.err" \
+		3>"$MR_TMP/f3" 4>"$MR_TMP/f4" 5>"$MR_TMP/f5" || fail "$(cat "$MR_TMP/c22.err")"
+	pid=$(shim_pid c22)
+	ctl c22 start
+	wait_for 10 grep -q three "$MR_TMP/f3"
+	wait_for 10 grep -q four "$MR_TMP/f4"
+	run bash -c "readlink /proc/$pid/fd/* 2>/dev/null"
+	[[ "$output" != *"$MR_TMP/f"[345]* ]] || fail "the shim holds a passed or an inherited fd: $output"
+	run bash -c "readlink /proc/$(state_field c22 pid)/fd/* 2>/dev/null"
+	assert_contains "$output" "$MR_TMP/f3"
+	assert_contains "$output" "$MR_TMP/f4"
+	[[ "$output" != *"$MR_TMP/f5"* ]] || fail "the container got fd 5, which was not to pass: $output"
+	# fd 4 closed: refused before anything is made
+	run "$MINIRUN_SHIM" --id c23 --state-dir "$MR_TMP/c23" "${shim_args[@]}" --preserve-fds 2 3>"$MR_TMP/f3" 4>&-
+	assert_status 1
+	assert_equal "$output" "minirun-shim: --preserve-fds 2: fd 4 is not open"
+	[ ! -e "$MR_TMP/c23" ]
+	run "$MINIRUN_SHIM" --id c23 --state-dir "$MR_TMP/c23" "${shim_args[@]}" --preserve-fds x
+	assert_status 1
+	assert_contains "$output" '--preserve-fds: "x"'
 }
 
 @test "shim: oom_score_adj -999 for the shim, the caller's own for the container" {
