@@ -63,7 +63,7 @@ teardown() { shim_teardown; }
 	mkfifo "$MR_TMP/fifo"
 	# a reader of a pipe whose other end the caller leaks: it sees EOF only
 	# if no one else holds that end
-	bounded 60 "fifo reader" cat "$MR_TMP/fifo" >"$MR_TMP/fifo-read" &
+	bounded 60 "fifo reader" cat "$MR_TMP/fifo" >"$MR_TMP/fifo-read" 3>&- &
 	reader=$!
 	exec 8>"$MR_TMP/fifo"
 	shim_run c21 "$MR_TMP/b" 7>"$MR_TMP/inherited" 9>&8
