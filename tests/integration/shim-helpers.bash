@@ -37,7 +37,8 @@ bounded() {
 	shift 2
 	timeout -k 5 "$secs" "$@" || rc=$?
 	if [ "$rc" = 124 ] || [ "$rc" = 137 ]; then
-		echo "$what: no end after ${secs}s, killed (a hang)" >&2
+		# also for teardown: the caller's stderr may be a file, its status ignored
+		echo "$what: no end after ${secs}s, killed (a hang)" | tee -a "$MR_TMP/.hangs" >&2
 	fi
 	return "$rc"
 }
@@ -81,7 +82,7 @@ bb_shim_bundle() {
 }
 
 shim_teardown() {
-	local id rt pid st left=""
+	local id rt pid st left="" hangs
 	if [ -f "$MR_TMP/.shims" ]; then
 		while IFS=$'\t' read -r id rt; do
 			"$rt" --root "$MR_ROOT" delete --force "$id" >/dev/null 2>&1 || true
@@ -93,9 +94,11 @@ shim_teardown() {
 		done <"$MR_TMP/.shims"
 	fi
 	left=$(mr_procs)
+	hangs=$(cat "$MR_TMP/.hangs" 2>/dev/null) || hangs=
 	mr_teardown
 	cgroup_parent_cleanup
 	[ -z "$left" ] || fail "left running: $left"
+	[ -z "$hangs" ] || fail "$hangs"
 }
 
 # py SCRIPT ARGS...: python with the socket helpers below in scope.
