@@ -122,6 +122,10 @@ shim_basic_flow() {
 	rmdir /sys/fs/cgroup/*/minirun-test/shim-$$ /sys/fs/cgroup/minirun-test/shim-$$ 2>/dev/null || true
 }
 
+@test "shim-robust: the flow with the default runtime (minirun)" {
+	shim_basic_flow "$MINIRUN"
+}
+
 @test "shim-robust: the same flow with --runtime runc" {
 	command -v runc >/dev/null || [ -x /usr/sbin/runc ] || skip "runc is not installed"
 	shim_basic_flow "$(command -v runc || echo /usr/sbin/runc)"
