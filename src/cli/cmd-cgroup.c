@@ -295,122 +295,141 @@ static struct oci_linux_resources *read_resources(const char *path, struct mr_er
 	return r;
 }
 
-#define ENSURE(ptr)                                                  \
-	do {                                                         \
+#define ENSURE(ptr)                                                       \
+	do {                                                              \
 		if ((ptr) == NULL && ((ptr) = calloc(1, sizeof(*(ptr)))) == NULL) \
-			goto oom;                                    \
+			return -1;                                        \
 	} while (0)
+
+/* One update flag (its short code c, its value v) into r: 0, 1 for a value
+ * that does not parse, -1 out of memory. */
+static int update_flag(struct oci_linux_resources *r, int c, const char *v)
+{
+	uint64_t w;
+
+	switch (c) {
+	case 'm':
+		ENSURE(r->memory);
+		r->memory->has_limit = true;
+		return parse_bytes(v, &r->memory->limit) ? 1 : 0;
+	case 'w':
+		ENSURE(r->memory);
+		r->memory->has_swap = true;
+		return parse_bytes(v, &r->memory->swap) ? 1 : 0;
+	case 'R':
+		ENSURE(r->memory);
+		r->memory->has_reservation = true;
+		return parse_bytes(v, &r->memory->reservation) ? 1 : 0;
+	case 's':
+		ENSURE(r->cpu);
+		r->cpu->has_shares = true;
+		return parse_u64(v, &r->cpu->shares) ? 1 : 0;
+	case 'q':
+		ENSURE(r->cpu);
+		r->cpu->has_quota = true;
+		return parse_i64(v, &r->cpu->quota) ? 1 : 0;
+	case 'p':
+		ENSURE(r->cpu);
+		r->cpu->has_period = true;
+		return parse_u64(v, &r->cpu->period) ? 1 : 0;
+	case 'c':
+		ENSURE(r->cpu);
+		free(r->cpu->cpus);
+		return (r->cpu->cpus = strdup(v)) == NULL ? -1 : 0;
+	case 'M':
+		ENSURE(r->cpu);
+		free(r->cpu->mems);
+		return (r->cpu->mems = strdup(v)) == NULL ? -1 : 0;
+	case 'P':
+		ENSURE(r->pids);
+		r->pids->has_limit = true;
+		return parse_i64(v, &r->pids->limit) ? 1 : 0;
+	case 'b':
+		ENSURE(r->block_io);
+		if (parse_u64(v, &w) < 0 || w > UINT16_MAX)
+			return 1;
+		r->block_io->weight = (uint16_t)w;
+		r->block_io->has_weight = true;
+		return 0;
+	}
+	return 0;
+}
+
+static const struct option update_options[] = {
+	{ "resources", required_argument, NULL, 'r' },	  { "memory", required_argument, NULL, 'm' },
+	{ "memory-swap", required_argument, NULL, 'w' },	  { "memory-reservation", required_argument, NULL, 'R' },
+	{ "cpu-shares", required_argument, NULL, 's' },	  { "cpu-quota", required_argument, NULL, 'q' },
+	{ "cpu-period", required_argument, NULL, 'p' },	  { "cpuset-cpus", required_argument, NULL, 'c' },
+	{ "cpuset-mems", required_argument, NULL, 'M' },	  { "pids-limit", required_argument, NULL, 'P' },
+	{ "blkio-weight", required_argument, NULL, 'b' },	  { 0 },
+};
+
+struct update_flags {
+	struct {
+		int c;
+		char *v;
+	} flag[16];
+	int n;
+};
+
+/* The resources from --resources (or none) with the flags on top of them;
+ * NULL after printing the error. */
+static struct oci_linux_resources *update_resources(struct mr_context *ctx, const char *res_file,
+						     const struct update_flags *f)
+{
+	struct mr_error *err = NULL;
+	struct oci_linux_resources *r = read_resources(res_file, &err);
+
+	if (r == NULL) {
+		err ? mr_cli_fail(ctx, err) : mr_cli_failf(ctx, "out of memory");
+		return NULL;
+	}
+	for (int i = 0; i < f->n; i++) {
+		const char *name = update_options[0].name;
+		int bad = update_flag(r, f->flag[i].c, f->flag[i].v);
+		for (const struct option *o = update_options; o->name; o++)
+			if (o->val == f->flag[i].c)
+				name = o->name;
+		if (bad) {
+			if (bad < 0)
+				mr_cli_failf(ctx, "out of memory");
+			else
+				mr_cli_failf(ctx, "update: --%s: invalid value \"%s\"", name, f->flag[i].v);
+			mr_model_clear(&mr_type_oci_linux_resources, r);
+			free(r);
+			return NULL;
+		}
+	}
+	return r;
+}
 
 static int run_update(struct mr_context *ctx, int argc, char **argv)
 {
-	static const struct option longopts[] = {
-		{ "resources", required_argument, NULL, 'r' },	  { "memory", required_argument, NULL, 'm' },
-		{ "memory-swap", required_argument, NULL, 'w' },	  { "memory-reservation", required_argument, NULL, 'R' },
-		{ "cpu-shares", required_argument, NULL, 's' },	  { "cpu-quota", required_argument, NULL, 'q' },
-		{ "cpu-period", required_argument, NULL, 'p' },	  { "cpuset-cpus", required_argument, NULL, 'c' },
-		{ "cpuset-mems", required_argument, NULL, 'M' },	  { "pids-limit", required_argument, NULL, 'P' },
-		{ "blkio-weight", required_argument, NULL, 'b' },	  { 0 },
-	};
 	const char *res_file = NULL;
-	struct { int c; char *v; } flags[16];
-	int nflags = 0, c, ret = 1;
+	struct update_flags flags = { .n = 0 };
+	int c, ret = 1;
 	struct oci_linux_resources *r = NULL;
 	struct mr_error *err = NULL;
 	const char *id;
 
-	while ((c = mr_cli_getopt(ctx, &mr_cmd_update, argc, argv, "r:", longopts)) != -1) {
+	while ((c = mr_cli_getopt(ctx, &mr_cmd_update, argc, argv, "r:", update_options)) != -1) {
 		if (c < 0)
 			return mr_cli_getopt_status(c);
 		if (c == 'r')
 			res_file = optarg;
-		else if (nflags < 16)
-			flags[nflags++] = (typeof(flags[0])){ c, optarg };
+		else if (flags.n < 16)
+			flags.flag[flags.n++] = (typeof(flags.flag[0])){ c, optarg };
 	}
 	if ((id = id_arg(ctx, &mr_cmd_update, argc, argv, false)) == NULL)
 		return 1;
-	if (res_file == NULL && nflags == 0)
+	if (res_file == NULL && flags.n == 0)
 		return mr_cli_failf(ctx, "update: give --resources FILE (or -) or a resource flag (see 'minirun update --help')");
-	r = read_resources(res_file, &err);
-	if (r == NULL)
-		return err ? mr_cli_fail(ctx, err) : mr_cli_failf(ctx, "out of memory");
-	for (int i = 0; i < nflags; i++) {
-		const char *v = flags[i].v;
-		const char *name = longopts[0].name;
-		int bad = 0;
-		for (const struct option *o = longopts; o->name; o++)
-			if (o->val == flags[i].c)
-				name = o->name;
-		switch (flags[i].c) {
-		case 'm':
-			ENSURE(r->memory);
-			bad = parse_bytes(v, &r->memory->limit);
-			r->memory->has_limit = true;
-			break;
-		case 'w':
-			ENSURE(r->memory);
-			bad = parse_bytes(v, &r->memory->swap);
-			r->memory->has_swap = true;
-			break;
-		case 'R':
-			ENSURE(r->memory);
-			bad = parse_bytes(v, &r->memory->reservation);
-			r->memory->has_reservation = true;
-			break;
-		case 's':
-			ENSURE(r->cpu);
-			bad = parse_u64(v, &r->cpu->shares);
-			r->cpu->has_shares = true;
-			break;
-		case 'q':
-			ENSURE(r->cpu);
-			bad = parse_i64(v, &r->cpu->quota);
-			r->cpu->has_quota = true;
-			break;
-		case 'p':
-			ENSURE(r->cpu);
-			bad = parse_u64(v, &r->cpu->period);
-			r->cpu->has_period = true;
-			break;
-		case 'c':
-			ENSURE(r->cpu);
-			free(r->cpu->cpus);
-			if ((r->cpu->cpus = strdup(v)) == NULL)
-				goto oom;
-			break;
-		case 'M':
-			ENSURE(r->cpu);
-			free(r->cpu->mems);
-			if ((r->cpu->mems = strdup(v)) == NULL)
-				goto oom;
-			break;
-		case 'P':
-			ENSURE(r->pids);
-			bad = parse_i64(v, &r->pids->limit);
-			r->pids->has_limit = true;
-			break;
-		case 'b': {
-			uint64_t w;
-			ENSURE(r->block_io);
-			bad = parse_u64(v, &w) < 0 || w > UINT16_MAX ? -1 : 0;
-			r->block_io->weight = (uint16_t)w;
-			r->block_io->has_weight = true;
-			break;
-		}
-		}
-		if (bad) {
-			mr_cli_failf(ctx, "update: --%s: invalid value \"%s\"", name, v);
-			goto out;
-		}
-	}
-	if (mr_resources_validate(r, &err) < 0 || mr_container_update(ctx, id, r, &err) < 0) {
+	if ((r = update_resources(ctx, res_file, &flags)) == NULL)
+		return 1;
+	if (mr_resources_validate(r, &err) < 0 || mr_container_update(ctx, id, r, &err) < 0)
 		mr_cli_fail(ctx, err);
-		goto out;
-	}
-	ret = 0;
-	goto out;
-oom:
-	mr_cli_failf(ctx, "out of memory");
-out:
+	else
+		ret = 0;
 	mr_model_clear(&mr_type_oci_linux_resources, r);
 	free(r);
 	return ret;

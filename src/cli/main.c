@@ -1,8 +1,11 @@
 /* minirun: an OCI runtime. This file holds the command table and the global
  * options; each command lives in its own cmd-*.c. */
+#include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "cli.h"
 #include "state.h"
@@ -30,7 +33,8 @@ static const char global_usage[] =
 	"  --log FILE             also append errors to FILE\n"
 	"  --log-format FORMAT    text (default) or json: the format of --log\n"
 	"  --debug                log debug messages too\n"
-	"  --systemd-cgroup       manage cgroups through systemd\n"
+	"  --cgroup-manager MGR   who makes the cgroups: cgroupfs (default) or disabled\n"
+	"  --systemd-cgroup       manage cgroups through systemd (not supported)\n"
 	"  -h, --help             this help\n"
 	"  -v, --version          versions of minirun, the spec and the libraries\n"
 	"\n"
@@ -90,12 +94,79 @@ static const char *global_value(struct mr_context *cli, int argc, char **argv, i
 	return argv[++*i];
 }
 
+/* LISTEN_FDS, as sd_listen_fds(3) reads it: meant for us unless
+ * LISTEN_PID names another process (crun also takes it without LISTEN_PID);
+ * -1: not a count. Read before minirun opens anything: an fd of the range
+ * that is not open gets /dev/null (close-on-exec here, the container's
+ * once passed on), so that none of minirun's own fds can take its number
+ * and reach the container; *holes counts them. */
+static int listen_fds_take(int *holes)
+{
+	const char *fds = getenv("LISTEN_FDS"), *pid = getenv("LISTEN_PID");
+	char *end;
+	long n;
+
+	*holes = 0;
+	if (fds == NULL || fds[0] == '\0' || (pid && pid[0] && strtol(pid, NULL, 10) != (long)getpid()))
+		return 0;
+	errno = 0;
+	n = strtol(fds, &end, 10);
+	if (errno || *end != '\0' || n < 0 || n > 65536)
+		return -1;
+	for (int fd = 3; fd < 3 + (int)n; fd++) {
+		int null;
+		if (fcntl(fd, F_GETFD) >= 0 || errno != EBADF)
+			continue;
+		null = open("/dev/null", O_RDWR | O_CLOEXEC);
+		if (null >= 0 && null != fd) {
+			dup3(null, fd, O_CLOEXEC);
+			close(null);
+		}
+		++*holes;
+	}
+	return (int)n;
+}
+
+/* Once the log is open: warn about what listen_fds_take found. */
+static int listen_fds_report(struct mr_context *cli, int n, int holes)
+{
+	const char *fds = getenv("LISTEN_FDS");
+	char msg[160];
+
+	if (n < 0)
+		snprintf(msg, sizeof(msg), "LISTEN_FDS=\"%.32s\" is not a number of fds: none is passed on", fds);
+	else if (holes > 0)
+		snprintf(msg, sizeof(msg), "LISTEN_FDS=%d: %d of fds 3 .. %d not open: the container gets /dev/null there",
+			 n, holes, n + 2);
+	if (n < 0 || holes > 0)
+		mr_log_write(&cli->log, "warning", msg);
+	return n < 0 ? 0 : n;
+}
+
+/* --cgroup-manager as crun has it: cgroupfs, systemd (refused by create,
+ * as --systemd-cgroup), disabled. */
+static int set_cgroup_manager(struct mr_context *cli, const char *v)
+{
+	if (strcmp(v, "cgroupfs") == 0) {
+		cli->cgroup_manager = MR_CGROUP_MANAGER_CGROUPFS;
+	} else if (strcmp(v, "disabled") == 0) {
+		cli->cgroup_manager = MR_CGROUP_MANAGER_DISABLED;
+	} else if (strcmp(v, "systemd") == 0) {
+		cli->cgroup_manager = MR_CGROUP_MANAGER_SYSTEMD;
+		cli->cgroup_manager_flag = "--cgroup-manager systemd";
+	} else {
+		return mr_cli_failf(cli, "--cgroup-manager: unknown manager \"%s\" (expected cgroupfs or disabled)", v);
+	}
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	struct mr_context cli = { .root = NULL, .log = { .fd = -1 } };
 	const char *log_path = NULL, *log_format = "text";
 	const struct mr_command *cmd;
 	bool debug = false;
+	int holes, listen = listen_fds_take(&holes);
 	int i, ret;
 
 	for (i = 1; i < argc && argv[i][0] == '-' && argv[i][1] != '\0'; i++) {
@@ -112,13 +183,18 @@ int main(int argc, char **argv)
 			log_format = v;
 		else if ((v = global_value(&cli, argc, argv, &i, "--log", &missing)) != NULL)
 			log_path = v;
+		else if ((v = global_value(&cli, argc, argv, &i, "--cgroup-manager", &missing)) != NULL) {
+			if (set_cgroup_manager(&cli, v) != 0)
+				return 1;
+		}
 		else if (missing)
 			return 1;
 		else if (strcmp(a, "--debug") == 0)
 			debug = true;
-		else if (strcmp(a, "--systemd-cgroup") == 0)
-			cli.systemd_cgroup = true;
-		else if (strcmp(a, "-h") == 0 || strcmp(a, "--help") == 0) {
+		else if (strcmp(a, "--systemd-cgroup") == 0) {
+			cli.cgroup_manager = MR_CGROUP_MANAGER_SYSTEMD;
+			cli.cgroup_manager_flag = "--systemd-cgroup";
+		} else if (strcmp(a, "-h") == 0 || strcmp(a, "--help") == 0) {
 			print_usage(stdout);
 			return 0;
 		} else if (strcmp(a, "-v") == 0 || strcmp(a, "--version") == 0) {
@@ -136,6 +212,11 @@ int main(int argc, char **argv)
 	if (cli.root == NULL)
 		cli.root = mr_state_default_root();
 	cli.debug_fault = getenv("MINIRUN_DEBUG_FAULT");
+	cli.listen_fds = listen_fds_report(&cli, listen, holes);
+	cli.notify_socket = getenv("NOTIFY_SOCKET");
+	if (cli.notify_socket && cli.notify_socket[0] == '\0')
+		cli.notify_socket = NULL;
+	cli.cgroup_parent = getenv("MINIRUN_CGROUP_PARENT");
 	if (i >= argc) {
 		ret = mr_cli_failf(&cli, "no command given (see 'minirun --help')");
 	} else if (strcmp(argv[i], "help") == 0) {

@@ -46,33 +46,80 @@ int mr_caps_last_cap(void)
 	return cap;
 }
 
-static int names_to_bits(char *const *names, size_t n, const char *set, int last_cap, uint64_t *out,
-			 struct mr_error **err)
+static void names_to_bits(char *const *names, size_t n, int last_cap, uint64_t *out)
 {
 	*out = 0;
 	for (size_t i = 0; i < n; i++) {
 		int cap = mr_cap_from_name(names[i]);
-		if (cap < 0)
-			return mr_error_set(err, EINVAL, "process.capabilities.%s[%zu]: unknown capability \"%.64s\"",
-					    set, i, names[i]);
-		if (cap > last_cap)
+		/* the runtime warned about these (mr_caps_warn_unavailable) */
+		if (cap < 0 || cap > last_cap)
 			continue;
 		*out |= bit(cap);
 	}
-	return 0;
 }
 
-int mr_caps_from_spec(const struct oci_process_capabilities *c, int last_cap, struct mr_caps *out,
-		      struct mr_error **err)
+void mr_caps_from_spec(const struct oci_process_capabilities *c, int last_cap, struct mr_caps *out)
 {
 	*out = (struct mr_caps){ 0 };
-	if (names_to_bits(c->bounding, c->bounding_len, "bounding", last_cap, &out->bounding, err) < 0 ||
-	    names_to_bits(c->effective, c->effective_len, "effective", last_cap, &out->effective, err) < 0 ||
-	    names_to_bits(c->permitted, c->permitted_len, "permitted", last_cap, &out->permitted, err) < 0 ||
-	    names_to_bits(c->inheritable, c->inheritable_len, "inheritable", last_cap, &out->inheritable, err) < 0 ||
-	    names_to_bits(c->ambient, c->ambient_len, "ambient", last_cap, &out->ambient, err) < 0)
-		return -1;
-	return 0;
+	names_to_bits(c->bounding, c->bounding_len, last_cap, &out->bounding);
+	names_to_bits(c->effective, c->effective_len, last_cap, &out->effective);
+	names_to_bits(c->permitted, c->permitted_len, last_cap, &out->permitted);
+	names_to_bits(c->inheritable, c->inheritable_len, last_cap, &out->inheritable);
+	names_to_bits(c->ambient, c->ambient_len, last_cap, &out->ambient);
+}
+
+static int compare_names(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* Add the names of one set that cannot be granted to v (each once). */
+static void collect_unavailable(char *const *names, size_t n, int last_cap, const char **v, size_t *len)
+{
+	for (size_t i = 0; i < n; i++) {
+		int cap = mr_cap_from_name(names[i]);
+		bool seen = false;
+		if (cap >= 0 && cap <= last_cap)
+			continue;
+		for (size_t k = 0; k < *len && !seen; k++)
+			seen = strcmp(v[k], names[i]) == 0;
+		if (!seen)
+			v[(*len)++] = names[i];
+	}
+}
+
+void mr_caps_warn_unavailable(const struct mr_log *log, const struct oci_process_capabilities *c)
+{
+	size_t total, len = 0, used = 0;
+	cleanup_free const char **v = NULL;
+	cleanup_free char *msg = NULL;
+	int last_cap;
+
+	if (c == NULL)
+		return;
+	total = c->bounding_len + c->effective_len + c->permitted_len + c->inheritable_len + c->ambient_len;
+	if (total == 0 || (v = calloc(total, sizeof(*v))) == NULL)
+		return;
+	last_cap = mr_caps_last_cap();
+	collect_unavailable(c->bounding, c->bounding_len, last_cap, v, &len);
+	collect_unavailable(c->effective, c->effective_len, last_cap, v, &len);
+	collect_unavailable(c->permitted, c->permitted_len, last_cap, v, &len);
+	collect_unavailable(c->inheritable, c->inheritable_len, last_cap, v, &len);
+	collect_unavailable(c->ambient, c->ambient_len, last_cap, v, &len);
+	if (len == 0)
+		return;
+	qsort(v, len, sizeof(*v), compare_names);
+	for (size_t i = 0; i < len; i++)
+		used += strlen(v[i]) + 1;
+	msg = malloc(used + 64);
+	if (msg == NULL)
+		return;
+	/* runc's words (its logrus line prints the list as Go does: "[A B]") */
+	used = (size_t)sprintf(msg, "ignoring unknown or unavailable capabilities: [");
+	for (size_t i = 0; i < len; i++)
+		used += (size_t)sprintf(msg + used, "%s%s", i ? " " : "", v[i]);
+	strcpy(msg + used, "]");
+	mr_log_write(log, "warning", msg);
 }
 
 /* "CAP_CHOWN", or "capability 45" for one newer than our table. */

@@ -13,6 +13,7 @@
 
 #include "spec/oci-model.gen.h"
 #include "util/error.h"
+#include "util/log.h"
 
 /* One bit per capability number, as the kernel counts them (<= 63). */
 struct mr_caps {
@@ -27,12 +28,17 @@ struct mr_caps {
  * (/proc/sys/kernel/cap_last_cap, else probed with PR_CAPBSET_READ). */
 int mr_caps_last_cap(void);
 
-/* Names to bits. Names this build knows but the kernel does not (newer than
- * it) are skipped: a profile written for a newer kernel still runs, as with
- * runc. `last_cap` comes from mr_caps_last_cap(). Names were validated when
- * the config was loaded; an unknown one here is an error all the same. */
-int mr_caps_from_spec(const struct oci_process_capabilities *c, int last_cap, struct mr_caps *out,
-		      struct mr_error **err);
+/* Names to bits. Names unknown to this build, and names this build knows
+ * but the kernel does not (newer than it, above `last_cap`, from
+ * mr_caps_last_cap()), are skipped: runtime-spec says a capability that
+ * cannot be granted is a warning, not a failure (the runtime warned with
+ * mr_caps_warn_unavailable before starting the process). */
+void mr_caps_from_spec(const struct oci_process_capabilities *c, int last_cap, struct mr_caps *out);
+
+/* One warning (stderr and --log) listing the names in c that cannot be
+ * granted, in runc's words: "ignoring unknown or unavailable capabilities:
+ * [CAP_X CAP_Y]"; nothing when every name can be. */
+void mr_caps_warn_unavailable(const struct mr_log *log, const struct oci_process_capabilities *c);
 
 /* PR_CAPBSET_DROP every capability not in caps->bounding. Needs CAP_SETPCAP
  * in the effective set, so it runs before the uid change. */

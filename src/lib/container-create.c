@@ -17,13 +17,18 @@
 
 #include "container.h"
 #include "cgroup/cgroup.h"
+#include "caps.h"
+#include "cgroup/manager.h"
+#include "cgroup/memory.h"
 #include "container-internal.h"
 #include "debug-fault.h"
 #include "hooks.h"
 #include "init.h"
 #include "mount.h"
+#include "notify.h"
 #include "ns.h"
 #include "process.h"
+#include "seccomp-filter.h"
 #include "spec/config.h"
 #include "state.h"
 #include "sync.h"
@@ -43,7 +48,8 @@ struct create {
 	char *rootfs;
 	struct mr_container_dir dir;
 	struct mr_record *rec;
-	struct mr_cgroup *cg;
+	struct mr_cgroup *cg; /* NULL: the manager makes none (disabled) */
+	const struct mr_cgroup_manager *mgr;
 	char *config_json; /* saved in the state dir: later verbs use it */
 	struct mr_mount_sources sources; /* bind sources opened here, on the host side */
 	struct mr_mount_ids host_mounts; /* no mount namespace: what was below the rootfs before */
@@ -57,47 +63,9 @@ struct create {
 	bool init_forks;
 	bool pid_file_written;
 	bool cgroup_pending; /* the init is not in its cgroup yet (see serve_init) */
+	bool keep_groups; /* run.oci.keep_original_groups, read before the record takes the annotations */
+	char *notify_env; /* the process' NOTIFY_SOCKET=..., or NULL (notify.h) */
 };
-
-static const struct {
-	const char *type;
-	int flag;
-} ns_flags[] = {
-	{ "pid", CLONE_NEWPID },   { "network", CLONE_NEWNET }, { "mount", CLONE_NEWNS },  { "ipc", CLONE_NEWIPC },
-	{ "uts", CLONE_NEWUTS },   { "user", CLONE_NEWUSER },	{ "cgroup", CLONE_NEWCGROUP }, { "time", CLONE_NEWTIME },
-};
-
-/* linux.resources sets a memory limit (memory.max, memory.high). */
-static bool memory_limited(const struct oci_config *cfg)
-{
-	const struct oci_linux_resources *r = cfg->linux ? cfg->linux->resources : NULL;
-
-	if (r == NULL)
-		return false;
-	if (r->memory && r->memory->has_limit && r->memory->limit >= 0)
-		return true;
-	for (size_t i = 0; r->unified && i < r->unified->len; i++) {
-		const char *key = r->unified->keys[i];
-
-		if ((strcmp(key, "memory.max") == 0 || strcmp(key, "memory.high") == 0) &&
-		    strcmp(r->unified->values[i], "max") != 0)
-			return true;
-	}
-	return false;
-}
-
-/* The namespaces to make new at clone time (those without a path). */
-static uint64_t clone_flags(const struct oci_config *cfg)
-{
-	uint64_t flags = 0;
-
-	for (size_t k = 0; k < sizeof(ns_flags) / sizeof(ns_flags[0]); k++) {
-		const struct oci_namespace *ns = mr_config_namespace(cfg->linux, ns_flags[k].type);
-		if (ns && ns->path == NULL)
-			flags |= ns_flags[k].flag;
-	}
-	return flags;
-}
 
 /* What the spec leaves to the runtime, checked before any side effect. */
 static int check_runnable(const struct create *c, struct mr_error **err)
@@ -170,30 +138,12 @@ static int make_record(struct create *c, struct mr_error **err)
 	if (!c->rec->oci_version || !c->rec->id || !c->rec->bundle || !c->rec->rootfs || !c->rec->created ||
 	    !c->rec->owner)
 		return mr_error_set(err, ENOMEM, "out of memory");
+	c->keep_groups = mr_process_keep_groups(c->cfg->annotations);
 	if (c->cfg->annotations) {
 		/* the record owns a copy: take the config's map over */
 		c->rec->annotations = (struct oci_map_string *)c->cfg->annotations;
 		c->cfg->annotations = NULL;
 	}
-	return 0;
-}
-
-static int write_map(pid_t pid, const char *file, const struct oci_id_mapping *m, size_t n, struct mr_error **err)
-{
-	char path[64], buf[4096];
-	size_t len = 0;
-	cleanup_close int fd = -1;
-
-	for (size_t i = 0; i < n && len < sizeof(buf); i++)
-		len += snprintf(buf + len, sizeof(buf) - len, "%u %u %u\n", m[i].container_id, m[i].host_id, m[i].size);
-	if (len >= sizeof(buf))
-		return mr_error_set(err, E2BIG, "linux.%s: too many mappings", file[0] == 'u' ? "uidMappings" : "gidMappings");
-	snprintf(path, sizeof(path), "/proc/%d/%s", (int)pid, file);
-	fd = open(path, O_WRONLY | O_CLOEXEC);
-	/* One write: the kernel takes the whole map at once or not at all. */
-	if (fd < 0 || write(fd, buf, len) != (ssize_t)len)
-		return mr_error_sys(err, errno, "linux.%s: write %s", file[0] == 'u' ? "uidMappings" : "gidMappings",
-				    path);
 	return 0;
 }
 
@@ -215,7 +165,7 @@ static int plan_namespaces(struct create *c, struct spawn *s, struct mr_error **
 {
 	const struct oci_namespace *pidns = mr_config_namespace(c->cfg->linux, "pid");
 	const struct oci_namespace *user = mr_config_namespace(c->cfg->linux, "user");
-	uint64_t new_ns = clone_flags(c->cfg);
+	uint64_t new_ns = mr_ns_new_flags(c->cfg->linux);
 
 	if (pidns && pidns->path) {
 		s->saved_pidns = open("/proc/self/ns/pid", O_RDONLY | O_CLOEXEC);
@@ -242,8 +192,10 @@ static int plan_namespaces(struct create *c, struct spawn *s, struct mr_error **
  * CLONE_INTO_CGROUP does not pay. */
 static void plan_cgroup(struct create *c, struct spawn *s)
 {
+	if (c->cg == NULL)
+		return; /* no cgroup: the init stays in ours */
 	s->cgfd = mr_cgroup_fd(c->cg);
-	if (s->cgfd >= 0 && memory_limited(c->cfg)) {
+	if (s->cgfd >= 0 && mr_cgroup_memory_limited(c->cfg->linux ? c->cfg->linux->resources : NULL)) {
 		close(s->cgfd);
 		s->cgfd = -1;
 	}
@@ -293,10 +245,13 @@ static _Noreturn void become_init(struct create *c, const struct spawn *s)
 		.sources = &c->sources,
 		.sync_fd = c->sync[1],
 		.fifo_fd = c->fifo_fd,
-		.preserve_fds = c->o->preserve_fds,
+		.preserve_fds = c->ctx->listen_fds + c->o->preserve_fds,
+		.listen_fds = c->ctx->listen_fds,
+		.notify_env = c->notify_env,
 		.new_userns = (s->args.flags & CLONE_NEWUSER) != 0,
 		.no_pivot = c->o->no_pivot,
 		.no_new_keyring = c->o->no_new_keyring,
+		.keep_groups = c->keep_groups,
 		.unshare_cgroupns = s->unshare_cgroupns,
 		.late_ns_flags = s->late_ns,
 		.cg = c->cg,
@@ -397,7 +352,7 @@ static int run_runtime_hooks(struct create *c, struct mr_error **err)
 	 * the mounts and /dev are made. What the kernel allocated for them is
 	 * charged to us, not to the container's memory limit; the hooks, and
 	 * all that runs in the container, find the init in its cgroup. */
-	if (c->cgroup_pending && mr_cgroup_enter(c->cg, c->pid, err) < 0)
+	if (c->cgroup_pending && c->mgr->enter(c->cg, c->pid, err) < 0)
 		return -1;
 	c->cgroup_pending = false;
 	/* the status the spec gives these hooks' step, as crun */
@@ -430,7 +385,7 @@ static int take_console(struct create *c, int fd, struct mr_error **err)
 static int send_seccomp_listener(struct create *c, int fd, struct mr_error **err)
 {
 	cleanup_free char *state = mr_record_state_json(c->rec, MR_STATUS_CREATING, err);
-	int r = state ? mr_seccomp_send_listener(c->cfg->linux->seccomp, fd, state, err) : -1;
+	int r = state ? mr_seccomp_send_listener(c->cfg->linux->seccomp, fd, c->rec->pid, state, err) : -1;
 
 	if (fd >= 0)
 		close(fd);
@@ -476,8 +431,8 @@ static int serve_init(struct create *c, struct mr_error **err)
 	c->rec->has_pid_start_time = true;
 	/* both maps before the init does anything that needs an id */
 	if (user && user->path == NULL &&
-	    (write_map(c->pid, "gid_map", l->gid_mappings, l->gid_mappings_len, err) < 0 ||
-	     write_map(c->pid, "uid_map", l->uid_mappings, l->uid_mappings_len, err) < 0))
+	    mr_ns_write_id_maps(c->pid, l->uid_mappings, l->uid_mappings_len, l->gid_mappings, l->gid_mappings_len,
+				"linux.", err) < 0)
 		goto out;
 	if (mr_sync_send(c->sync[0], MR_SYNC_GO, NULL, -1, err) < 0)
 		goto out;
@@ -512,7 +467,7 @@ static void undo(struct create *c)
 	if (c->host_mounts.taken)
 		mr_mount_host_undo(c->rootfs, &c->host_mounts);
 	if (c->cg)
-		mr_cgroup_destroy(c->cg, NULL);
+		c->mgr->destroy(c->cg, NULL);
 	if (c->dir.dir_fd >= 0 && mr_state_remove_files(&c->dir, NULL) == 0)
 		mr_state_remove(&c->dir, NULL);
 }
@@ -526,7 +481,7 @@ static int save_config_json(struct create *c, struct mr_error **err)
 	struct oci_linux none = { 0 }, *l = c->cfg->linux ? c->cfg->linux : &none;
 	char *given = l->cgroups_path;
 
-	if (given == NULL || given[0] == '\0')
+	if ((given == NULL || given[0] == '\0') && c->cg)
 		l->cgroups_path = (char *)mr_cgroup_path(c->cg);
 	c->cfg->linux = l;
 	c->config_json = mr_config_to_json(c->cfg, false, err);
@@ -561,25 +516,21 @@ static int prepare(struct create *c, struct mr_error **err)
 {
 	const struct mr_create_opts *o = c->o;
 
-	if (mr_id_validate(o->id, err) < 0 || mr_preserve_fds_check(o->preserve_fds, c->ctx->log.fd, err) < 0)
+	if (mr_id_validate(o->id, err) < 0 || mr_inherited_fds_check(c->ctx->listen_fds, o->preserve_fds, c->ctx->log.fd, err) < 0)
 		return -1;
-	if (c->ctx->systemd_cgroup)
-		return mr_error_set(err, ENOTSUP,
-				    "--systemd-cgroup: minirun has no systemd cgroup driver yet; use the cgroupfs "
-				    "driver (drop the flag)");
+	if ((c->mgr = mr_cgroup_manager_get(c->ctx, err)) == NULL)
+		return -1;
 	c->cfg = mr_config_load(o->bundle, err);
 	if (c->cfg == NULL || check_runnable(c, err) < 0 || resolve_paths(c, err) < 0)
 		return -1;
-	/* MINIRUN_CGROUP_PARENT: an administrator's, or a test suite's, place
-	 * for containers whose config names no cgroup. */
-	c->cg = mr_cgroup_open_config(c->cfg, o->id, getenv("MINIRUN_CGROUP_PARENT"), err);
-	if (c->cg == NULL)
+	mr_caps_warn_unavailable(&c->ctx->log, c->cfg->process ? c->cfg->process->capabilities : NULL);
+	if (c->mgr->open(c->cfg, o->id, c->ctx->cgroup_parent, &c->cg, err) < 0)
 		return mr_error_prefix(err, "config.json");
 	if (save_config_json(c, err) < 0 || make_record(c, err) < 0)
 		return -1;
 	/* where the cgroup will be, before it is: a create that dies after
 	 * making it leaves this for delete --force */
-	if ((c->rec->cgroup = mr_cgroup_describe(c->cg)) == NULL)
+	if (c->cg && (c->rec->cgroup = mr_cgroup_describe(c->cg)) == NULL)
 		return mr_error_set(err, ENOMEM, "out of memory");
 	return check_sizes(c, err);
 }
@@ -604,14 +555,33 @@ static int make_state(struct create *c, struct mr_error **err)
 	if (c->fifo_fd < 0 || socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, c->sync) < 0)
 		return mr_error_sys(err, errno, "cannot set up the init's channels");
 	mr_fault_point(ctx, "create-files");
-	if (mr_cgroup_create(c->cg, err) < 0 ||
-	    mr_cgroup_apply(c->cg, c->cfg->linux ? c->cfg->linux->resources : NULL, err) < 0)
+	if (c->cg == NULL)
+		return 0;
+	if (c->mgr->create(c->cg, c->cfg->linux ? c->cfg->linux->resources : NULL, err) < 0)
 		return -1;
 	mr_fault_point(ctx, "create-cgroup");
 	free(c->rec->cgroup);
 	if ((c->rec->cgroup = mr_cgroup_describe(c->cg)) == NULL)
 		return mr_error_set(err, ENOMEM, "out of memory");
 	return 0;
+}
+
+/* NOTIFY_SOCKET: the directory the container's socket will be in, bound
+ * into the container (after the config was saved: it is the runtime's
+ * mount, not the bundle's). */
+static int prepare_notify(struct create *c, struct mr_error **err)
+{
+	cleanup_free char *dir = NULL;
+	char cwd[PATH_MAX];
+
+	if (c->dir.root[0] != '/' && getcwd(cwd, sizeof(cwd)) == NULL)
+		return mr_error_sys(err, errno, "getcwd");
+	if (asprintf(&dir, "%s%s%s/%s", c->dir.root[0] == '/' ? "" : cwd, c->dir.root[0] == '/' ? "" : "/",
+		     c->dir.root, c->dir.id) < 0) {
+		dir = NULL;
+		return mr_error_set(err, ENOMEM, "out of memory");
+	}
+	return mr_notify_prepare(c->dir.dir_fd, dir, c->ctx->notify_socket, c->cfg, &c->notify_env, err);
 }
 
 /* 3. The init, and what it asks of us until it is ready. */
@@ -622,6 +592,8 @@ static int make_init(struct create *c, struct mr_error **err)
 	if (!mr_mount_own_namespace(c->cfg) &&
 	    (mr_mount_host_mark(c->rootfs, &c->host_mounts, err) < 0 ||
 	     mr_mount_host_save(c->dir.dir_fd, c->rootfs, &c->host_mounts, err) < 0))
+		return -1;
+	if (c->ctx->notify_socket && prepare_notify(c, err) < 0)
 		return -1;
 	if (spawn_init(c, err) < 0)
 		return -1;
@@ -688,6 +660,7 @@ out:
 	mr_mount_ids_clear(&c.host_mounts);
 	mr_mount_sources_close(&c.sources);
 	mr_config_free(c.cfg);
+	free(c.notify_env);
 	mr_record_free(c.rec);
 	mr_cgroup_free(c.cg);
 	free(c.config_json);

@@ -132,7 +132,7 @@ static void find_unrecorded_cgroup(struct mr_loaded *l, const struct mr_context 
 	if (l->cg)
 		return;
 	if ((cfg = mr_state_read_config(&l->dir, &e)) != NULL)
-		l->cg = mr_cgroup_open_config(cfg, l->dir.id, getenv("MINIRUN_CGROUP_PARENT"), &e);
+		l->cg = mr_cgroup_open_config(cfg, l->dir.id, ctx->cgroup_parent, &e);
 	/* no config: the create died before it made a cgroup, or a delete
 	 * after it removed it */
 	if (l->cg == NULL && e && e->errnum != ENOENT)

@@ -85,7 +85,7 @@ int mr_container_run(const struct mr_context *ctx, const struct mr_run_opts *o, 
 		sigprocmask(SIG_BLOCK, &all, &old);
 	if (mr_container_create(ctx, &co, &pid, err) < 0)
 		goto out;
-	if (mr_container_start(ctx, co.id, err) < 0) {
+	if (mr_container_start(ctx, co.id, !o->detach, err) < 0) {
 		mr_container_delete(ctx, co.id, true, NULL);
 		goto out;
 	}

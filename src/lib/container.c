@@ -19,6 +19,7 @@
 #include "container-internal.h"
 #include "debug-fault.h"
 #include "hooks.h"
+#include "notify.h"
 #include "spec/config.h"
 #include "state.h"
 #include "terminal.h"
@@ -101,11 +102,38 @@ static void run_poststart(const struct mr_context *ctx, const struct oci_config 
 	mr_error_free(err);
 }
 
-int mr_container_start(const struct mr_context *ctx, const char *id, struct mr_error **err)
+/* NOTIFY_SOCKET: wait for the process' READY=1 and forward it, here or
+ * in a child. A failure is a warning: the container runs. */
+static void forward_ready(const struct mr_context *ctx, pid_t pid, int sock, bool in_child)
+{
+	cleanup_close int pidfd = mr_pidfd_open(pid, 0);
+	struct mr_error *err = NULL;
+
+	if (pidfd < 0)
+		return; /* gone already */
+	if (in_child) {
+		pid_t child = fork();
+		if (child != 0) {
+			if (child < 0)
+				mr_log_write(&ctx->log, "warning", "NOTIFY_SOCKET: fork failed: READY=1 is not forwarded");
+			return;
+		}
+		prctl(PR_SET_PDEATHSIG, SIGKILL);
+	}
+	if (mr_notify_forward(sock, pidfd, ctx->notify_socket, &err) < 0) {
+		mr_log_write(&ctx->log, "warning", err->msg);
+		mr_error_free(err);
+	}
+	if (in_child)
+		_exit(0);
+}
+
+int mr_container_start(const struct mr_context *ctx, const char *id, bool notify_in_child, struct mr_error **err)
 {
 	struct mr_loaded l;
 	struct oci_config *cfg = NULL;
 	cleanup_close int fifo = -1;
+	cleanup_close int notify = -1;
 	int ret = -1;
 
 	if (mr_container_load(ctx, id, &l, err) < 0)
@@ -120,6 +148,9 @@ int mr_container_start(const struct mr_context *ctx, const char *id, struct mr_e
 		goto out;
 	}
 	if (may_have_hooks(l.rec->has_poststart_hooks, l.rec->poststart_hooks) && (cfg = load_config(&l, err)) == NULL)
+		goto out;
+	/* the container's socket is there before its process runs */
+	if (ctx->notify_socket && (notify = mr_notify_bind(l.dir.dir_fd, err)) < 0 && errno != ENOENT)
 		goto out;
 	fifo = openat(l.dir.dir_fd, MR_FIFO_NAME, O_WRONLY | O_NONBLOCK | O_CLOEXEC);
 	if (fifo < 0) {
@@ -142,6 +173,9 @@ int mr_container_start(const struct mr_context *ctx, const char *id, struct mr_e
 	mr_state_close(&l.dir);
 	if (wait_exec(fifo, err) < 0)
 		goto out;
+	/* running for the caller once it says so (as crun: poststart after) */
+	if (notify >= 0)
+		forward_ready(ctx, l.rec->pid, notify, notify_in_child);
 	mr_fault_point(ctx, "start-poststart");
 	run_poststart(ctx, cfg, l.rec);
 	ret = 0;

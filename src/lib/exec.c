@@ -6,204 +6,36 @@
  * so C2 is reparented to us (a subreaper in the foreground) or the
  * caller's subreaper (conmon, the containerd shim) with --detach. */
 #include "exec.h"
+#include "exec-process.h"
 
 #include <errno.h>
 #include <fcntl.h>
-#include <poll.h>
 #include <sched.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
-#include <string.h>
 #include <sys/prctl.h>
-#include <sys/signalfd.h>
 #include <sys/socket.h>
-#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "capability-names.h"
+#include "caps.h"
 #include "cgroup/cgroup.h"
 #include "container.h"
+#include "container-internal.h"
+#include "ns.h"
 #include "process.h"
+#include "process-env.h"
+#include "seccomp-filter.h"
 #include "spec/config.h"
-#include "spec/validate.h"
 #include "state.h"
 #include "sync.h"
 #include "terminal.h"
 #include "trampoline.h"
 #include "util/cleanup.h"
 #include "util/preserve-fds.h"
-#include "util/json.h"
 #include "util/signals.h"
 #include "util/syscalls.h"
-
-/* ---- the process to run ---- */
-
-static int strv_append(char ***v, size_t *n, const char *s)
-{
-	char **grown = realloc(*v, (*n + 2) * sizeof(char *));
-
-	if (grown == NULL)
-		return -1;
-	*v = grown;
-	if ((grown[*n] = strdup(s)) == NULL)
-		return -1;
-	grown[++*n] = NULL; /* model arrays are NULL-terminated */
-	return 0;
-}
-
-static void strv_free(char **v, size_t n)
-{
-	for (size_t i = 0; i < n; i++)
-		free(v[i]);
-	free(v);
-}
-
-static struct oci_process *read_process_file(const char *path, struct mr_error **err)
-{
-	struct mr_json *json = mr_json_parse_file(path, err);
-	struct oci_process *p;
-
-	if (json == NULL) {
-		mr_error_prefix(err, "--process %s", path);
-		return NULL;
-	}
-	p = calloc(1, sizeof(*p));
-	if (p == NULL || mr_model_parse(&mr_type_oci_process, json, p, err) < 0 || mr_process_validate(p, err) < 0) {
-		if (p == NULL)
-			mr_error_set(err, ENOMEM, "out of memory");
-		mr_error_prefix(err, "--process %s", path);
-		if (p)
-			mr_model_clear(&mr_type_oci_process, p);
-		free(p);
-		p = NULL;
-	}
-	mr_json_free(json);
-	return p;
-}
-
-/* A user or group id: decimal digits only, below 4294967295 ((uid_t)-1
- * means "unchanged" to the kernel). */
-static int parse_id(const char *text, uint32_t *out)
-{
-	char *end;
-	unsigned long v;
-
-	if (text[0] < '0' || text[0] > '9')
-		return -1;
-	errno = 0;
-	v = strtoul(text, &end, 10);
-	if (errno || *end != '\0' || v >= UINT32_MAX)
-		return -1;
-	*out = (uint32_t)v;
-	return 0;
-}
-
-/* The container's process, with the command line's changes. */
-static int apply_flags(struct oci_process *p, const struct mr_exec_opts *o, struct mr_error **err)
-{
-	if (o->n_args > 0) {
-		strv_free(p->args, p->args_len);
-		p->args = NULL;
-		p->args_len = 0;
-		for (int i = 0; i < o->n_args; i++)
-			if (strv_append(&p->args, &p->args_len, o->args[i]) < 0)
-				return mr_error_set(err, ENOMEM, "out of memory");
-	}
-	if (o->cwd) {
-		free(p->cwd);
-		if ((p->cwd = strdup(o->cwd)) == NULL)
-			return mr_error_set(err, ENOMEM, "out of memory");
-	}
-	for (int i = 0; i < o->n_env; i++) {
-		if (strchr(o->env[i], '=') == NULL)
-			return mr_error_set(err, EINVAL, "--env: expected KEY=value, got \"%s\"", o->env[i]);
-		if (strv_append(&p->env, &p->env_len, o->env[i]) < 0)
-			return mr_error_set(err, ENOMEM, "out of memory");
-	}
-	if (o->user) {
-		char *colon = strchr(o->user, ':');
-		cleanup_free char *uid = strndup(o->user, colon ? (size_t)(colon - o->user) : strlen(o->user));
-		if (p->user == NULL && (p->user = calloc(1, sizeof(*p->user))) == NULL)
-			return mr_error_set(err, ENOMEM, "out of memory");
-		if (uid == NULL || parse_id(uid, &p->user->uid) < 0 || (colon && parse_id(colon + 1, &p->user->gid) < 0))
-			return mr_error_set(err, EINVAL, "--user: expected UID[:GID] (numbers), got \"%s\"", o->user);
-		p->user->has_uid = true;
-		p->user->has_gid = p->user->has_gid || colon != NULL;
-	}
-	for (int i = 0; i < o->n_gids; i++) {
-		uint32_t gid;
-		uint32_t *grown;
-		if (parse_id(o->additional_gids[i], &gid) < 0)
-			return mr_error_set(err, EINVAL, "--additional-gids: expected a number, got \"%s\"", o->additional_gids[i]);
-		if (p->user == NULL && (p->user = calloc(1, sizeof(*p->user))) == NULL)
-			return mr_error_set(err, ENOMEM, "out of memory");
-		grown = realloc(p->user->additional_gids, (p->user->additional_gids_len + 2) * sizeof(uint32_t));
-		if (grown == NULL)
-			return mr_error_set(err, ENOMEM, "out of memory");
-		p->user->additional_gids = grown;
-		grown[p->user->additional_gids_len++] = gid;
-	}
-	/* --cap: bounding, effective, permitted; never inheritable (nor
-	 * ambient), so an unprivileged exec'd program cannot pass it on
-	 * (CVE-2022-29162). */
-	for (int i = 0; i < o->n_caps; i++) {
-		struct oci_process_capabilities *c = p->capabilities;
-		if (mr_cap_from_name(o->caps[i]) < 0)
-			return mr_error_set(err, EINVAL, "--cap: unknown capability \"%s\"", o->caps[i]);
-		if (c == NULL && (c = p->capabilities = calloc(1, sizeof(*c))) == NULL)
-			return mr_error_set(err, ENOMEM, "out of memory");
-		if (strv_append(&c->bounding, &c->bounding_len, o->caps[i]) < 0 ||
-		    strv_append(&c->effective, &c->effective_len, o->caps[i]) < 0 ||
-		    strv_append(&c->permitted, &c->permitted_len, o->caps[i]) < 0)
-			return mr_error_set(err, ENOMEM, "out of memory");
-	}
-	if (o->tty) {
-		p->terminal = true;
-		p->has_terminal = true;
-	}
-	if (o->no_new_privs) {
-		p->no_new_privileges = true;
-		p->has_no_new_privileges = true;
-	}
-	if (o->apparmor) {
-		free(p->apparmor_profile);
-		p->apparmor_profile = strdup(o->apparmor);
-	}
-	if (o->process_label) {
-		free(p->selinux_label);
-		p->selinux_label = strdup(o->process_label);
-	}
-	return 0;
-}
-
-static struct oci_process *build_process(const struct mr_exec_opts *o, const struct oci_config *cfg,
-					 struct mr_error **err)
-{
-	struct oci_process *p;
-
-	if (o->process_file)
-		return read_process_file(o->process_file, err);
-	if (o->n_args == 0) {
-		mr_error_set(err, EINVAL, "exec: give the command to run, or --process FILE");
-		return NULL;
-	}
-	p = cfg->process ? mr_model_dup(&mr_type_oci_process, cfg->process, err) : calloc(1, sizeof(*p));
-	if (p == NULL)
-		return NULL;
-	if (p->cwd == NULL)
-		p->cwd = strdup("/");
-	/* the container's own terminal setting is not the exec's */
-	p->terminal = false;
-	p->has_terminal = false;
-	if (apply_flags(p, o, err) < 0 || mr_process_validate(p, err) < 0) {
-		mr_model_clear(&mr_type_oci_process, p);
-		free(p);
-		return NULL;
-	}
-	return p;
-}
 
 /* ---- in the new process ---- */
 
@@ -224,15 +56,18 @@ static _Noreturn void child_fail(const struct child *c, struct mr_error *err)
 	_exit(127);
 }
 
-/* C2: inside every namespace of the container. */
+/* C2: inside every namespace of the container. The container's seccomp
+ * filter is loaded anew for it (a filter belongs to a process tree: the
+ * init's listener does not see us), and its listener goes to the caller for
+ * the agent, as runc does for exec. */
 static _Noreturn void become_process(const struct child *c)
 {
 	const struct oci_process *p = c->p;
 	struct mr_error *err = NULL;
 	cleanup_free char *exe = NULL;
+	char **env;
 	char cwd[4096];
 	bool nnp = p->has_no_new_privileges && p->no_new_privileges;
-	int listener = -1;
 
 	mr_signals_reset_all();
 	/* Nothing before the caller has put us in the container's cgroup. */
@@ -262,20 +97,21 @@ static _Noreturn void become_process(const struct child *c)
 		mr_error_set(&err, EPERM, "process.cwd: %s is outside the container's root filesystem", p->cwd);
 		child_fail(c, err);
 	}
-	exe = mr_process_find_executable(p, &err);
+	env = mr_env_prepare(p->env, p->env_len, NULL, 0, mr_process_uid(p), &err);
+	if (env == NULL)
+		child_fail(c, err);
+	exe = mr_process_find_executable(p->args[0], env, &err);
 	if (exe == NULL)
 		child_fail(c, err);
-	if (!nnp && c->cfg->linux && c->cfg->linux->seccomp && mr_seccomp_load(c->cfg->linux->seccomp, &listener, &err) < 0)
+	if (!nnp && mr_seccomp_load_passing(c->cfg->linux, c->sync_fd, &err) < 0)
 		child_fail(c, err);
-	if ((c->cfg->linux && mr_personality_apply(c->cfg->linux->personality, &err) < 0) || mr_process_apply(p, &err) < 0)
+	if ((c->cfg->linux && mr_personality_apply(c->cfg->linux->personality, &err) < 0) || mr_process_apply(p, mr_process_keep_groups(c->cfg->annotations), &err) < 0)
 		child_fail(c, err);
-	if (nnp && c->cfg->linux && c->cfg->linux->seccomp && mr_seccomp_load(c->cfg->linux->seccomp, &listener, &err) < 0)
+	if (nnp && mr_seccomp_load_passing(c->cfg->linux, c->sync_fd, &err) < 0)
 		child_fail(c, err);
-	if (listener >= 0)
-		close(listener); /* the agent was handed the init's listener at create */
 	if (mr_process_apply_final_affinity(p, &err) < 0)
 		child_fail(c, err);
-	mr_trampoline_execve(exe, p->args, p->env ? p->env : (char *[]){ NULL });
+	mr_trampoline_execve(exe, p->args, env);
 	mr_error_sys(&err, errno, "exec %s", exe);
 	child_fail(c, err);
 }
@@ -316,12 +152,23 @@ static _Noreturn void join_and_fork(const struct child *c)
 
 /* ---- the caller ---- */
 
-static const struct {
-	const char *type;
-	int flag;
-} ns_kinds[] = {
-	{ "user", CLONE_NEWUSER }, { "mount", CLONE_NEWNS },	 { "pid", CLONE_NEWPID },     { "network", CLONE_NEWNET },
-	{ "ipc", CLONE_NEWIPC },   { "uts", CLONE_NEWUTS },	 { "cgroup", CLONE_NEWCGROUP }, { "time", CLONE_NEWTIME },
+/* One exec, from the state dir to the process' exit. */
+struct exec_run {
+	const struct mr_context *ctx;
+	const struct mr_exec_opts *o;
+	struct mr_record *rec;
+	struct oci_config *cfg;
+	struct oci_process *p;
+	struct mr_sync_msg *msg;
+	int sync[2]; /* [0] ours, [1] C1's and C2's */
+	int pid_pipe[2];
+	int pidfd; /* the init's */
+	int root_fd; /* the init's root without a mount namespace (open_init_root), or -1 */
+	int master; /* the pty master, in the foreground without --console-socket */
+	bool blocked; /* all signals, until the process has exited */
+	sigset_t old_mask;
+	pid_t pid; /* the new process */
+	enum mr_status status; /* the container's, when the exec began */
 };
 
 /* The init's root directory, when its container has no mount namespace of
@@ -345,167 +192,192 @@ static int open_init_root(const struct oci_config *cfg, pid_t pid, int pidfd, st
 	return fd;
 }
 
-static int container_ns_flags(const struct oci_config *cfg)
+/* The container's record and config, and the process to run in it. */
+static int load_container(struct exec_run *r, struct mr_error **err)
 {
-	int flags = 0;
+	const struct mr_exec_opts *o = r->o;
+	struct mr_container_dir dir = { .dir_fd = -1, .root_fd = -1 };
+	enum mr_status st;
 
-	for (size_t i = 0; cfg->linux && i < cfg->linux->namespaces_len; i++)
-		for (size_t k = 0; k < sizeof(ns_kinds) / sizeof(ns_kinds[0]); k++)
-			if (strcmp(cfg->linux->namespaces[i].type, ns_kinds[k].type) == 0)
-				flags |= ns_kinds[k].flag;
-	return flags;
+	if (mr_preserve_fds_check(o->preserve_fds, r->ctx->log.fd, err) < 0 ||
+	    mr_state_open(r->ctx->root, o->id, &dir, err) < 0)
+		return -1;
+	r->rec = mr_state_read(&dir, err);
+	st = r->rec ? mr_state_status(&dir, r->rec) : MR_STATUS_STOPPED;
+	r->status = st;
+	if (r->rec && st != MR_STATUS_CREATED && st != MR_STATUS_RUNNING)
+		mr_error_set(err, EINVAL, "cannot exec in container \"%s\": it is %s", o->id, mr_status_name(st));
+	else if (r->rec)
+		r->cfg = mr_state_read_config(&dir, err);
+	/* The lock only guards the reading: the exec may run for long. */
+	mr_state_close(&dir);
+	if (r->cfg == NULL || (r->p = mr_exec_process(o, r->cfg, err)) == NULL)
+		return -1;
+	mr_caps_warn_unavailable(&r->ctx->log, r->p->capabilities);
+	if (r->p->has_terminal && r->p->terminal && o->console_socket == NULL && o->detach)
+		return mr_error_set(err, EINVAL, "exec: a terminal needs --console-socket with --detach");
+	r->pidfd = mr_pidfd_open(r->rec->pid, 0);
+	if (r->pidfd < 0)
+		return mr_error_set(err, ESRCH, "container not running");
+	r->root_fd = open_init_root(r->cfg, r->rec->pid, r->pidfd, err);
+	return r->root_fd < -1 ? -1 : 0;
+}
+
+/* Fork C1, which joins and forks C2; C2's pid comes back through the pipe. */
+static int spawn(struct exec_run *r, struct mr_error **err)
+{
+	sigset_t all;
+	pid_t c1;
+
+	r->msg = malloc(sizeof(*r->msg));
+	if (r->msg == NULL || socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, r->sync) < 0 ||
+	    pipe2(r->pid_pipe, O_CLOEXEC) < 0)
+		return mr_error_sys(err, errno, "exec: set up");
+	if (!r->o->detach) {
+		/* the exec'd process becomes our child when C1 exits */
+		prctl(PR_SET_CHILD_SUBREAPER, 1);
+		sigfillset(&all);
+		sigprocmask(SIG_BLOCK, &all, &r->old_mask);
+		r->blocked = true;
+	}
+	c1 = fork();
+	if (c1 < 0)
+		return mr_error_sys(err, errno, "exec: fork");
+	if (c1 == 0) {
+		struct child c = { .p = r->p, .cfg = r->cfg, .pidfd = r->pidfd,
+				   .ns_flags = mr_ns_listed_flags(r->cfg->linux), .root_fd = r->root_fd, .sync_fd = r->sync[1],
+				   .pid_pipe = r->pid_pipe[1], .preserve_fds = r->o->preserve_fds };
+		close(r->sync[0]);
+		close(r->pid_pipe[0]);
+		join_and_fork(&c);
+	}
+	close(r->sync[1]);
+	r->sync[1] = -1;
+	close(r->pid_pipe[1]);
+	r->pid_pipe[1] = -1;
+	if (read(r->pid_pipe[0], &r->pid, sizeof(r->pid)) != sizeof(r->pid))
+		r->pid = -1;
+	waitpid(c1, NULL, 0);
+	return 0;
+}
+
+/* The process joins the container's cgroup before it goes on. */
+static int enter_cgroup(struct exec_run *r, struct mr_error **err)
+{
+	if (r->pid > 0 && r->rec->cgroup) {
+		struct mr_cgroup *cg = mr_cgroup_load(r->rec->cgroup, err);
+		int ret = cg ? mr_cgroup_enter(cg, r->pid, err) : -1;
+		mr_cgroup_free(cg);
+		if (ret < 0)
+			return -1;
+	}
+	if (r->pid > 0 && mr_sync_send(r->sync[0], MR_SYNC_GO, NULL, -1, err) < 0)
+		return -1;
+	return 0;
+}
+
+/* The process' seccomp listener to the agent, with the state runc gives it
+ * for an exec: the container's (its status now), the process' own pid. */
+static int send_listener(struct exec_run *r, int fd, struct mr_error **err)
+{
+	cleanup_free char *state = mr_record_state_json(r->rec, r->status, err);
+	int ret = state ? mr_seccomp_send_listener(r->cfg->linux->seccomp, fd, r->pid, state, err) : -1;
+
+	close(fd);
+	return ret;
+}
+
+static int take_console(struct exec_run *r, int fd, struct mr_error **err)
+{
+	int ret = 0;
+
+	if (r->o->console_socket == NULL) {
+		r->master = fd;
+		return 0;
+	}
+	ret = mr_terminal_send(r->o->console_socket, fd, err);
+	close(fd);
+	return ret;
+}
+
+/* Until the process execs: its console, or its error. EOF is success (the
+ * socket is close-on-exec). */
+static int serve_until_exec(struct exec_run *r, struct mr_error **err)
+{
+	for (;;) {
+		struct mr_error *e = NULL;
+		if (mr_sync_recv(r->sync[0], r->msg, &e) < 0) {
+			if (e->errnum == EPIPE && r->pid > 0) {
+				mr_error_free(e);
+				return 0;
+			}
+			*err = e;
+			return -1;
+		}
+		if (r->msg->type == MR_SYNC_ERROR)
+			return mr_error_set(err, EINVAL, "%s", r->msg->data);
+		if (r->msg->type == MR_SYNC_CONSOLE && r->msg->fd >= 0 && take_console(r, r->msg->fd, err) < 0)
+			return -1;
+		if (r->msg->type == MR_SYNC_SECCOMP && r->msg->fd >= 0 && send_listener(r, r->msg->fd, err) < 0)
+			return -1;
+	}
+}
+
+/* The foreground: the terminal proxied, signals forwarded, the status. */
+static int wait_foreground(struct exec_run *r, int *status, struct mr_error **err)
+{
+	int ret = mr_foreground_wait(r->ctx, r->pid, r->master, status);
+
+	if (ret < 0)
+		mr_error_sys(err, errno, "exec: wait");
+	return ret;
+}
+
+/* Everything the run holds; the process too when the exec failed. */
+static void release(struct exec_run *r, int ret)
+{
+	if (ret < 0 && r->pid > 0) {
+		kill(r->pid, SIGKILL);
+		waitpid(r->pid, NULL, 0);
+	}
+	if (r->blocked)
+		sigprocmask(SIG_SETMASK, &r->old_mask, NULL);
+	if (r->master >= 0)
+		close(r->master);
+	for (int i = 0; i < 2; i++) {
+		if (r->sync[i] >= 0)
+			close(r->sync[i]);
+		if (r->pid_pipe[i] >= 0)
+			close(r->pid_pipe[i]);
+	}
+	if (r->pidfd >= 0)
+		close(r->pidfd);
+	if (r->root_fd >= 0)
+		close(r->root_fd);
+	free(r->msg);
+	if (r->p)
+		mr_model_clear(&mr_type_oci_process, r->p);
+	free(r->p);
+	mr_config_free(r->cfg);
+	mr_record_free(r->rec);
 }
 
 int mr_container_exec(const struct mr_context *ctx, const struct mr_exec_opts *o, int *status, struct mr_error **err)
 {
-	struct mr_container_dir dir = { .dir_fd = -1, .root_fd = -1 };
-	struct mr_record *rec = NULL;
-	struct oci_config *cfg = NULL;
-	struct oci_process *p = NULL;
-	struct mr_sync_msg *msg = NULL;
-	int sync[2] = { -1, -1 }, pipefd[2] = { -1, -1 }, pidfd = -1, root_fd = -1, master = -1, ret = -1;
-	bool blocked = false;
-	sigset_t all, old;
-	pid_t c1 = -1, pid = -1;
+	struct exec_run r = { .ctx = ctx, .o = o, .sync = { -1, -1 }, .pid_pipe = { -1, -1 }, .pidfd = -1,
+			      .root_fd = -1, .master = -1, .pid = -1 };
+	int ret = -1;
 
 	*status = 1;
-	if (mr_preserve_fds_check(o->preserve_fds, ctx->log.fd, err) < 0 ||
-	    mr_state_open(ctx->root, o->id, &dir, err) < 0)
-		return -1;
-	rec = mr_state_read(&dir, err);
-	if (rec == NULL)
-		goto out;
-	switch (mr_state_status(&dir, rec)) {
-	case MR_STATUS_CREATED:
-	case MR_STATUS_RUNNING:
-		break;
-	default:
-		mr_error_set(err, EINVAL, "cannot exec in container \"%s\": it is %s", o->id,
-			     mr_status_name(mr_state_status(&dir, rec)));
-		goto out;
-	}
-	cfg = mr_state_read_config(&dir, err);
-	/* The lock only guards the reading: the exec may run for long. */
-	mr_state_close(&dir);
-	if (cfg == NULL || (p = build_process(o, cfg, err)) == NULL)
-		goto out;
-	if (p->has_terminal && p->terminal && o->console_socket == NULL && o->detach) {
-		mr_error_set(err, EINVAL, "exec: a terminal needs --console-socket with --detach");
-		goto out;
-	}
-	pidfd = mr_pidfd_open(rec->pid, 0);
-	if (pidfd < 0) {
-		mr_error_set(err, ESRCH, "container not running");
-		goto out;
-	}
-	if ((root_fd = open_init_root(cfg, rec->pid, pidfd, err)) < -1)
-		goto out;
-	msg = malloc(sizeof(*msg));
-	if (msg == NULL || socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sync) < 0 ||
-	    pipe2(pipefd, O_CLOEXEC) < 0) {
-		mr_error_sys(err, errno, "exec: set up");
-		goto out;
-	}
-	if (!o->detach) {
-		/* the exec'd process becomes our child when C1 exits */
-		prctl(PR_SET_CHILD_SUBREAPER, 1);
-		sigfillset(&all);
-		sigprocmask(SIG_BLOCK, &all, &old);
-		blocked = true;
-	}
-	c1 = fork();
-	if (c1 < 0) {
-		mr_error_sys(err, errno, "exec: fork");
-		goto out;
-	}
-	if (c1 == 0) {
-		struct child c = { .p = p, .cfg = cfg, .pidfd = pidfd, .ns_flags = container_ns_flags(cfg), .root_fd = root_fd,
-				   .sync_fd = sync[1], .pid_pipe = pipefd[1], .preserve_fds = o->preserve_fds };
-		close(sync[0]);
-		close(pipefd[0]);
-		join_and_fork(&c);
-	}
-	close(sync[1]);
-	sync[1] = -1;
-	close(pipefd[1]);
-	pipefd[1] = -1;
-	if (read(pipefd[0], &pid, sizeof(pid)) != sizeof(pid))
-		pid = -1;
-	waitpid(c1, NULL, 0);
-	/* The process joins the container's cgroup before it goes on. */
-	if (pid > 0 && rec->cgroup) {
-		struct mr_cgroup *cg = mr_cgroup_load(rec->cgroup, err);
-		int r = cg ? mr_cgroup_enter(cg, pid, err) : -1;
-		mr_cgroup_free(cg);
-		if (r < 0)
-			goto out;
-	}
-	if (pid > 0 && mr_sync_send(sync[0], MR_SYNC_GO, NULL, -1, err) < 0)
-		goto out;
-	/* Until the process execs: its console, or its error. EOF is success
-	 * (the socket is close-on-exec). */
-	for (;;) {
-		struct mr_error *e = NULL;
-		if (mr_sync_recv(sync[0], msg, &e) < 0) {
-			bool eof = e->errnum == EPIPE;
-			if (eof && pid > 0) {
-				mr_error_free(e);
-				break;
-			}
-			*err = e;
-			goto out;
-		}
-		if (msg->type == MR_SYNC_ERROR) {
-			mr_error_set(err, EINVAL, "%s", msg->data);
-			goto out;
-		}
-		if (msg->type == MR_SYNC_CONSOLE && msg->fd >= 0) {
-			if (o->console_socket) {
-				int r = mr_terminal_send(o->console_socket, msg->fd, err);
-				close(msg->fd);
-				if (r < 0)
-					goto out;
-			} else {
-				master = msg->fd;
-			}
+	if (load_container(&r, err) == 0 && spawn(&r, err) == 0 && enter_cgroup(&r, err) == 0 &&
+	    serve_until_exec(&r, err) == 0 && (o->pid_file == NULL || mr_pid_file_write(o->pid_file, r.pid, err) == 0)) {
+		if (o->detach) {
+			*status = 0;
+			ret = 0;
+		} else {
+			ret = wait_foreground(&r, status, err);
 		}
 	}
-	if (o->pid_file && mr_pid_file_write(o->pid_file, pid, err) < 0)
-		goto out;
-	if (o->detach) {
-		*status = 0;
-		ret = 0;
-		goto out;
-	}
-	ret = mr_foreground_wait(ctx, pid, master, status);
-	if (ret < 0)
-		mr_error_sys(err, errno, "exec: wait");
-out:
-	if (ret < 0 && pid > 0) {
-		kill(pid, SIGKILL);
-		waitpid(pid, NULL, 0);
-	}
-	if (blocked)
-		sigprocmask(SIG_SETMASK, &old, NULL);
-	if (master >= 0)
-		close(master);
-	for (int i = 0; i < 2; i++) {
-		if (sync[i] >= 0)
-			close(sync[i]);
-		if (pipefd[i] >= 0)
-			close(pipefd[i]);
-	}
-	if (pidfd >= 0)
-		close(pidfd);
-	if (root_fd >= 0)
-		close(root_fd);
-	free(msg);
-	if (p)
-		mr_model_clear(&mr_type_oci_process, p);
-	free(p);
-	mr_config_free(cfg);
-	mr_record_free(rec);
-	if (dir.dir_fd >= 0 || dir.root)
-		mr_state_close(&dir);
+	release(&r, ret);
 	return ret;
 }

@@ -17,6 +17,9 @@
 #include "mount.h"
 #include "ns.h"
 #include "process.h"
+#include "process-env.h"
+#include "seccomp-filter.h"
+#include "sysctl.h"
 #include "spec/config.h"
 #include "sync.h"
 #include "terminal.h"
@@ -79,23 +82,6 @@ static int run_hooks_here(const struct oci_hook *h, size_t n, const char *kind, 
 			  struct mr_error **err)
 {
 	return n ? mr_hooks_run(h, n, kind, state, err) : 0;
-}
-
-/* Load linux.seccomp; a notify fd goes to the parent, which hands it to the
- * agent at listenerPath: a host path, out of our reach after pivot_root. */
-static int load_seccomp(const struct mr_init_args *a, struct mr_error **err)
-{
-	int listener = -1, ret;
-
-	if (a->cfg->linux == NULL || a->cfg->linux->seccomp == NULL)
-		return 0;
-	if (mr_seccomp_load(a->cfg->linux->seccomp, &listener, err) < 0)
-		return -1;
-	if (listener < 0)
-		return 0;
-	ret = mr_sync_send(a->sync_fd, MR_SYNC_SECCOMP, NULL, listener, err);
-	close(listener);
-	return ret;
 }
 
 static int make_cwd(const char *rootfs, const char *cwd, struct mr_error **err)
@@ -191,35 +177,16 @@ static void fork_real_init(const struct mr_init_args *a)
 	close(self);
 }
 
-_Noreturn void mr_init_main(const struct mr_init_args *a)
+/* The namespaces first: wait for the parent to write our user namespace
+ * maps, become root in it, join the namespaces given by path, make the
+ * late ones, and a session keyring of our own. */
+static void enter_namespaces(const struct mr_init_args *a)
 {
 	const struct oci_config *cfg = a->cfg;
-	const struct oci_process *p = cfg->process;
 	const struct oci_namespace *userns = mr_config_namespace(cfg->linux, "user");
 	const char *userns_path = userns ? userns->path : NULL;
 	struct mr_error *err = NULL;
 	struct mr_sync_msg msg;
-	cleanup_free char *exe = NULL, *state_json = NULL;
-	bool nnp;
-	char byte;
-
-	/* CVE-2019-5736: until execve we are the minirun binary. Not
-	 * dumpable, no process of the container (nor one sharing a joined pid
-	 * namespace) without CAP_SYS_PTRACE over the runtime's user namespace
-	 * can open our /proc/<pid>/exe, nor ptrace us; execve of the user's
-	 * program makes the process dumpable again. This costs one prctl,
-	 * where copying the binary to a memfd and re-executing it costs ms. */
-	prctl(PR_SET_DUMPABLE, 0);
-
-	/* What the caller blocked or ignored is not the container's business
-	 * (run blocks signals to forward them). */
-	mr_signals_reset_all();
-
-	/* Die with the parent while it still supervises the setup. If it died
-	 * before the prctl (getppid() cannot tell: it reads 0 in a new pid
-	 * namespace, and an orphan may go to a subreaper), the socket does:
-	 * the receive below reads EOF, and we exit. */
-	prctl(PR_SET_PDEATHSIG, SIGKILL);
 
 	/* Nothing before the parent has written our user namespace maps. */
 	if (mr_sync_expect(a->sync_fd, MR_SYNC_GO, &msg, &err) < 0)
@@ -247,6 +214,14 @@ _Noreturn void mr_init_main(const struct mr_init_args *a)
 	if (!a->no_new_keyring && syscall(SYS_keyctl, KEYCTL_JOIN_SESSION_KEYRING, NULL) < 0 && errno != ENOSYS &&
 	    errno != EACCES)
 		mr_error_sys(&err, errno, "join a new session keyring"), fail(a, err);
+}
+
+/* The rootfs, its mounts and /dev, still seen from the host's root. */
+static void build_rootfs(const struct mr_init_args *a)
+{
+	const struct oci_config *cfg = a->cfg;
+	const struct oci_namespace *userns = mr_config_namespace(cfg->linux, "user");
+	struct mr_error *err = NULL;
 
 	/* relative bind sources are relative to the bundle */
 	if (chdir(a->bundle) < 0) {
@@ -258,16 +233,25 @@ _Noreturn void mr_init_main(const struct mr_init_args *a)
 		fail(a, err);
 	/* /dev before the hooks, as runc (and before we enter the cgroup: its
 	 * nodes stay charged to the runtime, like the mounts). */
-	if (mr_dev_setup(cfg, a->rootfs, a->new_userns || userns_path != NULL, a->sources, &err) < 0)
+	if (mr_dev_setup(cfg, a->rootfs, a->new_userns || (userns && userns->path), a->sources, &err) < 0)
 		fail(a, err);
 	/* Out of the cgroup still: look up the paths to mask, so that their
 	 * dentries and inodes are charged to the runtime as well. */
 	if (a->cgroup_pending)
 		mr_mount_warm_paths(cfg, a->rootfs);
+}
 
-	/* prestart and createRuntime: in the runtime's namespaces, by the
-	 * parent, which first puts us in our cgroup (if we were not born in
-	 * it), and answers with the state JSON the other hooks get. */
+/* prestart and createRuntime: in the runtime's namespaces, by the parent,
+ * which first puts us in our cgroup (if we were not born in it), and
+ * answers with the state JSON the other hooks get (returned). Then
+ * createContainer here, in the container's namespaces, before pivot_root. */
+static char *run_create_hooks(const struct mr_init_args *a)
+{
+	const struct oci_hooks *h = a->cfg->hooks;
+	struct mr_error *err = NULL;
+	struct mr_sync_msg msg;
+	char *state_json;
+
 	if (mr_sync_send(a->sync_fd, MR_SYNC_HOOKS_RUNTIME, NULL, -1, &err) < 0 ||
 	    mr_sync_expect(a->sync_fd, MR_SYNC_HOOKS_DONE, &msg, &err) < 0)
 		_exit(1);
@@ -279,10 +263,18 @@ _Noreturn void mr_init_main(const struct mr_init_args *a)
 	state_json = strdup(msg.data);
 	if (state_json == NULL)
 		_exit(1);
-	/* createContainer: in the container's namespaces, before pivot_root. */
-	if (cfg->hooks && run_hooks_here(cfg->hooks->create_container, cfg->hooks->create_container_len,
-					 "createContainer", state_json, &err) < 0)
+	if (h && run_hooks_here(h->create_container, h->create_container_len, "createContainer", state_json, &err) < 0)
 		fail(a, err);
+	return state_json;
+}
+
+/* The terminal, then into the new root: pivot_root, the kernel settings
+ * of the container's namespaces, masked and read-only paths. */
+static void enter_rootfs(const struct mr_init_args *a)
+{
+	const struct oci_config *cfg = a->cfg;
+	const struct oci_process *p = cfg->process;
+	struct mr_error *err = NULL;
 
 	if (p && p->has_terminal && p->terminal) {
 		int master = mr_terminal_setup(p, a->rootfs, &err);
@@ -292,21 +284,50 @@ _Noreturn void mr_init_main(const struct mr_init_args *a)
 			_exit(1);
 		close(master);
 	}
-	/* sysctls go before the read-only paths (/proc/sys is one of them). */
 	/* A missing cwd is made inside the rootfs (as runc does), before it
 	 * may turn read-only. */
 	if (p && make_cwd(a->rootfs, p->cwd, &err) < 0)
 		fail(a, err);
-	if (mr_mount_pivot(cfg, a->rootfs, a->no_pivot, &err) < 0 || mr_process_set_names(cfg, &err) < 0 ||
+	/* sysctls go before the read-only paths (/proc/sys is one of them). */
+	if (mr_mount_pivot(cfg, a->rootfs, a->no_pivot, &err) < 0 || mr_sysctl_set_names(cfg, &err) < 0 ||
 	    (cfg->linux && mr_sysctl_apply(cfg->linux, &err) < 0) || mr_mount_finalize(cfg, &err) < 0)
 		fail(a, err);
+}
+
+/* Become the container's process but for the execve: only its fds, its
+ * cwd, its environment, its attributes and the seccomp filter. Returns
+ * the executable, *env the environment. */
+static char *become_process(const struct mr_init_args *a, char ***env)
+{
+	const struct oci_config *cfg = a->cfg;
+	const struct oci_process *p = cfg->process;
+	struct mr_error *err = NULL;
+	char listen_env[2][32], *extra[3];
+	size_t n_extra = 0;
+	char *exe;
+	bool nnp;
 
 	close_stray_fds(a);
 	if (p == NULL)
 		wait_without_process(a);
 	if (enter_cwd(p->cwd, &err) < 0)
 		fail(a, err);
-	exe = mr_process_find_executable(p, &err);
+	/* HOME from the container's /etc/passwd: before the filter and while
+	 * we are still root, who can read it. */
+	if (a->listen_fds > 0) {
+		/* socket activation: the pid the process will have, ours (1 in
+		 * a new pid namespace), as sd_listen_fds(3) checks it */
+		snprintf(listen_env[0], sizeof(listen_env[0]), "LISTEN_FDS=%d", a->listen_fds);
+		snprintf(listen_env[1], sizeof(listen_env[1]), "LISTEN_PID=%d", (int)getpid());
+		extra[n_extra++] = listen_env[0];
+		extra[n_extra++] = listen_env[1];
+	}
+	if (a->notify_env)
+		extra[n_extra++] = (char *)a->notify_env;
+	*env = mr_env_prepare(p->env, p->env_len, extra, n_extra, mr_process_uid(p), &err);
+	if (*env == NULL)
+		fail(a, err);
+	exe = mr_process_find_executable(p->args[0], *env, &err);
 	if (exe == NULL)
 		fail(a, err);
 	/* The parent exits once it has recorded us: stop dying with it now,
@@ -318,14 +339,23 @@ _Noreturn void mr_init_main(const struct mr_init_args *a)
 	 * without no_new_privs loading a filter needs CAP_SYS_ADMIN, which the
 	 * user process may not keep: then load it before dropping privileges. */
 	nnp = p->has_no_new_privileges && p->no_new_privileges;
-	if (!nnp && load_seccomp(a, &err) < 0)
+	if (!nnp && mr_seccomp_load_passing(a->cfg->linux, a->sync_fd, &err) < 0)
 		fail(a, err);
-	if ((cfg->linux && mr_personality_apply(cfg->linux->personality, &err) < 0) || mr_process_apply(p, &err) < 0)
+	if ((cfg->linux && mr_personality_apply(cfg->linux->personality, &err) < 0) || mr_process_apply(p, a->keep_groups, &err) < 0)
 		fail(a, err);
-	if (nnp && load_seccomp(a, &err) < 0)
+	if (nnp && mr_seccomp_load_passing(a->cfg->linux, a->sync_fd, &err) < 0)
 		fail(a, err);
+	return exe;
+}
 
-	report_ready(a);
+/* Wait for `start`, run the startContainer hooks, exec. */
+static _Noreturn void wait_start_and_exec(const struct mr_init_args *a, const char *exe, char **env,
+					  const char *state_json)
+{
+	const struct oci_config *cfg = a->cfg;
+	const struct oci_process *p = cfg->process;
+	struct mr_error *err = NULL;
+	char byte;
 
 	/* Blocks until `start` writes a byte. */
 	while (read(a->fifo_fd, &byte, 1) < 0 && errno == EINTR)
@@ -345,7 +375,38 @@ _Noreturn void mr_init_main(const struct mr_init_args *a)
 		dprintf(STDERR_FILENO, "minirun: %s\n", err->msg);
 		_exit(127);
 	}
-	mr_trampoline_execve(exe, p->args, p->env ? p->env : (char *[]){ NULL });
+	mr_trampoline_execve(exe, p->args, env);
 	dprintf(STDERR_FILENO, "minirun: exec %s: %s\n", exe, strerror(errno));
 	_exit(127);
+}
+
+_Noreturn void mr_init_main(const struct mr_init_args *a)
+{
+	char *exe, *state_json, **env;
+
+	/* CVE-2019-5736: until execve we are the minirun binary. Not
+	 * dumpable, no process of the container (nor one sharing a joined pid
+	 * namespace) without CAP_SYS_PTRACE over the runtime's user namespace
+	 * can open our /proc/<pid>/exe, nor ptrace us; execve of the user's
+	 * program makes the process dumpable again. This costs one prctl,
+	 * where copying the binary to a memfd and re-executing it costs ms. */
+	prctl(PR_SET_DUMPABLE, 0);
+
+	/* What the caller blocked or ignored is not the container's business
+	 * (run blocks signals to forward them). */
+	mr_signals_reset_all();
+
+	/* Die with the parent while it still supervises the setup. If it died
+	 * before the prctl (getppid() cannot tell: it reads 0 in a new pid
+	 * namespace, and an orphan may go to a subreaper), the socket does:
+	 * the receive below reads EOF, and we exit. */
+	prctl(PR_SET_PDEATHSIG, SIGKILL);
+
+	enter_namespaces(a);
+	build_rootfs(a);
+	state_json = run_create_hooks(a);
+	enter_rootfs(a);
+	exe = become_process(a, &env);
+	report_ready(a);
+	wait_start_and_exec(a, exe, env, state_json);
 }

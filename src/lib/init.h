@@ -19,10 +19,13 @@ struct mr_init_args {
 	struct mr_mount_sources *sources; /* opened by the runtime (mr_mount_sources_prepare) */
 	int sync_fd;
 	int fifo_fd; /* exec.fifo, opened O_RDWR: read() blocks until start */
-	int preserve_fds;
+	int preserve_fds; /* listen_fds included */
+	int listen_fds; /* LISTEN_FDS: the process gets LISTEN_FDS and LISTEN_PID (its own pid) */
+	const char *notify_env; /* NOTIFY_SOCKET=... for the process, or NULL (notify.h) */
 	bool new_userns;
 	bool no_pivot;
 	bool no_new_keyring;
+	bool keep_groups; /* run.oci.keep_original_groups (the config's annotations are the record's by then) */
 	bool unshare_cgroupns; /* make the cgroup namespace once in the cgroup */
 	int late_ns_flags; /* CLONE_NEW* to unshare after joining the user namespace by path */
 	const struct mr_cgroup *cg; /* the parent's: the host's hierarchies for a cgroup mount */

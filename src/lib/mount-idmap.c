@@ -20,30 +20,10 @@
 #include <unistd.h>
 
 #include "mount-internal.h"
+#include "ns.h"
 #include "state.h"
 #include "util/cleanup.h"
 #include "util/syscalls.h"
-
-static int write_map(pid_t pid, const char *file, const struct oci_id_mapping *map, size_t n)
-{
-	char path[64];
-	cleanup_free char *text = calloc(n ? n : 1, 3 * 11 + 3);
-	size_t len = 0;
-	cleanup_close int fd = -1;
-
-	if (text == NULL)
-		return -1;
-	for (size_t i = 0; i < n; i++)
-		len += sprintf(text + len, "%u %u %u\n", map[i].container_id, map[i].host_id, map[i].size);
-	snprintf(path, sizeof(path), "/proc/%d/%s", (int)pid, file);
-	fd = open(path, O_WRONLY | O_CLOEXEC);
-	if (fd < 0)
-		return -1;
-	/* The kernel takes a map in one write() only. */
-	if (write(fd, text, len) != (ssize_t)len)
-		return -1;
-	return 0;
-}
 
 static int userns_fd(const struct oci_id_mapping *uids, size_t n_uids, const struct oci_id_mapping *gids,
 		     size_t n_gids, struct mr_error **err)
@@ -53,7 +33,7 @@ static int userns_fd(const struct oci_id_mapping *uids, size_t n_uids, const str
 		.flags = CLONE_NEWUSER | CLONE_PIDFD, .pidfd = (uint64_t)(uintptr_t)&pidfd, .exit_signal = SIGCHLD
 	};
 	char path[64];
-	int sync[2], fd = -1, saved = 0;
+	int sync[2], fd = -1;
 	pid_t pid, seen;
 
 	if (pipe2(sync, O_CLOEXEC) < 0)
@@ -75,15 +55,17 @@ static int userns_fd(const struct oci_id_mapping *uids, size_t n_uids, const str
 	}
 	seen = mr_pidfd_pid(pidfd);
 	snprintf(path, sizeof(path), "/proc/%d/ns/user", (int)seen);
-	if (seen < 0 || write_map(seen, "uid_map", uids, n_uids) < 0 || write_map(seen, "gid_map", gids, n_gids) < 0 ||
-	    (fd = open(path, O_RDONLY | O_CLOEXEC)) < 0)
-		saved = errno;
+	if (seen < 0 || (fd = open(path, O_RDONLY | O_CLOEXEC)) < 0)
+		mr_error_sys(err, errno, "set up the idmap user namespace");
+	else if (mr_ns_write_id_maps(seen, uids, n_uids, gids, n_gids, "", err) < 0) {
+		mr_error_prefix(err, "set up the idmap user namespace");
+		close(fd);
+		fd = -1;
+	}
 	close(sync[1]);
 	close(pidfd);
 	while (waitpid(pid, NULL, 0) < 0 && errno == EINTR)
 		;
-	if (fd < 0)
-		return mr_error_sys(err, saved, "set up the idmap user namespace");
 	return fd;
 }
 

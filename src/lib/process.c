@@ -24,6 +24,7 @@
 #include <unistd.h>
 
 #include "caps.h"
+#include "process-env.h"
 #include "rlimit-names.h"
 #include "util/cleanup.h"
 #include "util/syscalls.h"
@@ -384,13 +385,13 @@ static int set_groups(const struct oci_process_user *u, struct mr_error **err)
 /* Groups, gid, uid. PR_SET_KEEPCAPS keeps the permitted set across a uid
  * change away from 0 (the kernel clears effective and ambient regardless),
  * so that mr_caps_set can then give the configured sets. */
-static int apply_user(const struct oci_process_user *u, struct mr_error **err)
+static int apply_user(const struct oci_process_user *u, bool keep_groups, struct mr_error **err)
 {
 	uid_t uid = u->has_uid ? u->uid : 0;
 	gid_t gid = u->has_gid ? u->gid : 0;
 	int ret = 0;
 
-	if (set_groups(u, err) < 0)
+	if (!keep_groups && set_groups(u, err) < 0)
 		return -1;
 	if (prctl(PR_SET_KEEPCAPS, 1, 0, 0, 0) < 0)
 		return mr_error_sys(err, errno, "process.user: prctl(PR_SET_KEEPCAPS)");
@@ -405,7 +406,15 @@ static int apply_user(const struct oci_process_user *u, struct mr_error **err)
 	return ret;
 }
 
-int mr_process_apply(const struct oci_process *p, struct mr_error **err)
+bool mr_process_keep_groups(const struct oci_map_string *annotations)
+{
+	for (size_t i = 0; annotations && i < annotations->len; i++)
+		if (strcmp(annotations->keys[i], "run.oci.keep_original_groups") == 0)
+			return strcmp(annotations->values[i], "0") != 0;
+	return false;
+}
+
+int mr_process_apply(const struct oci_process *p, bool keep_groups, struct mr_error **err)
 {
 	struct mr_caps caps;
 	int last_cap = 0;
@@ -427,14 +436,14 @@ int mr_process_apply(const struct oci_process *p, struct mr_error **err)
 	 * bounding set is dropped while we are still root with CAP_SETPCAP. */
 	if (p->capabilities) {
 		last_cap = mr_caps_last_cap();
-		if (mr_caps_from_spec(p->capabilities, last_cap, &caps, err) < 0 ||
-		    mr_caps_drop_bounding(&caps, last_cap, err) < 0)
+		mr_caps_from_spec(p->capabilities, last_cap, &caps);
+		if (mr_caps_drop_bounding(&caps, last_cap, err) < 0)
 			return -1;
 	}
 	/* No `user` means uid 0, gid 0 and no additional groups: the
 	 * runtime's own supplementary groups must not reach the container
-	 * (runc clears them too). */
-	if (apply_user(p->user ? p->user : &(const struct oci_process_user){ 0 }, err) < 0)
+	 * (runc clears them too), unless the annotation keeps them. */
+	if (apply_user(p->user ? p->user : &(const struct oci_process_user){ 0 }, keep_groups, err) < 0)
 		return -1;
 	if (p->capabilities && mr_caps_set(&caps, last_cap, err) < 0)
 		return -1;
@@ -443,15 +452,13 @@ int mr_process_apply(const struct oci_process *p, struct mr_error **err)
 	return 0;
 }
 
+uint32_t mr_process_uid(const struct oci_process *p)
+{
+	return p->user && p->user->has_uid ? p->user->uid : 0;
+}
+
 #define DEFAULT_PATH "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
 
-static const char *env_path(const struct oci_process *p)
-{
-	for (size_t i = 0; i < p->env_len; i++)
-		if (strncmp(p->env[i], "PATH=", 5) == 0)
-			return p->env[i] + 5;
-	return DEFAULT_PATH;
-}
 
 static bool is_executable(const char *path)
 {
@@ -461,10 +468,13 @@ static bool is_executable(const char *path)
 
 /* process.args[0] as the container's PATH finds it (after pivot_root), with
  * runc's wording so that podman maps the failure to exit status 127. */
-char *mr_process_find_executable(const struct oci_process *p, struct mr_error **err)
+char *mr_process_find_executable(const char *name, char *const *env, struct mr_error **err)
 {
-	const char *name = p->args[0], *dirs = env_path(p);
+	const char *dirs = mr_env_get(env, "PATH");
 	char *path = NULL;
+
+	if (dirs == NULL)
+		dirs = DEFAULT_PATH;
 
 	if (strchr(name, '/')) {
 		struct stat st;

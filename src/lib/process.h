@@ -2,7 +2,7 @@
  * file), applied by the init (or exec) to itself just before execve, in this
  * order: rlimits, oomScoreAdj, personality, ioPriority, scheduler, umask,
  * groups/gid/uid keeping capabilities, capabilities (all 5 sets), then
- * noNewPrivileges, then seccomp last. Errors name the field at fault
+ * noNewPrivileges, then seccomp last (seccomp.h). Errors name the field at fault
  * ("process.rlimits[1] (RLIMIT_NPROC): setrlimit: Operation not permitted"). */
 #ifndef MINIRUN_PROCESS_H
 #define MINIRUN_PROCESS_H
@@ -12,32 +12,27 @@
 #include "spec/oci-model.gen.h"
 #include "util/error.h"
 
-/* Everything above except seccomp. */
-int mr_process_apply(const struct oci_process *p, struct mr_error **err);
+/* Everything above except seccomp. keep_groups: the supplementary groups
+ * are the runtime's own, no setgroups (mr_process_keep_groups). */
+int mr_process_apply(const struct oci_process *p, bool keep_groups, struct mr_error **err);
 
-/* process.args[0] as the container's PATH (process.env) finds it, in the
- * caller's root: run after pivot_root or setns. Errors in runc's words
- * ("exec: \"x\": executable file not found in $PATH"), which podman maps to
- * exit status 127. */
-char *mr_process_find_executable(const struct oci_process *p, struct mr_error **err);
+/* The run.oci.keep_original_groups annotation (podman --group-add
+ * keep-groups), as crun reads it: present with any value but "0". */
+bool mr_process_keep_groups(const struct oci_map_string *annotations);
+
+/* `name` (process.args[0]) as the PATH of `env` (the prepared environment,
+ * see process-env.h) finds it, in the caller's root: run after pivot_root
+ * or setns. Errors in runc's words ("exec: \"x\": executable file not found
+ * in $PATH"), which podman maps to exit status 127. */
+char *mr_process_find_executable(const char *name, char *const *env, struct mr_error **err);
+
+/* process.user.uid, 0 when not given. */
+uint32_t mr_process_uid(const struct oci_process *p);
 
 /* linux.personality (before mr_process_apply). */
 int mr_personality_apply(const struct oci_linux_personality *pers, struct mr_error **err);
 
 /* process.execCPUAffinity.final, just before execve. */
 int mr_process_apply_final_affinity(const struct oci_process *p, struct mr_error **err);
-
-/* Build and load linux.seccomp (libseccomp). With SCMP_ACT_NOTIFY rules,
- * *listener_fd gets the notify fd (else -1), to be sent to listenerPath. */
-int mr_seccomp_load(const struct oci_linux_seccomp *s, int *listener_fd, struct mr_error **err);
-
-/* Send the notify fd and the state JSON to the agent at listenerPath, as
- * runtime-spec seccomp notify says (SCM_RIGHTS over a unix socket). */
-int mr_seccomp_send_listener(const struct oci_linux_seccomp *s, int listener_fd, const char *state_json,
-			     struct mr_error **err);
-
-/* hostname, domainname, sysctl (written under /proc/sys after pivot). */
-int mr_process_set_names(const struct oci_config *cfg, struct mr_error **err);
-int mr_sysctl_apply(const struct oci_linux *l, struct mr_error **err);
 
 #endif

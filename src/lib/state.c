@@ -285,15 +285,38 @@ void mr_state_close(struct mr_container_dir *d)
 	reset(d);
 }
 
-/* A file of the container's directory; an (empty) directory put there
- * goes too. ENOENT is success. */
+/* The files of a directory of the container's directory (the notify
+ * socket's, notify.h: one level, no deeper). */
+static void empty_subdir(int dir_fd, const char *name)
+{
+	int fd = openat(dir_fd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	DIR *dir = fd >= 0 ? fdopendir(fd) : NULL;
+
+	if (dir == NULL) {
+		if (fd >= 0)
+			close(fd);
+		return;
+	}
+	for (struct dirent *e; (e = readdir(dir)) != NULL;)
+		if (strcmp(e->d_name, ".") != 0 && strcmp(e->d_name, "..") != 0)
+			unlinkat(fd, e->d_name, 0);
+	closedir(dir);
+}
+
+/* A file of the container's directory; a directory put there goes too,
+ * with its files. ENOENT is success. */
 static int remove_entry(int dir_fd, const char *name)
 {
 	if (unlinkat(dir_fd, name, 0) == 0 || errno == ENOENT)
 		return 0;
-	if (errno == EISDIR && (unlinkat(dir_fd, name, AT_REMOVEDIR) == 0 || errno == ENOENT))
+	if (errno != EISDIR)
+		return -1;
+	if (unlinkat(dir_fd, name, AT_REMOVEDIR) == 0 || errno == ENOENT)
 		return 0;
-	return -1;
+	if (errno != ENOTEMPTY)
+		return -1;
+	empty_subdir(dir_fd, name);
+	return unlinkat(dir_fd, name, AT_REMOVEDIR) == 0 || errno == ENOENT ? 0 : -1;
 }
 
 int mr_state_remove_files(struct mr_container_dir *d, struct mr_error **err)

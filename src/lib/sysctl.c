@@ -4,9 +4,11 @@
  * a config cannot change the host through it:
  *   ipc:     kernel.msg*, kernel.sem*, kernel.shm*, fs.mqueue.*
  *   network: net.*
- *   uts:     kernel.hostname, kernel.domainname
- * Written after pivot_root, to the container's /proc/sys. */
-#include "process.h"
+ *   uts:     kernel.domainname (kernel.hostname is refused when the config
+ *            is validated: it conflicts with the hostname field)
+ * Written after pivot_root, to the container's /proc/sys, after hostname
+ * and domainname. */
+#include "sysctl.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -44,7 +46,7 @@ static const char *namespace_label(const char *type)
 	return strcmp(type, "ipc") == 0 ? "an IPC" : strcmp(type, "network") == 0 ? "a network" : "a UTS";
 }
 
-int mr_process_set_names(const struct oci_config *cfg, struct mr_error **err)
+int mr_sysctl_set_names(const struct oci_config *cfg, struct mr_error **err)
 {
 	const char *host = cfg->hostname, *domain = cfg->domainname;
 

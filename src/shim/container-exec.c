@@ -9,6 +9,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "util/jsonw.h"
 #include "util/text.h"
 
 struct exec_op {
@@ -191,6 +192,48 @@ static int check_exec(struct shim_container *c, const struct mr_json *process, b
 	return 0;
 }
 
+/* Members of the bundle's process that an exec's process leaves out are
+ * the container's (env, user, cwd, capabilities, rlimits...), as `runc
+ * exec ARGS` takes them; `--process FILE` takes the file as it stands, so
+ * the shim completes it. What the request gives is kept as given. */
+static bool inherited(const char *key, const struct mr_json *process)
+{
+	static const char *const own[] = { "args", "commandLine", "terminal", "consoleSize" };
+
+	for (size_t i = 0; i < sizeof(own) / sizeof(own[0]); i++)
+		if (strcmp(key, own[i]) == 0)
+			return false;
+	return mr_json_get(process, key) == NULL;
+}
+
+static int write_process(const struct shim_container *c, const char *path, const struct mr_json *process)
+{
+	char *config_path = NULL;
+	struct mr_json *config = NULL;
+	const struct mr_json *base = NULL;
+	yajl_gen g = mr_jw_new();
+	size_t len = 0;
+	char *text;
+	int r;
+
+	if (asprintf(&config_path, "%s/config.json", c->o.bundle) >= 0)
+		config = mr_json_parse_file(config_path, NULL); /* unreadable: the request alone */
+	free(config_path);
+	base = config ? mr_json_get(config, "process") : NULL;
+	mr_jw_obj(g, NULL);
+	for (size_t i = 0; i < process->len; i++)
+		mr_jw_tree(g, process->keys[i], process->items[i]);
+	for (size_t i = 0; base && base->kind == MR_JSON_OBJECT && i < base->len; i++)
+		if (inherited(base->keys[i], process))
+			mr_jw_tree(g, base->keys[i], base->items[i]);
+	mr_jw_obj_end(g);
+	mr_json_free(config);
+	text = mr_jw_finish(g, &len);
+	r = text ? shim_write_file(path, text, len) : -1;
+	free(text);
+	return r;
+}
+
 /* Files, stdio and the runtime call of op (its process made and listed). */
 static struct shim_rt_job *prepare(struct exec_op *op, const struct mr_json *process, struct mr_error **err)
 {
@@ -208,7 +251,7 @@ static struct shim_rt_job *prepare(struct exec_op *op, const struct mr_json *pro
 		return NULL;
 	}
 	unlink(op->pid_file);
-	if (shim_write_json_file(op->proc_file, process) < 0) {
+	if (write_process(c, op->proc_file, process) < 0) {
 		mr_error_sys(err, errno, "write %s", op->proc_file);
 		return NULL;
 	}

@@ -48,6 +48,8 @@ char *shim_error_line(const char *text, const char *fallback);
 /* Free exited exec processes beyond the ones kept (never spare). */
 void shim_container_trim_execs(struct shim_container *c, struct shim_proc *spare);
 /* Write a JSON value to a new file (mode 0600); -1 with errno. */
+/* path replaced atomically by text (a NULL text: empty); -1 with errno */
+int shim_write_file(const char *path, const char *text, size_t len);
 int shim_write_json_file(const char *path, const struct mr_json *v);
 /* Close the child's ends of a process' stdio once the runtime has them. */
 void shim_close_fds(int fds[3]);

@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "util/jsonw.h"
+#include "util/syscalls.h"
 #include "util/text.h"
 
 static const char *const status_names[] = {
@@ -327,6 +328,16 @@ static int take_terminal(struct shim_container *c, struct mr_error **err)
 	return 0;
 }
 
+/* --preserve-fds N: the runtime passes fds 3 .. 3+N-1 on to the init. */
+static int pass_fds(struct shim_container *c, struct shim_rt_job *job)
+{
+	char n[16];
+
+	snprintf(n, sizeof(n), "%u", c->o.preserve_fds);
+	job->keep_fds = c->o.preserve_fds;
+	return shim_rt_job_arg(job, "--preserve-fds") < 0 || shim_rt_job_arg(job, n) < 0 ? -1 : 0;
+}
+
 static void create_done(struct shim_rt_job *job, const struct shim_rt_result *res)
 {
 	struct op *op = job->data;
@@ -335,6 +346,11 @@ static void create_done(struct shim_rt_job *job, const struct shim_rt_result *re
 	pid_t pid;
 
 	shim_close_fds(op->child_fds);
+	if (c->o.preserve_fds) {
+		/* the init has them now (or never will): not the shim's to hold */
+		mr_close_range(3, 2 + c->o.preserve_fds, 0);
+		c->o.preserve_fds = 0;
+	}
 	if (!res->ok) {
 		char *text = c->o.terminal ? NULL : shim_proc_read_err(c->init);
 		char *msg = shim_error_line(text, res->error);
@@ -395,6 +411,10 @@ void shim_container_create(struct shim_container *c, shim_done_fn done, void *da
 			return;
 		}
 		memcpy(job->fds, op->child_fds, sizeof(job->fds));
+	}
+	if (job && c->o.preserve_fds && pass_fds(c, job) < 0) {
+		shim_rt_job_free(job);
+		job = NULL;
 	}
 	if (job && shim_rt_job_arg(job, c->o.id) < 0) {
 		shim_rt_job_free(job);
@@ -551,7 +571,7 @@ void shim_container_resume(struct shim_container *c, shim_done_fn done, void *da
 	call(c, pause_done, done, data, "resume", NULL, NULL, NULL);
 }
 
-static int write_file(const char *path, const char *text, size_t len)
+int shim_write_file(const char *path, const char *text, size_t len)
 {
 	int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
 	ssize_t n = -1;
@@ -576,7 +596,7 @@ int shim_write_json_file(const char *path, const struct mr_json *v)
 
 	mr_jw_tree(g, NULL, v);
 	text = mr_jw_finish(g, &len);
-	r = write_file(path, text, len);
+	r = shim_write_file(path, text, len);
 	free(text);
 	return r;
 }

@@ -50,6 +50,7 @@ struct shim_container_opts {
 	uint64_t log_max_size;    /* 0: no rotation */
 	bool terminal;            /* the init gets a pty (console socket) */
 	bool stdin;               /* the init keeps a stdin to write to */
+	unsigned preserve_fds;    /* the shim's fds 3 .. 3+N-1 go to the init (create --preserve-fds) */
 	char *const *exit_command; /* argv, run after the exit is drained; NULL: none */
 	const char *oom_score_adj; /* the caller's own, restored in what the shim runs */
 	pid_t shim_pid;            /* written to state.json */

@@ -11,6 +11,8 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "util/syscalls.h"
+
 #define REPORT_MAX 4096
 
 /* The foreground part: the report line, or EOF when the shim died. */
@@ -134,8 +136,21 @@ static int stdio_to_null(bool keep_stderr, struct mr_error **err)
 	return 0;
 }
 
-int shim_daemon_setup(bool keep_stderr, char **oom_before, struct mr_error **err)
+/* What the caller left open (a pipe of its own, a lock, a socket) would
+ * stay open for the shim's whole life: its peer never sees EOF, its file
+ * stays busy. Only the report pipe and the fds to pass on stay. */
+static void close_inherited(int report_fd, unsigned preserve)
 {
+	unsigned first = 3 + preserve;
+
+	if (report_fd > (int)first)
+		mr_close_range(first, (unsigned)report_fd - 1, 0);
+	mr_close_range(report_fd >= (int)first ? (unsigned)report_fd + 1 : first, ~0U, 0);
+}
+
+int shim_daemon_setup(bool keep_stderr, int report_fd, unsigned preserve, char **oom_before, struct mr_error **err)
+{
+	close_inherited(report_fd, preserve);
 	*oom_before = read_oom_score_adj();
 	if (prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0) < 0)
 		return mr_error_sys(err, errno, "prctl(PR_SET_CHILD_SUBREAPER)");

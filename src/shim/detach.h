@@ -21,9 +21,11 @@ void shim_report(int fd, const char *error);
 
 /* What a detached daemon does to itself: child subreaper, SIGHUP and
  * SIGPIPE ignored, oom_score_adj -999 where allowed, cwd /, stdio on
- * /dev/null (keep_stderr: stderr left, for --foreground). The previous
+ * /dev/null (keep_stderr: stderr left, for --foreground), every other
+ * inherited fd closed but report_fd (-1: none) and 3 .. 3+preserve-1 (above
+ * them: they are checked open before report_fd is made). The previous
  * oom_score_adj (text, malloc'ed; NULL if unreadable) goes to *oom_before,
  * for the programs the shim starts. */
-int shim_daemon_setup(bool keep_stderr, char **oom_before, struct mr_error **err);
+int shim_daemon_setup(bool keep_stderr, int report_fd, unsigned preserve, char **oom_before, struct mr_error **err);
 
 #endif

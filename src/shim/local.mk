@@ -26,6 +26,30 @@ minirun_shim_CPPFLAGS = $(SHIM_CPPFLAGS)
 minirun_shim_LDADD = $(SHIM_LIB) $(MINIRUN_LIBS) $(CAP_LIBS) $(MOUNT_LIBS)
 
 # ---- its tests
-SCRIPT_TESTS += tests/integration/shim.bats
+SHIM_UNIT_TESTS = tests/unit/test-shim-crilog tests/unit/test-shim-proto
+check_PROGRAMS += $(SHIM_UNIT_TESTS)
+TESTS += $(SHIM_UNIT_TESTS)
+tests_unit_test_shim_crilog_SOURCES = tests/unit/test-shim-crilog.c tests/unit/tap.h
+tests_unit_test_shim_crilog_CPPFLAGS = $(SHIM_CPPFLAGS)
+tests_unit_test_shim_crilog_LDADD = $(SHIM_LIB) $(TEST_LIB)
+tests_unit_test_shim_proto_SOURCES = tests/unit/test-shim-proto.c tests/unit/tap.h
+tests_unit_test_shim_proto_CPPFLAGS = $(SHIM_CPPFLAGS)
+tests_unit_test_shim_proto_LDADD = $(SHIM_LIB) $(TEST_LIB)
+SCRIPT_TESTS += tests/integration/shim.bats tests/integration/shim-robust.bats
 EXTRA_DIST += tests/integration/shim-helpers.bash tests/schema/check-shim-protocol.py src/shim/local.mk
 AM_TESTS_ENVIRONMENT += export MINIRUN_SHIM='$(abs_top_builddir)/minirun-shim';
+man_MANS += man/minirun-shim.8
+man/minirun-shim.8: $(top_srcdir)/man/minirun-shim.8.md
+	$(AM_V_GEN)$(MKDIR_P) man && $(GO_MD2MAN) -in $< -out $@
+CLEANFILES += man/minirun-shim.8
+EXTRA_DIST += man/minirun-shim.8.md
+
+# ---- its fuzz target (configure --enable-fuzzing CC=clang; .ci/run's fuzz lane)
+if FUZZING
+noinst_PROGRAMS += tests/fuzz/fuzz-shim-proto
+tests_fuzz_fuzz_shim_proto_SOURCES = tests/fuzz/fuzz-shim-proto.c
+tests_fuzz_fuzz_shim_proto_CPPFLAGS = $(SHIM_CPPFLAGS)
+tests_fuzz_fuzz_shim_proto_CFLAGS = $(AM_CFLAGS) $(FUZZ_FLAGS)
+tests_fuzz_fuzz_shim_proto_LDFLAGS = $(FUZZ_FLAGS)
+tests_fuzz_fuzz_shim_proto_LDADD = $(SHIM_LIB) $(TEST_LIB)
+endif

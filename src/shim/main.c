@@ -113,7 +113,8 @@ static int start(struct shim_main *m, struct mr_error **err)
 	struct shim_container_opts co = {
 		.id = m->o.id, .bundle = m->o.bundle, .state_dir = m->o.state_dir, .runtime = m->runtime,
 		.runtime_root = m->o.runtime_root, .log_path = m->o.log, .log_max_size = m->o.log_max_size,
-		.terminal = m->o.terminal, .stdin = m->o.stdin, .exit_command = m->o.exit_command,
+		.terminal = m->o.terminal, .stdin = m->o.stdin, .preserve_fds = m->o.preserve_fds,
+		.exit_command = m->o.exit_command,
 		.oom_score_adj = m->oom_before, .shim_pid = getpid(), .shim_start_time = mr_proc_start_time(getpid(), &zombie),
 	};
 
@@ -172,7 +173,7 @@ static int run_shim(struct shim_main *m)
 		goto failed;
 	if (!m->o.foreground && (m->report_fd = shim_detach(m->o.state_dir, &err)) < 0)
 		goto failed;
-	if (shim_daemon_setup(m->o.foreground, &m->oom_before, &err) < 0 || start(m, &err) < 0)
+	if (shim_daemon_setup(m->o.foreground, m->report_fd, m->o.preserve_fds, &m->oom_before, &err) < 0 || start(m, &err) < 0)
 		goto failed;
 	if (shim_loop_run(m->loop, &err) < 0)
 		goto failed;

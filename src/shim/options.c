@@ -2,6 +2,7 @@
 #include "shim/options.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <getopt.h>
 #include <limits.h>
 #include <stdio.h>
@@ -34,6 +35,7 @@ static const char usage[] =
 	"  --stdin                     keep the container's stdin open for attach\n"
 	"  --exit-command PATH         run PATH after the container exited\n"
 	"  --exit-command-arg ARG      an argument of the exit command (repeatable)\n"
+	"  --preserve-fds N            pass fds 3 .. 3+N-1 on to the container\n"
 	"  --foreground                do not detach (debugging)\n"
 	"  -h, --help                  this help\n"
 	"  -v, --version               the version\n"
@@ -46,7 +48,7 @@ void shim_print_usage(void)
 }
 
 enum { OPT_ID = 256, OPT_BUNDLE, OPT_STATE_DIR, OPT_RUNTIME, OPT_RUNTIME_ROOT, OPT_LOG, OPT_LOG_MAX,
-       OPT_TERMINAL, OPT_STDIN, OPT_EXIT_CMD, OPT_EXIT_ARG, OPT_FOREGROUND };
+       OPT_TERMINAL, OPT_STDIN, OPT_EXIT_CMD, OPT_EXIT_ARG, OPT_FOREGROUND, OPT_PRESERVE_FDS };
 
 static const struct option long_opts[] = {
 	{ "id", required_argument, NULL, OPT_ID },
@@ -61,6 +63,7 @@ static const struct option long_opts[] = {
 	{ "exit-command", required_argument, NULL, OPT_EXIT_CMD },
 	{ "exit-command-arg", required_argument, NULL, OPT_EXIT_ARG },
 	{ "foreground", no_argument, NULL, OPT_FOREGROUND },
+	{ "preserve-fds", required_argument, NULL, OPT_PRESERVE_FDS },
 	{ "help", no_argument, NULL, 'h' },
 	{ "version", no_argument, NULL, 'v' },
 	{ NULL, 0, NULL, 0 },
@@ -147,6 +150,25 @@ static int set_exit_command(struct shim_options *o, const char *path, struct mr_
 	return o->exit_command[0] ? 0 : mr_error_sys(err, ENOMEM, "--exit-command");
 }
 
+/* N, and fds 3 .. 3+N-1 all open: a hole would be filled by the shim's
+ * own fds (its report pipe) and so be passed in their place. */
+static int parse_preserve(struct shim_options *o, const char *arg, struct mr_error **err)
+{
+	char *end;
+	unsigned long n;
+
+	errno = 0;
+	n = strtoul(arg, &end, 10);
+	if (errno || end == arg || *end || arg[0] == '-' || n > SHIM_PRESERVE_FDS_MAX)
+		return mr_error_set(err, 0, "--preserve-fds: \"%s\" is not a number of fds (0 to %d)", arg,
+				    SHIM_PRESERVE_FDS_MAX);
+	for (unsigned long fd = 3; fd < 3 + n; fd++)
+		if (fcntl((int)fd, F_GETFD) < 0)
+			return mr_error_set(err, 0, "--preserve-fds %lu: fd %lu is not open", n, fd);
+	o->preserve_fds = (unsigned)n;
+	return 0;
+}
+
 static int one_option(struct shim_options *o, int c, const char *arg, struct mr_error **err)
 {
 	switch (c) {
@@ -183,6 +205,8 @@ static int one_option(struct shim_options *o, int c, const char *arg, struct mr_
 	case OPT_FOREGROUND:
 		o->foreground = true;
 		return 0;
+	case OPT_PRESERVE_FDS:
+		return parse_preserve(o, arg, err);
 	case 'h':
 		o->help = true;
 		return 0;

@@ -8,6 +8,8 @@
 
 #include "util/error.h"
 
+#define SHIM_PRESERVE_FDS_MAX 1000
+
 struct shim_options {
 	char *id;
 	char *bundle;       /* made absolute */
@@ -18,6 +20,7 @@ struct shim_options {
 	uint64_t log_max_size;
 	bool terminal, stdin;
 	bool foreground;    /* stay in the foreground (debugging: no detach) */
+	unsigned preserve_fds; /* fds 3 .. 3+N-1 go on to the container (the rest is closed) */
 	char **exit_command; /* argv (path first), NULL-terminated; NULL: none */
 	int n_exit_command;
 	bool help, version;

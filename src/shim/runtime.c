@@ -232,6 +232,7 @@ static int spawn_job(struct shim_rt_job *job, struct mr_error **err)
 			close(child_out);
 		return -1;
 	}
+	sp.keep_fds = job->keep_fds;
 	sp.fds[0] = job->fds[0];
 	sp.fds[1] = job->fds[1] == SHIM_RT_CAPTURE ? child_out : job->fds[1];
 	sp.fds[2] = job->fds[2] == SHIM_RT_CAPTURE ? child_err : job->fds[2];

@@ -44,6 +44,7 @@ struct shim_rtq;
 struct shim_rt_job {
 	char **args;  /* verb and its arguments, NULL-terminated (owned) */
 	int fds[3];   /* the runtime's stdio: an fd (not owned), SHIM_RT_NULL or SHIM_RT_CAPTURE */
+	unsigned keep_fds; /* the shim's fds 3 .. 3+N-1 passed on as they are (create --preserve-fds) */
 	shim_rt_fn done;
 	void *data;
 	/* internal */

@@ -91,13 +91,19 @@ static int listen_at(const char *path, struct mr_error **err)
 
 /* ---- output */
 
+/* EPOLLRDHUP only with EPOLLIN: the peer's half-close is level-triggered
+ * and says nothing while its last lines still wait unread in the socket
+ * (a client that sends stdin and its end during a busy exec, then shuts
+ * its side). Watched alone, it spun the loop and, taken as the end of
+ * input, left those lines unread for good. A peer that is gone entirely
+ * is EPOLLHUP, reported in any state. */
 static void update_events(struct shim_client *cl)
 {
-	uint32_t ev = EPOLLRDHUP;
+	uint32_t ev = 0;
 
 	if ((cl->state == CL_IDLE || cl->state == CL_ATTACH || cl->state == CL_EXEC) && !cl->read_shut &&
 	    !cl->in_wait)
-		ev |= EPOLLIN;
+		ev |= EPOLLIN | EPOLLRDHUP;
 	if (shim_buf_used(&cl->out) > 0)
 		ev |= EPOLLOUT;
 	shim_loop_mod(cl->srv->loop, &cl->w, ev);
@@ -201,6 +207,18 @@ void shim_client_stop_stream(struct shim_client *cl)
 	shim_logs_stop(cl);
 }
 
+/* Closed once what is queued is out. */
+static void close_when_sent(struct shim_client *cl)
+{
+	if (cl->fd < 0)
+		return;
+	cl->state = CL_CLOSING;
+	if (shim_buf_used(&cl->out) == 0)
+		client_close(cl);
+	else
+		update_events(cl);
+}
+
 void shim_client_end(struct shim_client *cl, yajl_gen last)
 {
 	static const char eof[] = "{\"eof\":true}";
@@ -210,13 +228,7 @@ void shim_client_end(struct shim_client *cl, yajl_gen last)
 		shim_client_send_gen(cl, last);
 	else
 		shim_client_send(cl, eof, sizeof(eof) - 1);
-	if (cl->fd < 0)
-		return;
-	cl->state = CL_CLOSING;
-	if (shim_buf_used(&cl->out) == 0)
-		client_close(cl);
-	else
-		update_events(cl);
+	close_when_sent(cl);
 }
 
 static void resume_deferred(struct shim_defer *d)
@@ -317,11 +329,7 @@ static void too_long(struct shim_client *cl)
 		return;
 	shim_buf_free(&cl->in);
 	cl->read_shut = true;
-	cl->state = CL_CLOSING;
-	if (shim_buf_used(&cl->out) == 0)
-		client_close(cl);
-	else
-		update_events(cl);
+	close_when_sent(cl);
 }
 
 static void read_input(struct shim_client *cl)
@@ -386,12 +394,9 @@ static void on_client(struct shim_watch *w, uint32_t events)
 		write_output(cl);
 	if (cl->fd < 0)
 		return;
-	if (events & EPOLLIN) {
+	/* the end of input is where read() says so, after the lines before it */
+	if (events & (EPOLLIN | EPOLLRDHUP))
 		read_input(cl);
-	} else if ((events & EPOLLRDHUP) && !cl->read_shut) {
-		cl->read_shut = true;
-		shim_client_resume_input(cl);
-	}
 }
 
 /* ---- the listening socket */
@@ -541,10 +546,13 @@ void shim_server_quit(struct shim_server *s)
 		return;
 	s->quitting = true;
 	close_listener(s);
+	/* A stream ends with its {"eof": true}; a client between requests (the
+	 * one whose delete this is among them) has had every answer: its
+	 * connection just closes, so that each request has one answer. */
 	for (struct shim_client *cl = s->clients, *next; cl; cl = next) {
 		next = cl->next;
 		if (cl->state == CL_IDLE)
-			shim_client_end(cl, NULL);
+			close_when_sent(cl);
 		else if (cl->state != CL_BUSY && cl->state != CL_CLOSING)
 			shim_client_end(cl, NULL);
 	}

@@ -33,9 +33,10 @@ static void child_fds(const struct shim_spawn *s, int report)
 		else
 			close(i);
 	}
-	/* Everything above them goes at execve, except the report pipe. */
-	if (report > s->nfds)
-		mr_close_range((unsigned)s->nfds, (unsigned)report - 1, 0);
+	/* Everything above them goes at execve, except the report pipe (and
+	 * the fds kept, below it: they were open before it was made). */
+	if (report > s->nfds + (int)s->keep_fds)
+		mr_close_range((unsigned)s->nfds + s->keep_fds, (unsigned)report - 1, 0);
 	mr_close_range((unsigned)report + 1, ~0U, 0);
 }
 

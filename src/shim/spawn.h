@@ -18,6 +18,7 @@ struct shim_spawn {
 	char *const *argv;
 	int fds[SHIM_SPAWN_MAX_FDS]; /* child fd i = fds[i]; -1: /dev/null (0-2) or closed (3+) */
 	int nfds;          /* how many of fds[] are meant (at least 3) */
+	unsigned keep_fds; /* the caller's fds nfds .. nfds+N-1 stay as they are (not closed) */
 	const char *cwd;   /* NULL: the shim's */
 	const char *oom_score_adj; /* written to the child's /proc/self/oom_score_adj first; NULL: left */
 };

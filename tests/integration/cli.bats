@@ -68,7 +68,7 @@ check_main_help() {
 	for cmd in spec features help; do
 		assert_match "$output" $'(^|\n)[ \t]+'"$cmd"'([ \t,]|$)'
 	done
-	for opt in --root --log --log-format --debug --systemd-cgroup --help --version; do
+	for opt in --root --log --log-format --debug --cgroup-manager --systemd-cgroup --help --version; do
 		assert_contains "$output" "$opt"
 	done
 }

@@ -283,6 +283,128 @@ PY
 	assert_nothing_left
 }
 
+@test "LISTEN_FDS (socket activation): fds 3 .. 3+N-1 pass before the --preserve-fds ones, LISTEN_FDS and LISTEN_PID (the container's pid 1) are set; LISTEN_PID of another process leaves them out" {
+	bb_bundle "$B" sh -c 'ls /proc/$$/fd; echo "$LISTEN_FDS $LISTEN_PID"; cat <&3; cat <&4; cat <&5'
+	bb_cfg "$B" '.process.env += ["LISTEN_PID=77"]'
+	echo three >"$MR_TMP/f3"
+	echo four >"$MR_TMP/f4"
+	echo five >"$MR_TMP/f5"
+	ct_track lf1
+	(
+		exec 3<"$MR_TMP/f3" 4<"$MR_TMP/f4" 5<"$MR_TMP/f5" 6<"$MR_TMP/f5"
+		LISTEN_FDS=2 "$MINIRUN" --root "$MR_ROOT" run -b "$B" --preserve-fds 1 lf1 </dev/null >"$MR_TMP/out" 2>"$MR_TMP/err"
+	) || fail "run failed: $(cat "$MR_TMP/err")"
+	# the runtime's values win over the config's (as runc appends them)
+	assert_equal "$(cat "$MR_TMP/out")" $'0\n1\n2\n3\n4\n5\n2 1\nthree\nfour\nfive'
+	assert_equal "$(cat "$MR_TMP/err")" ""
+
+	# without a pid namespace LISTEN_PID is the process' host pid
+	bb_cfg "$B" '.linux.namespaces |= map(select(.type != "pid")) |
+		.process.args = ["sh", "-c", "[ \"$LISTEN_PID\" = $$ ] && echo same-pid"]'
+	ct_track lf2
+	(
+		exec 3<"$MR_TMP/f3"
+		LISTEN_FDS=1 "$MINIRUN" --root "$MR_ROOT" run -b "$B" lf2 </dev/null >"$MR_TMP/out" 2>"$MR_TMP/err"
+	) || fail "run failed: $(cat "$MR_TMP/err")"
+	assert_equal "$(cat "$MR_TMP/out")" same-pid
+
+	# LISTEN_PID naming another process: the fds are not ours, none passes
+	bb_cfg "$B" '.process.args = ["sh", "-c", "ls /proc/$$/fd; echo \"${LISTEN_FDS-unset}\""] | .process.env = ["PATH=/bin"]'
+	ct_track lf3
+	(
+		exec 3<"$MR_TMP/f3"
+		LISTEN_FDS=1 LISTEN_PID=1 "$MINIRUN" --root "$MR_ROOT" run -b "$B" lf3 </dev/null >"$MR_TMP/out" 2>"$MR_TMP/err"
+	) || fail "run failed: $(cat "$MR_TMP/err")"
+	assert_equal "$(cat "$MR_TMP/out")" $'0\n1\n2\nunset'
+}
+
+@test "LISTEN_FDS naming an fd that is not open: the container gets /dev/null there (none of minirun's fds), with a warning; a value that is not a count is a warning" {
+	bb_bundle "$B" sh -c 'echo "${LISTEN_FDS-unset}"; readlink /proc/$$/fd/3; readlink /proc/$$/fd/4; ls /proc/$$/fd; true'
+	echo four >"$MR_TMP/f4"
+	ct_track lf4
+	# a hole at 3, below a passed fd 4; --log would take fd 3 if it were free
+	(
+		exec 3<&- 4<"$MR_TMP/f4"
+		LISTEN_FDS=2 "$MINIRUN" --root "$MR_ROOT" --log "$MR_TMP/log" run -b "$B" lf4 </dev/null \
+			>"$MR_TMP/out" 2>"$MR_TMP/err"
+	) || fail "run failed: $(cat "$MR_TMP/err")"
+	assert_equal "$(cat "$MR_TMP/err")" "minirun: warning: LISTEN_FDS=2: 1 of fds 3 .. 4 not open: the container gets /dev/null there"
+	assert_equal "$(cat "$MR_TMP/out")" "2
+/dev/null
+$MR_TMP/f4
+0
+1
+2
+3
+4"
+	(
+		exec 3<&- 4<&-
+		LISTEN_FDS=many "$MINIRUN" --root "$MR_ROOT" run -b "$B" lf4 </dev/null >"$MR_TMP/out" 2>"$MR_TMP/err"
+	) || fail "run failed: $(cat "$MR_TMP/err")"
+	assert_equal "$(cat "$MR_TMP/err")" 'minirun: warning: LISTEN_FDS="many" is not a number of fds: none is passed on'
+	assert_equal "$(sed -n 1p "$MR_TMP/out")" unset
+}
+
+# ---- NOTIFY_SOCKET (sd_notify proxied, as crun) ----------------------------
+
+# notify_setup: $B with the static sd-notify tool at /bin/sd-notify, and a
+# host datagram socket at $HOST_SOCK whose first message lands in $MR_TMP/got.
+notify_setup() {
+	bb_bundle "$B" "$@"
+	gcc -static -O2 -o "$B/rootfs/bin/sd-notify" "$TOP_SRCDIR/tests/tools/sd-notify.c" 2>"$MR_TMP/gcc.log" ||
+		skip "cannot build tests/tools/sd-notify.c statically (gcc -static, libc6-dev): $(cat "$MR_TMP/gcc.log")"
+	HOST_SOCK="$MR_TMP/host.sock"
+	"${MR_PYTHON:-python3}" -c 'import socket, sys
+s = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
+s.bind(sys.argv[1])
+open(sys.argv[2] + ".ready", "w").close()
+d = s.recv(4096)
+open(sys.argv[2] + ".tmp", "wb").write(d)
+import os; os.rename(sys.argv[2] + ".tmp", sys.argv[2])' "$HOST_SOCK" "$MR_TMP/got" &
+	ct_track_pid $!
+	wait_for 10 test -e "$MR_TMP/got.ready"
+}
+
+@test "NOTIFY_SOCKET: run gives the process a socket at that path (a read-only bind of the state dir's notify/) and forwards its READY=1 to the host's socket" {
+	notify_setup sh -c 'echo "$NOTIFY_SOCKET"; grep " ${NOTIFY_SOCKET%/notify} " /proc/self/mountinfo | cut -d" " -f5,6; ls -ld $NOTIFY_SOCKET | cut -c1; sd-notify "STATUS=up\nREADY=1"'
+	ct_track nt1
+	NOTIFY_SOCKET="$HOST_SOCK" xrun "$MINIRUN" --root "$MR_ROOT" run -b "$B" nt1
+	assert_status 0
+	# the host path is a directory in the container; the socket is in it
+	assert_equal "$(sed -n 1p <<<"$output")" "$HOST_SOCK/notify"
+	assert_contains "$(sed -n 2p <<<"$output")" "$HOST_SOCK ro,"
+	assert_equal "$(sed -n 3p <<<"$output")" s
+	wait_for 10 test -e "$MR_TMP/got"
+	assert_equal "$(cat "$MR_TMP/got")" READY=1
+	[ ! -e "$MR_ROOT/nt1" ] || fail "run left its state directory"
+}
+
+@test "NOTIFY_SOCKET: start returns once the process said READY=1 (what it did before is done), or once it ended; delete removes the socket; an abstract socket is /run/notify/notify inside" {
+	notify_setup sh -c 'touch /out/before; sd-notify READY=1; sleep 600'
+	ct_track nt2
+	NOTIFY_SOCKET="$HOST_SOCK" "$MINIRUN" --root "$MR_ROOT" create -b "$B" nt2 </dev/null >"$MR_TMP/c.out" 2>&1 ||
+		fail "create: $(cat "$MR_TMP/c.out")"
+	ct_track_pid "$(ct_pid nt2)"
+	[ -d "$MR_ROOT/nt2/notify" ] || fail "no notify directory in the state"
+	NOTIFY_SOCKET="$HOST_SOCK" xrun "$MINIRUN" --root "$MR_ROOT" start nt2
+	assert_status 0
+	[ -e "$B/out/before" ] || fail "start returned before the process said READY=1"
+	assert_equal "$(cat "$MR_TMP/got")" READY=1
+	mr delete -f nt2
+	[ ! -e "$MR_ROOT/nt2" ] || fail "delete left $(ls -R "$MR_ROOT/nt2")"
+
+	# a process that never says it: start returns when it ends
+	bb_cfg "$B" '.process.args = ["sh", "-c", "echo $NOTIFY_SOCKET >/out/env"]'
+	ct_track nt3
+	NOTIFY_SOCKET=@minirun-test-abstract "$MINIRUN" --root "$MR_ROOT" create -b "$B" nt3 </dev/null >"$MR_TMP/c.out" 2>&1 ||
+		fail "create: $(cat "$MR_TMP/c.out")"
+	NOTIFY_SOCKET=@minirun-test-abstract xrun "$MINIRUN" --root "$MR_ROOT" start nt3
+	assert_status 0
+	assert_equal "$(cat "$B/out/env")" /run/notify/notify
+	mr delete -f nt3
+	assert_nothing_left
+}
+
 @test "--preserve-fds 5: the container holds exactly the caller's fds, no directory fd of the host; state, start and delete do not wait for it" {
 	bb_bundle "$B" sleep 1000
 	echo x >"$MR_TMP/f"

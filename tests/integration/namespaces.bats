@@ -193,6 +193,42 @@ ns_index() {
 	assert_contains "$stderr" domainname
 }
 
+@test "namespaces: a kernel.hostname sysctl is refused, naming both fields (runc, crun), with or without hostname" {
+	local b=$MR_TMP/b host_name
+	host_name=$(uname -n)
+	iso_bundle "$b" 'uname -n'
+	bb_cfg "$b" '.hostname = "mr-host" | .linux.sysctl = {"kernel.hostname": "mr-other"}'
+	iso_run_fails ns-sysctl-host "$b"
+	assert_equal "$stderr" 'minirun: config.json: linux.sysctl["kernel.hostname"] ("mr-other") conflicts with the OCI hostname field (hostname "mr-host")'
+	# without hostname: still the OCI field's job
+	bb_cfg "$b" 'del(.hostname)'
+	iso_run_fails ns-sysctl-host-only "$b"
+	assert_equal "$stderr" 'minirun: config.json: linux.sysctl["kernel.hostname"]: not allowed: it conflicts with the OCI hostname field (set hostname instead)'
+	assert_equal "$(uname -n)" "$host_name"
+}
+
+@test "namespaces: a kernel.domainname sysctl is set in the uts namespace; against domainname the same value runs, another is refused naming both" {
+	local b=$MR_TMP/b host_domain want
+	host_domain=$(cat /proc/sys/kernel/domainname)
+	iso_bundle "$b" 'echo domainname $(cat /proc/sys/kernel/domainname)'
+	for want in mr.sysctl mr.example; do
+		# alone, then beside a domainname of the same value
+		bb_cfg "$b" '.linux.sysctl = {"kernel.domainname": $v} | if $v == "mr.example" then .domainname = $v else del(.domainname) end' --arg v "$want"
+		iso_run_ok "ns-sysctl-$want" "$b"
+		assert_equal "$(iso_field "$output" domainname)" "$want"
+		assert_equal "$(cat /proc/sys/kernel/domainname)" "$host_domain"
+	done
+
+	bb_cfg "$b" '.linux.sysctl = {"kernel.domainname": "mr.other"}'
+	iso_run_fails ns-sysctl-dom "$b"
+	assert_equal "$stderr" 'minirun: config.json: linux.sysctl["kernel.domainname"] ("mr.other") conflicts with the OCI domainname field (domainname "mr.example")'
+
+	bb_cfg "$b" '.linux.namespaces |= map(select(.type != "uts")) | del(.hostname) | del(.domainname)'
+	iso_run_fails ns-sysctl-no-uts "$b"
+	assert_equal "$stderr" 'minirun: linux.sysctl["kernel.domainname"]: requires a UTS namespace'
+	assert_equal "$(cat /proc/sys/kernel/domainname)" "$host_domain"
+}
+
 # ---- no mount namespace: the runtime's (config-linux.md: MUST inherit) ----
 
 # host_mntns_bundle DIR SCRIPT NAMESPACES: a bundle whose linux.namespaces is

@@ -49,6 +49,36 @@ STATUS_FIELDS='Uid|Gid|Groups|Cap(Inh|Prm|Eff|Bnd|Amb)|NoNewPrivs|Seccomp|Cpus_a
 	assert_equal "$(field Gid)" "$(printf '0\t0\t0\t0')"
 }
 
+@test "annotation run.oci.keep_original_groups (podman --group-add keep-groups): the runtime's supplementary groups stay, in run and exec; \"0\" clears them" {
+	pr_bundle b grep -E '^(Gid|Groups):' /proc/self/status
+	bb_cfg "$B" '.process.user = {"uid": 0, "gid": 1000, "additionalGids": [5]} |
+		.annotations["run.oci.keep_original_groups"] = "1"'
+	ct_track keep-groups
+	xrun setpriv --groups 4,27,1234 -- "$MINIRUN" --root "$MR_ROOT" run --bundle "$B" keep-groups
+	assert_status 0
+	# no setgroups at all: additionalGids are not applied either (as crun)
+	assert_equal "$(field Groups)" "4 27 1234"
+	assert_equal "$(field Gid)" "$(printf '1000\t1000\t1000\t1000')"
+
+	bb_cfg "$B" '.process.args = ["sleep", "600"]'
+	ct_track keep-groups-exec
+	setpriv --groups 4,27 -- "$MINIRUN" --root "$MR_ROOT" create --bundle "$B" keep-groups-exec \
+		</dev/null >"$MR_TMP/kg.out" 2>&1 3>&-
+	ct_track_pid "$(ct_pid keep-groups-exec)"
+	mr start keep-groups-exec
+	xrun setpriv --groups 6,7 -- "$MINIRUN" --root "$MR_ROOT" exec keep-groups-exec grep '^Groups:' /proc/self/status
+	assert_status 0
+	assert_equal "$(field Groups)" "6 7"
+	assert_equal "$(field Groups "$(cat "/proc/$(ct_pid keep-groups-exec)/status")")" "4 27"
+
+	bb_cfg "$B" '.process.args = ["grep", "^Groups:", "/proc/self/status"] |
+		.annotations["run.oci.keep_original_groups"] = "0"'
+	ct_track keep-groups-0
+	xrun setpriv --groups 4,27,1234 -- "$MINIRUN" --root "$MR_ROOT" run --bundle "$B" keep-groups-0
+	assert_status 0
+	assert_equal "$(field Groups)" 5
+}
+
 @test "process.user.umask: applied (0077 -> a new directory is 0700); 0022 when not set, whatever the caller's" {
 	pr_bundle b sh -c 'umask; mkdir /dev/shm/d && stat -c "%a" /dev/shm/d'
 	bb_cfg "$B" '.process.user.umask = 63' # 0077
@@ -168,18 +198,57 @@ STATUS_FIELDS='Uid|Gid|Groups|Cap(Inh|Prm|Eff|Bnd|Amb)|NoNewPrivs|Seccomp|Cpus_a
 
 # ---- env -------------------------------------------------------------------
 
-@test "process.env: the environment is exactly the configured one (nothing added)" {
+@test "process.env: the configured environment, the last value of a key winning, plus HOME (as runc)" {
 	pr_bundle b env
-	bb_cfg "$B" '.process.env = ["A=1", "B=two words", "EMPTY=", "PATH=/bin", "X==y"]'
+	bb_cfg "$B" '.process.env = ["A=1", "B=two words", "EMPTY=", "PATH=/bin", "X==y", "A=2"]'
 	pr_run env-exact
 	assert_status 0
-	assert_equal "$output" $'A=1\nB=two words\nEMPTY=\nPATH=/bin\nX==y'
+	# root's HOME from the container's /etc/passwd
+	assert_equal "$output" $'B=two words\nEMPTY=\nPATH=/bin\nX==y\nA=2\nHOME=/root'
 
-	# empty: an empty environment (args[0] found through the default PATH)
+	# empty: HOME only (args[0] found through the default PATH)
 	bb_cfg "$B" '.process.env = []'
 	pr_run env-empty
 	assert_status 0
-	assert_equal "$output" ""
+	assert_equal "$output" "HOME=/root"
+
+	# the PATH that finds args[0] is the last one too
+	bb_cfg "$B" '.process.env = ["PATH=/bin", "PATH=/nonexistent"]'
+	pr_run env-path-last
+	assert_status 1
+	assert_equal "$stderr" 'minirun: exec: "env": executable file not found in $PATH'
+}
+
+@test "process.env: HOME is the passwd entry's of process.user.uid, / without one; a configured one stays; an empty one is looked up" {
+	pr_bundle b sh -c 'echo "HOME=$HOME"'
+	# daemon (uid 1) has /usr/sbin in the busybox rootfs' /etc/passwd
+	bb_cfg "$B" '.process.user = {"uid": 1, "gid": 1}'
+	pr_run home-daemon
+	assert_status 0
+	assert_equal "$output" "HOME=/usr/sbin"
+
+	bb_cfg "$B" '.process.user = {"uid": 1000, "gid": 1000}'
+	pr_run home-none
+	assert_status 0
+	assert_equal "$output" "HOME=/"
+
+	bb_cfg "$B" '.process.env += ["HOME=/configured"]'
+	pr_run home-configured
+	assert_status 0
+	assert_equal "$output" "HOME=/configured"
+
+	# an empty HOME counts as none (runc); crun would keep it empty
+	bb_cfg "$B" '.process.env += ["HOME="] | .process.user = {"uid": 1, "gid": 1}'
+	pr_run home-empty
+	assert_status 0
+	assert_equal "$output" "HOME=/usr/sbin"
+
+	# a rootfs without /etc/passwd: /
+	rm "$B/rootfs/etc/passwd"
+	bb_cfg "$B" '.process.env = ["PATH=/bin"] | .process.user = {"uid": 0, "gid": 0}'
+	pr_run home-no-passwd
+	assert_status 0
+	assert_equal "$output" "HOME=/"
 }
 
 # ---- rlimits ---------------------------------------------------------------
@@ -277,11 +346,28 @@ STATUS_FIELDS='Uid|Gid|Groups|Cap(Inh|Prm|Eff|Bnd|Amb)|NoNewPrivs|Seccomp|Cpus_a
 	assert_equal "$(field CapEff)" "$(set_mask permitted)"
 }
 
-@test "process.capabilities: an unknown capability name is an error naming it" {
-	pr_bundle b true
-	bb_cfg "$B" '.process.capabilities.permitted += ["CAP_NO_SUCH_THING"]'
-	create_fails caps-unknown
-	assert_contains "$stderr" 'process.capabilities.permitted[3]: unknown capability "CAP_NO_SUCH_THING"'
+@test "process.capabilities: unknown names are a warning (stderr and --log), the container runs with the known ones" {
+	pr_bundle b grep -E '^Cap' /proc/self/status
+	bb_cfg "$B" '.process.capabilities.permitted += ["CAP_NO_SUCH_THING"]
+		| .process.capabilities.bounding += ["UNKNOWN_CAP", "CAP_NO_SUCH_THING"]
+		| .process.capabilities.ambient = ["CAP_NO_SUCH_THING"]'
+	ct_track caps-unknown
+	xrun "$MINIRUN" --root "$MR_ROOT" --log "$MR_TMP/log.json" --log-format json run --bundle "$B" caps-unknown
+	assert_status 0
+	# runc's words, each name once, sorted
+	local want="ignoring unknown or unavailable capabilities: [CAP_NO_SUCH_THING UNKNOWN_CAP]"
+	assert_equal "$stderr" "minirun: warning: $want"
+	assert_equal "$(jq -r 'select(.level == "warning") | .msg' "$MR_TMP/log.json")" "$want"
+	assert_equal "$(field CapBnd)" "$(cap_mask CAP_AUDIT_WRITE CAP_KILL CAP_NET_BIND_SERVICE)"
+	assert_equal "$(field CapPrm)" "$(cap_mask CAP_AUDIT_WRITE CAP_KILL CAP_NET_BIND_SERVICE)"
+	assert_equal "$(field CapAmb)" 0000000000000000
+
+	# every name known: no warning
+	bb_cfg "$B" 'del(.process.capabilities.ambient) | .process.capabilities.bounding -= ["UNKNOWN_CAP", "CAP_NO_SUCH_THING"]
+		| .process.capabilities.permitted -= ["CAP_NO_SUCH_THING"]'
+	pr_run caps-known
+	assert_status 0
+	assert_equal "$stderr" ""
 }
 
 @test "process.capabilities: one outside the runtime's bounding set is an error naming it" {
@@ -540,4 +626,84 @@ requires_cpus_0_1() {
 	bb_cfg "$B" '.process.selinuxLabel = "system_u:system_r:container_t:s0:c1,c2"'
 	create_fails selinux
 	assert_equal "$stderr" "minirun: process.selinuxLabel: SELinux is not enabled on this host"
+}
+
+# ---- exec: the process' attributes from the command line -------------------
+
+# exec_ct ID [JQ-FILTER]: a running container ID (sleep) of $B with the
+# config edited by the filter, started.
+exec_ct() {
+	pr_bundle b sleep 600
+	[ $# -lt 2 ] || bb_cfg "$B" "$2"
+	ct_create "$1" "$B"
+	mr start "$1"
+}
+
+@test "exec --cap adds to bounding, effective and permitted of a container with none (crun's exec-add-capability); an unknown one is a warning" {
+	exec_ct exec-cap '.process.capabilities = {} | .process.noNewPrivileges = false'
+	local cap
+	for cap in CAP_KILL CAP_SYS_ADMIN; do
+		xrun mr exec --cap "$cap" exec-cap grep -E '^Cap' /proc/self/status
+		assert_status 0
+		assert_equal "$(field CapBnd)" "$(cap_mask "$cap")"
+		assert_equal "$(field CapPrm)" "$(cap_mask "$cap")"
+		assert_equal "$(field CapEff)" "$(cap_mask "$cap")"
+		assert_equal "$(field CapInh)" 0000000000000000
+		assert_equal "$(field CapAmb)" 0000000000000000
+		assert_equal "$stderr" ""
+	done
+	xrun mr exec --cap CAP_UNKNOWN exec-cap grep -E '^Cap' /proc/self/status
+	assert_status 0
+	assert_equal "$stderr" "minirun: warning: ignoring unknown or unavailable capabilities: [CAP_UNKNOWN]"
+	assert_equal "$(field CapBnd)" 0000000000000000
+	assert_equal "$(field CapEff)" 0000000000000000
+}
+
+@test "exec --no-new-privs sets no_new_privs for the exec'd process only; without it the command line's process has none (crun's exec_add_no_new_privileges), a --process file says for itself" {
+	# the container's own process has noNewPrivileges: true
+	exec_ct exec-nnp '.process.noNewPrivileges = true'
+	xrun mr exec exec-nnp grep NoNewPrivs /proc/self/status
+	assert_status 0
+	assert_equal "$(field NoNewPrivs)" 0
+	xrun mr exec --no-new-privs exec-nnp grep NoNewPrivs /proc/self/status
+	assert_status 0
+	assert_equal "$(field NoNewPrivs)" 1
+	assert_equal "$(field NoNewPrivs "$(cat "/proc/$(ct_pid exec-nnp)/status")")" 1
+	jq -n '{"args": ["grep", "NoNewPrivs", "/proc/self/status"], "env": ["PATH=/bin"], "cwd": "/",
+		"noNewPrivileges": true}' >"$MR_TMP/process.json"
+	xrun mr exec --process "$MR_TMP/process.json" exec-nnp
+	assert_status 0
+	assert_equal "$(field NoNewPrivs)" 1
+}
+
+@test "exec --env adds variables and replaces the container's (the last wins: PATH, HOME)" {
+	exec_ct exec-env '.process.env = ["PATH=/bin", "TERM=xterm"]'
+	xrun mr exec exec-env env
+	assert_status 0
+	assert_equal "$output" $'PATH=/bin\nTERM=xterm\nHOME=/root'
+	xrun mr exec --env FOO=BAR -e HOME=/tmp -e PATH=/usr/bin exec-env /bin/env
+	assert_status 0
+	assert_equal "$output" $'TERM=xterm\nFOO=BAR\nHOME=/tmp\nPATH=/usr/bin'
+	# the replaced PATH is the one that finds the command
+	xrun mr exec -e PATH=/nonexistent exec-env env
+	assert_status 1
+	assert_equal "$stderr" 'minirun: exec: "env": executable file not found in $PATH'
+	xrun mr exec -e NOEQUALS exec-env env
+	assert_status 1
+	assert_equal "$stderr" 'minirun: --env: expected KEY=value, got "NOEQUALS"'
+}
+
+@test "exec: HOME from the container's /etc/passwd for the exec'd uid (--user, --process), / without an entry" {
+	exec_ct exec-home '.process.env = ["PATH=/bin"]'
+	xrun mr exec --user 1:1 exec-home sh -c 'echo "$HOME"'
+	assert_status 0
+	assert_equal "$output" /usr/sbin
+	xrun mr exec --user 1000:1000 exec-home sh -c 'echo "$HOME"'
+	assert_status 0
+	assert_equal "$output" /
+	jq -n '{"user": {"uid": 1, "gid": 1}, "args": ["sh", "-c", "echo \"$HOME\""], "env": ["PATH=/bin"], "cwd": "/"}' \
+		>"$MR_TMP/process.json"
+	xrun mr exec --process "$MR_TMP/process.json" exec-home
+	assert_status 0
+	assert_equal "$output" /usr/sbin
 }

@@ -170,7 +170,7 @@ audited_run() {
 # ---- architectures ---------------------------------------------------------
 
 @test "architectures: an i386 call is killed unless SCMP_ARCH_X86 is listed; rules apply to every listed one" {
-	requires_sysc
+	requires_i386_syscalls
 	# i386 getpid (20) through int $0x80; the process is pid 1
 	pr_bundle b sysc -32 20
 	seccomp_cfg '{"defaultAction": "SCMP_ACT_ALLOW", "architectures": ["SCMP_ARCH_X86_64"],
@@ -322,6 +322,35 @@ notify_cfg() {
 	assert_equal "$(jq -r .pid "$AGENT_DIR/notif.json")" "$pid"
 	assert_equal "$(jq -r .nr "$AGENT_DIR/notif.json")" 83
 	assert_equal "$(cat "$MR_TMP/notify.stderr")" "mkdir: can't create directory '/dev/shm/d': Protocol error"
+	[ ! -e "$B/rootfs/dev/shm/d" ]
+}
+
+@test "SCMP_ACT_NOTIFY: an exec'd process' own listener goes to the agent, with its pid and the container's state (as runc)" {
+	pr_bundle b sleep 600
+	# create's listener (the init's filter) goes to a first agent
+	agent_start close
+	notify_cfg
+	ct_create notify-exec "$B"
+	mr start notify-exec
+	agent_wait
+	local init epid st
+	init=$(ct_pid notify-exec)
+
+	agent_start answer 71 # EPROTO
+	xrun mr exec --pid-file "$MR_TMP/exec.pid" notify-exec mkdir /dev/shm/d
+	agent_wait
+	assert_status 1
+	assert_equal "$stderr" "mkdir: can't create directory '/dev/shm/d': Protocol error"
+	epid=$(cat "$MR_TMP/exec.pid")
+	st="$AGENT_DIR/state.json"
+	assert_equal "$(cat "$AGENT_DIR/nfds")" 1
+	assert_equal "$(jq -c .fds "$st")" '["seccompFd"]'
+	assert_equal "$(jq -r .pid "$st")" "$epid"
+	assert_equal "$(jq -r .metadata "$st")" "bats metadata"
+	assert_equal "$(jq -r .state.id "$st")" notify-exec
+	assert_equal "$(jq -r .state.pid "$st")" "$init"
+	assert_equal "$(jq -r .state.status "$st")" running
+	assert_equal "$(jq -r .pid "$AGENT_DIR/notif.json")" "$epid"
 	[ ! -e "$B/rootfs/dev/shm/d" ]
 }
 

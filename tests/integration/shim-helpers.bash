@@ -24,15 +24,36 @@ shim_run() {
 	local id=$1 bundle=$2
 	shift 2
 	printf '%s\t%s\n' "$id" "$SHIM_RUNTIME" >>"$MR_TMP/.shims"
-	"$MINIRUN_SHIM" --id "$id" --bundle "$bundle" --state-dir "$MR_TMP/$id" --runtime "$SHIM_RUNTIME" \
+	bounded "$SHIM_WAIT_MAX" "minirun-shim --id $id" "$MINIRUN_SHIM" --id "$id" --bundle "$bundle" \
+		--state-dir "$MR_TMP/$id" --runtime "$SHIM_RUNTIME" \
 		--runtime-root "$MR_ROOT" --log "$MR_TMP/$id.log" "$@" </dev/null >"$MR_TMP/$id.out" 2>"$MR_TMP/$id.err" 3>&-
 }
 
-# ctl ID OP [JSON-ARGS]
+# bounded SECONDS WHAT COMMAND...: COMMAND, killed after SECONDS (and
+# then a failure naming WHAT): a hang of the shim must not hang CI.
+: "${SHIM_WAIT_MAX:=120}"
+bounded() {
+	local secs=$1 what=$2 rc=0
+	shift 2
+	timeout -k 5 "$secs" "$@" || rc=$?
+	if [ "$rc" = 124 ] || [ "$rc" = 137 ]; then
+		# also for teardown: the caller's stderr may be a file, its status ignored
+		echo "$what: no end after ${secs}s, killed (a hang)" | tee -a "$MR_TMP/.hangs" >&2
+	fi
+	return "$rc"
+}
+
+# ctl ID OP [JSON-ARGS]; ctl_stdin TEXT ID OP [JSON-ARGS]: TEXT as ctl's stdin.
 ctl() {
 	local id=$1
 	shift
-	"$MINIRUN_SHIM" ctl --socket "$MR_TMP/$id/shim.sock" "$@"
+	bounded "$SHIM_WAIT_MAX" "ctl $id $*" "$MINIRUN_SHIM" ctl --socket "$MR_TMP/$id/shim.sock" "$@"
+}
+
+ctl_stdin() {
+	local text=$1 id=$2
+	shift 2
+	bounded "$SHIM_WAIT_MAX" "ctl $id $*" "$MINIRUN_SHIM" ctl --socket "$MR_TMP/$id/shim.sock" "$@" <<<"$text"
 }
 
 shim_pid() {
@@ -61,7 +82,7 @@ bb_shim_bundle() {
 }
 
 shim_teardown() {
-	local id rt pid st left=""
+	local id rt pid st left="" hangs
 	if [ -f "$MR_TMP/.shims" ]; then
 		while IFS=$'\t' read -r id rt; do
 			"$rt" --root "$MR_ROOT" delete --force "$id" >/dev/null 2>&1 || true
@@ -73,16 +94,18 @@ shim_teardown() {
 		done <"$MR_TMP/.shims"
 	fi
 	left=$(mr_procs)
+	hangs=$(cat "$MR_TMP/.hangs" 2>/dev/null) || hangs=
 	mr_teardown
 	cgroup_parent_cleanup
 	[ -z "$left" ] || fail "left running: $left"
+	[ -z "$hangs" ] || fail "$hangs"
 }
 
 # py SCRIPT ARGS...: python with the socket helpers below in scope.
 shim_py() {
 	local script=$1
 	shift
-	"${MR_PYTHON:-python3}" -c "
+	bounded "$SHIM_WAIT_MAX" "a socket client (shim_py)" "${MR_PYTHON:-python3}" -c "
 import json, os, socket, sys, time
 def conn(path):
     s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)

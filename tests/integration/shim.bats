@@ -12,7 +12,7 @@ teardown() { shim_teardown; }
 	run "$MINIRUN_SHIM" --help
 	assert_status 0
 	for o in --id --bundle --state-dir --runtime --runtime-root --log --log-max-size --terminal --stdin \
-		--exit-command --exit-command-arg; do
+		--exit-command --exit-command-arg --preserve-fds; do
 		assert_contains "$output" "$o"
 	done
 	for op in state start wait kill logs attach resize exec stats pause resume update delete; do
@@ -56,6 +56,55 @@ teardown() { shim_teardown; }
 	kill -PIPE "$pid"
 	run ctl c1 state
 	assert_status 0
+}
+
+@test "shim: the fds its caller leaves open are closed in the shim and never reach the container" {
+	bb_shim_bundle "$MR_TMP/b" sleep 1000
+	mkfifo "$MR_TMP/fifo"
+	# a reader of a pipe whose other end the caller leaks: it sees EOF only
+	# if no one else holds that end
+	bounded 60 "fifo reader" cat "$MR_TMP/fifo" >"$MR_TMP/fifo-read" 3>&- &
+	reader=$!
+	exec 8>"$MR_TMP/fifo"
+	shim_run c21 "$MR_TMP/b" 7>"$MR_TMP/inherited" 9>&8
+	exec 8>&-
+	pid=$(shim_pid c21)
+	ctl c21 start
+	init=$(state_field c21 pid)
+	for p in "$pid" "$init"; do
+		run bash -c "readlink /proc/$p/fd/* 2>/dev/null"
+		[[ "$output" != *"$MR_TMP/inherited"* ]] || fail "pid $p holds the inherited file: $output"
+		[[ "$output" != *"$MR_TMP/fifo"* ]] || fail "pid $p holds the inherited pipe: $output"
+	done
+	# the reader's EOF: nobody but us held the write end
+	wait "$reader"
+}
+
+@test "shim: --preserve-fds N passes fds 3 .. 3+N-1 to the container; the shim keeps none; a hole or a bad N is one line" {
+	bb_shim_bundle "$MR_TMP/b" sh -c 'echo three >&3; echo four >&4; sleep 1000'
+	printf 'c22\t%s\n' "$SHIM_RUNTIME" >>"$MR_TMP/.shims"
+	shim_args=(--bundle "$MR_TMP/b" --runtime "$SHIM_RUNTIME" --runtime-root "$MR_ROOT")
+	bounded "$SHIM_WAIT_MAX" "minirun-shim --id c22" "$MINIRUN_SHIM" --id c22 --state-dir "$MR_TMP/c22" \
+		"${shim_args[@]}" --preserve-fds 2 </dev/null >"$MR_TMP/c22.out" 2>"$MR_TMP/c22.err" \
+		3>"$MR_TMP/f3" 4>"$MR_TMP/f4" 5>"$MR_TMP/f5" || fail "$(cat "$MR_TMP/c22.err")"
+	pid=$(shim_pid c22)
+	ctl c22 start
+	wait_for 10 grep -q three "$MR_TMP/f3"
+	wait_for 10 grep -q four "$MR_TMP/f4"
+	run bash -c "readlink /proc/$pid/fd/* 2>/dev/null"
+	[[ "$output" != *"$MR_TMP/f"[345]* ]] || fail "the shim holds a passed or an inherited fd: $output"
+	run bash -c "readlink /proc/$(state_field c22 pid)/fd/* 2>/dev/null"
+	assert_contains "$output" "$MR_TMP/f3"
+	assert_contains "$output" "$MR_TMP/f4"
+	[[ "$output" != *"$MR_TMP/f5"* ]] || fail "the container got fd 5, which was not to pass: $output"
+	# fd 4 closed: refused before anything is made
+	run "$MINIRUN_SHIM" --id c23 --state-dir "$MR_TMP/c23" "${shim_args[@]}" --preserve-fds 2 3>"$MR_TMP/f3" 4>&-
+	assert_status 1
+	assert_equal "$output" "minirun-shim: --preserve-fds 2: fd 4 is not open"
+	[ ! -e "$MR_TMP/c23" ]
+	run "$MINIRUN_SHIM" --id c23 --state-dir "$MR_TMP/c23" "${shim_args[@]}" --preserve-fds x
+	assert_status 1
+	assert_contains "$output" '--preserve-fds: "x"'
 }
 
 @test "shim: oom_score_adj -999 for the shim, the caller's own for the container" {
@@ -220,8 +269,7 @@ print(json.dumps(next(it)))
 	assert_equal "$(jq -c '.execs[] | {id, status, exitCode}' "$MR_TMP/c10/state.json")" \
 		'{"id":"x1","status":"exited","exitCode":5}'
 	# with stdin
-	run bash -c "echo piped | '$MINIRUN_SHIM' ctl --socket '$MR_TMP/c10/shim.sock' exec \
-		'{\"stdin\":true,\"process\":{\"args\":[\"cat\"],\"cwd\":\"/\"}}'"
+	run ctl_stdin piped c10 exec '{"stdin":true,"process":{"args":["cat"],"cwd":"/"}}'
 	assert_status 0
 	assert_contains "$output" '"data":"piped\n"'
 	assert_equal "$(tail -n1 <<<"$output" | jq .exitCode)" 0
@@ -231,6 +279,46 @@ print(json.dumps(next(it)))
 	for k in $(ct_children "$(shim_pid c10)"); do
 		[ "$(sed 's/^.*) //' "/proc/$k/stat" | cut -d' ' -f1)" != Z ]
 	done
+}
+
+@test "shim: exec stdin that arrives while the runtime's exec still runs, then the client's half-close, reaches the process" {
+	# the runtime's exec waits until the client has sent stdin, its end and
+	# shut its side: those come while the shim waits for the runtime
+	cat >"$MR_TMP/rt" <<-EOS
+	#!/bin/sh
+	for a in "\$@"; do
+		if [ "\$a" = exec ]; then
+			: >"$MR_TMP/exec-called"
+			while [ ! -e "$MR_TMP/go" ]; do sleep 0.05; done
+		fi
+	done
+	exec "$MINIRUN" "\$@"
+	EOS
+	chmod +x "$MR_TMP/rt"
+	SHIM_RUNTIME=$MR_TMP/rt
+	bb_shim_bundle "$MR_TMP/b" sleep 1000
+	shim_run c20 "$MR_TMP/b"
+	ctl c20 start
+	run shim_py '
+s = conn(sys.argv[1])
+s.settimeout(60)
+s.sendall(b"{\"op\":\"exec\",\"stdin\":true,\"process\":{\"args\":[\"cat\"],\"cwd\":\"/\"}}\n")
+while not os.path.exists(sys.argv[2] + "/exec-called"):
+    time.sleep(0.02)
+s.sendall(b"{\"op\":\"stdin\",\"data\":\"late\\n\"}\n")
+s.sendall(b"{\"op\":\"stdin\",\"eof\":true}\n")
+s.shutdown(socket.SHUT_WR)
+time.sleep(0.2)
+open(sys.argv[2] + "/go", "w").close()
+try:
+    for m in lines(s):
+        print(json.dumps(m))
+except socket.timeout:
+    print("timeout: no end of the exec stream")
+' "$MR_TMP/c20/shim.sock" "$MR_TMP"
+	assert_status 0
+	assert_contains "$output" '"data": "late\n"'
+	assert_equal "$(tail -n1 <<<"$output" | jq -c '{eof, exitCode}')" '{"eof":true,"exitCode":0}'
 }
 
 @test "shim: the exit command runs once the output is drained, with its arguments" {
@@ -325,6 +413,8 @@ for i in range(3): print(json.dumps(next(it)["stats"]["pids"]))
 	ctl c15 wait
 	run ctl c15 delete
 	assert_status 0
+	# one answer (schemas/shim-protocol.json), no stream end after it
+	assert_equal "$output" '{"ok":true}'
 	wait_for 10 pid_gone "$pid"
 	shim_gone c15
 	assert_equal "$(state_field c15 exitCode)" 9
@@ -344,6 +434,7 @@ for i in range(3): print(json.dumps(next(it)["stats"]["pids"]))
 	assert_equal "$(state_field c16 status)" running
 	run ctl c16 delete '{"force":true}'
 	assert_status 0
+	assert_equal "$output" '{"ok":true}'
 	wait_for 10 pid_gone "$pid"
 	assert_equal "$(state_field c16 exitCode)" 137
 }

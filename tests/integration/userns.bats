@@ -111,9 +111,56 @@ multi_range() {
 	assert_contains "$stderr" linux.uidMappings
 }
 
-# An idmapped-mount source: a file owned by host root, one by host 1000:1000.
+# idmap_probe DIR: whether this kernel and DIR's filesystem take an
+# idmapped mount (open_tree + mount_setattr(MOUNT_ATTR_IDMAP), straight from
+# the kernel, not through minirun); prints why not.
+idmap_probe() {
+	"${MR_PYTHON:-python3}" - "$1" <<'PY'
+import ctypes, os, sys
+libc = ctypes.CDLL(None, use_errno=True)
+libc.syscall.restype = ctypes.c_long
+NR_OPEN_TREE, NR_MOUNT_SETATTR = 428, 442  # the same on x86_64 and aarch64
+def fail(why):
+    print(why)
+    sys.exit(1)
+r1, w1 = os.pipe()
+r2, w2 = os.pipe()
+pid = os.fork()
+if pid == 0:
+    if libc.unshare(0x10000000) != 0:  # CLONE_NEWUSER
+        os._exit(1)
+    os.write(w1, b"u")
+    os.read(r2, 1)
+    os._exit(0)
+try:
+    if os.read(r1, 1) != b"u":
+        fail("cannot make a user namespace")
+    for f in ("uid_map", "gid_map"):
+        with open("/proc/%d/%s" % (pid, f), "w") as fh:
+            fh.write("0 100000 65536")
+    ns = os.open("/proc/%d/ns/user" % pid, os.O_RDONLY)
+    tree = libc.syscall(NR_OPEN_TREE, -100, sys.argv[1].encode(), 1 | 0o2000000)  # CLONE | CLOEXEC
+    if tree < 0:
+        fail("this kernel has no open_tree(2) (%s)" % os.strerror(ctypes.get_errno()))
+    attr = (ctypes.c_uint64 * 4)(0x00100000, 0, 0, ns)  # MOUNT_ATTR_IDMAP, userns_fd
+    if libc.syscall(NR_MOUNT_SETATTR, tree, b"", 0x1000, ctypes.byref(attr), 32) < 0:  # AT_EMPTY_PATH
+        e = ctypes.get_errno()
+        if e == 38:
+            fail("this kernel has no mount_setattr(2) (Linux 5.12 and later)")
+        fs = os.popen("stat -fc %%T '%s'" % sys.argv[1]).read().strip()
+        fail("no idmapped mounts of %s (%s) here: %s" % (sys.argv[1], fs, os.strerror(e)))
+finally:
+    os.write(w2, b"x")
+    os.waitpid(pid, 0)
+PY
+}
+
+# An idmapped-mount source: a file owned by host root, one by host 1000:1000;
+# skips the test where idmapped mounts of it cannot be made.
 idmap_source() {
+	local why
 	mkdir -p "$1"
+	why=$(idmap_probe "$1") || skip "$why"
 	echo root-file >"$1/f0"
 	echo user-file >"$1/f1000"
 	chown 1000:1000 "$1/f1000"

@@ -18,7 +18,8 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "process.h"
+#include "seccomp-filter.h"
+#include "seccomp-filter.h"
 #include "spec/config.h"
 #include "tap.h"
 #include "util/json.h"
@@ -340,11 +341,11 @@ static void test_notify(void)
 		prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0);
 		if (mr_seccomp_load(cfg->linux->seccomp, &listener, &err) < 0 || listener < 0)
 			_exit(121);
+		/* as for an exec'd process: the container's init is another */
 		snprintf(state, sizeof(state),
-			 "{\"ociVersion\": \"1.2.1\", \"id\": \"t1\", \"status\": \"creating\", \"pid\": %d, "
-			 "\"bundle\": \"/b\", \"annotations\": {\"a\": \"1\"}}",
-			 (int)getpid());
-		if (mr_seccomp_send_listener(cfg->linux->seccomp, listener, state, &err) < 0)
+			 "{\"ociVersion\": \"1.2.1\", \"id\": \"t1\", \"status\": \"running\", \"pid\": 4242, "
+			 "\"bundle\": \"/b\", \"annotations\": {\"a\": \"1\"}}");
+		if (mr_seccomp_send_listener(cfg->linux->seccomp, listener, getpid(), state, &err) < 0)
 			_exit(122);
 		close(listener);
 		r.ret = syscall(SYS_getcwd, 0, 0);
@@ -368,6 +369,8 @@ static void test_notify(void)
 			   strcmp(fds->items[0]->text, "seccompFd") == 0,
 		   "containerProcessState.fds is [\"seccompFd\"]");
 		ok(jpid && jpid->kind == MR_JSON_NUMBER && atoi(jpid->text) == pid, "containerProcessState.pid");
+		ok(state && mr_json_get(state, "pid") && atoi(mr_json_get(state, "pid")->text) == 4242,
+		   "containerProcessState.state.pid is the container's, apart from the process' pid");
 		is_str(json_str(doc, "metadata"), "meta", "containerProcessState.metadata is listenerMetadata");
 		is_str(json_str(state, "id"), "t1", "containerProcessState.state is the container state");
 		is_str(json_str(state ? mr_json_get(state, "annotations") : NULL, "a"), "1",

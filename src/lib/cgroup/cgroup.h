@@ -1,10 +1,13 @@
 /* The container's cgroup, on cgroup v1, v2 and hybrid hosts, behind one
  * interface. layout.c detects the layout, cgroups-path.c resolves
  * linux.cgroupsPath, cgroup.c dispatches to the v1 or v2 driver (v1.c,
- * v2.c: a vtable); dirs.c, procs.c, describe.c, files.c and stats-json.c
- * are what both drivers share; resources.c converts between the v1 and v2
- * forms (cpu shares -> weight, ...); ebpf-devices.c builds the v2 device
- * program.
+ * v2.c: a vtable), which hand each resource to its controller's file
+ * (memory.c, cpu.c, cpuset.c, io.c, pids.c, hugetlb.c, devices.c, rdma.c,
+ * network.c, unified.c); dirs.c, procs.c, describe.c, files.c and
+ * stats-json.c are what both drivers share; resources.c converts between
+ * the v1 and v2 forms (cpu shares -> weight, ...); ebpf-devices.c builds
+ * the v2 device program. manager.h chooses whether minirun makes the
+ * cgroup at all (--cgroup-manager).
  *
  * Layouts: pure v2 (cgroup2 at /sys/fs/cgroup), v1 (controllers under
  * /sys/fs/cgroup/<controller>), hybrid (v1 controllers plus cgroup2 at

@@ -9,6 +9,7 @@
 #include <sys/types.h>
 
 #include "cgroup/driver.h"
+#include "cgroup/stats-json.h"
 
 /* layout.c: the hierarchies mounted at /sys/fs/cgroup into cg->h (no
  * paths yet), cg->layout and cg->drv. */
@@ -31,8 +32,5 @@ char *mr_cg_proc_cgroup(pid_t pid, const char *controllers);
 /* procs.c: how many processes cgroup directory dir and those below it
  * hold (*n); -1 with errno when it cannot be read. */
 int mr_cg_dir_procs(const char *dir, size_t *n);
-
-/* files.c: "dir/file" into buf; -1 with ENAMETOOLONG if it does not fit. */
-int mr_cg_join_path(char *buf, size_t size, const char *dir, const char *file);
 
 #endif

@@ -30,10 +30,14 @@ bool mr_cg_blkio_set(const struct oci_linux_resources_block_io *b)
 		     b->throttle_write_iops_device_len);
 }
 
-/* runc's ConvertCPUSharesToCgroupV2Value (libcontainer/cgroups/utils.go),
- * also crun's: the v1 range [2, 262144] maps linearly onto [1, 10000], so
- * the default 1024 shares become weight 39 (not the v2 default 100: that is
- * how both runtimes do it, and kubelet expects it). */
+/* runc's ConvertCPUSharesToCgroupV2Value (libcontainer/cgroups/utils.go):
+ * the v1 range [2, 262144] maps linearly onto [1, 10000], so the default
+ * 1024 shares become weight 39, not the v2 default 100. crun used the same
+ * line once; it now maps quadratically in log2(shares) (its
+ * convert_shares_to_weight: 10^((l*l + 125*l)/612 - 7/34), rounded up,
+ * l = log2(shares)), a curve through the three fixed points 2 -> 1,
+ * 1024 -> 100 and 262144 -> 10000. minirun keeps runc's line: it is the
+ * drop-in for runc, and a config then means the same weight under both. */
 uint64_t mr_cg_shares_to_weight(uint64_t shares)
 {
 	if (shares == 0)

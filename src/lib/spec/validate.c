@@ -9,7 +9,6 @@
 #include <string.h>
 #include <sys/stat.h>
 
-#include "capability-names.h"
 #include "rlimit-names.h"
 #include "spec/config.h"
 #include "util/cleanup.h"
@@ -102,14 +101,6 @@ static int check_env(char *const *env, size_t n, const char *where, struct mr_er
 	return 0;
 }
 
-static int check_caps(char *const *caps, size_t n, const char *set, struct mr_error **err)
-{
-	for (size_t i = 0; i < n; i++)
-		if (mr_cap_from_name(caps[i]) < 0)
-			return invalid(err, "process.capabilities.%s[%zu]: unknown capability \"%.64s\"", set, i, caps[i]);
-	return 0;
-}
-
 /* "0-3,7,9-10": what cpuset.cpus and sched_setaffinity accept. */
 static bool valid_cpu_list(const char *s)
 {
@@ -165,15 +156,9 @@ int mr_process_validate(const struct oci_process *p, struct mr_error **err)
 			return invalid(err, "process.rlimits[%zu]: soft limit %" PRIu64 " exceeds hard limit %" PRIu64, i,
 				       r->soft, r->hard);
 	}
-	if (p->capabilities) {
-		const struct oci_process_capabilities *c = p->capabilities;
-		if (check_caps(c->bounding, c->bounding_len, "bounding", err) < 0 ||
-		    check_caps(c->effective, c->effective_len, "effective", err) < 0 ||
-		    check_caps(c->inheritable, c->inheritable_len, "inheritable", err) < 0 ||
-		    check_caps(c->permitted, c->permitted_len, "permitted", err) < 0 ||
-		    check_caps(c->ambient, c->ambient_len, "ambient", err) < 0)
-			return -1;
-	}
+	/* Unknown capability names are no error: runtime-spec (1.1 on) says a
+	 * capability that cannot be granted is logged as a warning and SHOULD
+	 * NOT fail the container (mr_caps_warn_unavailable). */
 	if (p->has_oom_score_adj && (p->oom_score_adj < -1000 || p->oom_score_adj > 1000))
 		return invalid(err, "process.oomScoreAdj: must be between -1000 and 1000, got %" PRId32,
 			       p->oom_score_adj);
@@ -453,6 +438,28 @@ static int check_path_list(char *const *paths, size_t n, const char *where, stru
 	return 0;
 }
 
+/* kernel.hostname and kernel.domainname say again what the OCI fields say.
+ * As runc and crun: kernel.hostname is refused (hostname is the way to set
+ * it), kernel.domainname only when domainname gives another value. */
+static int check_uts_sysctls(const struct oci_config *c, struct mr_error **err)
+{
+	const struct oci_map_string *sysctl = c->linux ? c->linux->sysctl : NULL;
+
+	for (size_t i = 0; sysctl && i < sysctl->len; i++) {
+		const char *k = sysctl->keys[i], *v = sysctl->values[i];
+		if (strcmp(k, "kernel.hostname") == 0 && c->hostname && c->hostname[0])
+			return invalid(err, "linux.sysctl[\"kernel.hostname\"] (\"%.64s\") conflicts with the OCI hostname field (hostname \"%.64s\")",
+				       v, c->hostname);
+		if (strcmp(k, "kernel.hostname") == 0)
+			return invalid(err, "linux.sysctl[\"kernel.hostname\"]: not allowed: it conflicts with the OCI hostname field (set hostname instead)");
+		if (strcmp(k, "kernel.domainname") == 0 && c->domainname && c->domainname[0] &&
+		    strcmp(v, c->domainname) != 0)
+			return invalid(err, "linux.sysctl[\"kernel.domainname\"] (\"%.64s\") conflicts with the OCI domainname field (domainname \"%.64s\")",
+				       v, c->domainname);
+	}
+	return 0;
+}
+
 static int check_linux(const struct oci_linux *l, struct mr_error **err)
 {
 	if (check_devices(l, err) < 0)
@@ -484,7 +491,7 @@ int mr_config_validate(const struct oci_config *c, const char *bundle, struct mr
 		return -1;
 	if (check_hooks(c->hooks, err) < 0 || check_mounts(c, err) < 0 || check_namespaces(c, err) < 0)
 		return -1;
-	if (c->linux && check_linux(c->linux, err) < 0)
+	if (c->linux && (check_linux(c->linux, err) < 0 || check_uts_sysctls(c, err) < 0))
 		return -1;
 	return 0;
 }

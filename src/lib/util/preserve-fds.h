@@ -12,4 +12,8 @@
  * opened already, --log's, or -1). As runc: "unable to stat preserved-fd 8". */
 int mr_preserve_fds_check(int n, int own_fd, struct mr_error **err);
 
+/* The same for create and run: `listen` socket-activation fds first
+ * (LISTEN_FDS), then the n of --preserve-fds after them. */
+int mr_inherited_fds_check(int listen, int n, int own_fd, struct mr_error **err);
+
 #endif

@@ -7,7 +7,7 @@
  * default action are skipped (libseccomp refuses them), and a rule with two
  * conditions on the same argument becomes one rule per condition, because
  * libseccomp refuses that in one rule (so such conditions are OR'ed). */
-#include "process.h"
+#include "seccomp-filter.h"
 
 #include <errno.h>
 #include <seccomp.h>
@@ -19,6 +19,7 @@
 #include <unistd.h>
 #include <yajl/yajl_gen.h>
 
+#include "sync.h"
 #include "util/cleanup.h"
 #include "util/fdpass.h"
 #include "util/json.h"
@@ -253,6 +254,21 @@ int mr_seccomp_load(const struct oci_linux_seccomp *s, int *listener_fd, struct 
 	return 0;
 }
 
+int mr_seccomp_load_passing(const struct oci_linux *l, int sync_fd, struct mr_error **err)
+{
+	int listener = -1, ret;
+
+	if (l == NULL || l->seccomp == NULL)
+		return 0;
+	if (mr_seccomp_load(l->seccomp, &listener, err) < 0)
+		return -1;
+	if (listener < 0)
+		return 0;
+	ret = mr_sync_send(sync_fd, MR_SYNC_SECCOMP, NULL, listener, err);
+	close(listener);
+	return ret;
+}
+
 static bool gen_ok(yajl_gen_status st)
 {
 	return st == yajl_gen_status_ok;
@@ -292,11 +308,10 @@ static bool gen_json(yajl_gen g, const struct mr_json *v)
 }
 
 /* The runtime-spec containerProcessState: what the agent receives. */
-static char *process_state_json(const struct oci_linux_seccomp *s, const char *state_json, size_t *len,
+static char *process_state_json(const struct oci_linux_seccomp *s, pid_t pid, const char *state_json, size_t *len,
 				struct mr_error **err)
 {
 	struct mr_json *state = mr_json_parse(state_json, strlen(state_json), err);
-	const struct mr_json *pid;
 	const unsigned char *buf;
 	size_t buf_len;
 	char *out = NULL;
@@ -305,16 +320,10 @@ static char *process_state_json(const struct oci_linux_seccomp *s, const char *s
 
 	if (state == NULL)
 		return mr_error_prefix(err, "the container state"), NULL;
-	pid = mr_json_get(state, "pid");
-	if (state->kind != MR_JSON_OBJECT || pid == NULL || pid->kind != MR_JSON_NUMBER) {
-		mr_json_free(state);
-		mr_error_set(err, EINVAL, "the container state has no pid");
-		return NULL;
-	}
 	g = yajl_gen_alloc(NULL);
 	ok = g != NULL && gen_ok(yajl_gen_map_open(g)) && gen_str(g, "ociVersion") && gen_str(g, OCI_SPEC_VERSION) &&
 	     gen_str(g, "fds") && gen_ok(yajl_gen_array_open(g)) && gen_str(g, "seccompFd") &&
-	     gen_ok(yajl_gen_array_close(g)) && gen_str(g, "pid") && gen_json(g, pid);
+	     gen_ok(yajl_gen_array_close(g)) && gen_str(g, "pid") && gen_ok(yajl_gen_integer(g, pid));
 	if (ok && s->listener_metadata)
 		ok = gen_str(g, "metadata") && gen_str(g, s->listener_metadata);
 	ok = ok && gen_str(g, "state") && gen_json(g, state) && gen_ok(yajl_gen_map_close(g)) &&
@@ -332,7 +341,7 @@ static char *process_state_json(const struct oci_linux_seccomp *s, const char *s
 	return out;
 }
 
-int mr_seccomp_send_listener(const struct oci_linux_seccomp *s, int listener_fd, const char *state_json,
+int mr_seccomp_send_listener(const struct oci_linux_seccomp *s, int listener_fd, pid_t pid, const char *state_json,
 			     struct mr_error **err)
 {
 	struct sockaddr_un addr = { .sun_family = AF_UNIX };
@@ -348,7 +357,7 @@ int mr_seccomp_send_listener(const struct oci_linux_seccomp *s, int listener_fd,
 				    "linux.seccomp.listenerPath: longer than %zu bytes: \"%.64s...\"",
 				    sizeof(addr.sun_path) - 1, s->listener_path);
 	strcpy(addr.sun_path, s->listener_path);
-	msg = process_state_json(s, state_json, &len, err);
+	msg = process_state_json(s, pid, state_json, &len, err);
 	if (msg == NULL)
 		return mr_error_prefix(err, "linux.seccomp.listenerPath");
 	sock = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
