@@ -180,6 +180,17 @@ def detach_logs_exec_stats_top(d):
     assert r.exit_code == 0 and r.output == b"42\n", r
     r = c.exec_run(["sh", "-c", "exit 5"])
     assert r.exit_code == 5
+    r = c.exec_run(["sh", "-c", "echo o; echo e >&2"], demux=True)
+    assert r.output == (b"o\n", b"e\n"), r
+    r = c.exec_run(["echo", "t"], tty=True)
+    assert r.output == b"t\r\n", r
+    assert b"".join(c.exec_run(["sh", "-c", "echo s1; echo s2"], stream=True).output) == b"s1\ns2\n"
+    # exec start as a plain request, no Upgrade header: dockerd answers 200 and streams the body
+    x = d.client.api.exec_create(c.id, ["sh", "-c", "echo plain"])["Id"]
+    res = d.client.api.post(d.client.api._url("/exec/{0}/start", x), json={}, stream=True)
+    assert res.status_code == 200 and res.headers["Content-Type"] == "application/vnd.docker.raw-stream", res
+    assert res.raw.read() == b"\x01\x00\x00\x00\x00\x00\x00\x06plain\n"
+    assert d.client.api.exec_inspect(x)["ExitCode"] == 0
     s = c.stats(stream=False)
     assert s["cpu_stats"]["cpu_usage"]["total_usage"] > 0 and "memory_stats" in s and "pids_stats" in s
     top = c.top()

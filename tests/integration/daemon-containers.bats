@@ -313,6 +313,67 @@ done"
 	dk rm rr2 >/dev/null
 }
 
+# exec_create CTR JSON: the new exec instance's id
+exec_create() {
+	curl -s --unix-socket "$DMN_DIR/d.sock" -H 'Content-Type: application/json' -d "$2" \
+		"http://d/v1.41/containers/$1/exec" | jq -r .Id
+}
+
+@test "exec start and attach without an Upgrade header: a 200 with the stream as its body, as dockerd (curl)" {
+	dk run -d --name nu busybox sleep 1000 >/dev/null
+	# no tty: Docker's multiplexed framing, stdout then stderr, then the connection closes
+	id=$(exec_create nu '{"AttachStdout":true,"AttachStderr":true,"Cmd":["sh","-c","echo out; sleep 0.2; echo err >&2; exit 3"]}')
+	curl -sS -D "$DMN_DIR/nu.head" --unix-socket "$DMN_DIR/d.sock" -H 'Content-Type: application/json' -d '{}' \
+		"http://d/v1.41/exec/$id/start" -o "$DMN_DIR/nu.body"
+	assert_equal "$(head -n 1 "$DMN_DIR/nu.head" | tr -d '\r')" "HTTP/1.1 200 OK"
+	assert_contains "$(tr -d '\r' <"$DMN_DIR/nu.head")" "Content-Type: application/vnd.docker.raw-stream"
+	assert_contains "$(tr -d '\r' <"$DMN_DIR/nu.head")" "Api-Version: 1.41"
+	assert_equal "$(od -An -tx1 -v "$DMN_DIR/nu.body" | tr -d ' \n')" \
+		"0100000000000004$(printf 'out\n' | od -An -tx1 | tr -d ' \n')0200000000000004$(printf 'err\n' | od -An -tx1 | tr -d ' \n')"
+	assert_equal "$(curl -s --unix-socket "$DMN_DIR/d.sock" "http://d/exec/$id/json" | jq -c '[.ExitCode, .Running]')" '[3,false]'
+	# a tty: the raw bytes
+	id=$(exec_create nu '{"AttachStdout":true,"Tty":true,"Cmd":["echo","tty"]}')
+	run curl -sS --unix-socket "$DMN_DIR/d.sock" -H 'Content-Type: application/json' -d '{"Tty":true}' \
+		"http://d/v1.41/exec/$id/start"
+	assert_equal "$output" $'tty\r'
+	# stdin is the rest of the connection, as in a hijack: read after the head, EOF at our shutdown
+	id=$(exec_create nu '{"AttachStdin":true,"AttachStdout":true,"Cmd":["sh","-c","read l; echo got $l; cat >/dev/null; echo end"]}')
+	run python3 - "$DMN_DIR/d.sock" "$id" <<-'PY'
+		import socket, sys
+		s = socket.socket(socket.AF_UNIX)
+		s.connect(sys.argv[1])
+		s.sendall(b"POST /v1.41/exec/%s/start HTTP/1.1\r\nHost: d\r\nContent-Type: application/json\r\n"
+		          b"Content-Length: 2\r\n\r\n{}" % sys.argv[2].encode())
+		data = b""
+		while b"\r\n\r\n" not in data:
+		    data += s.recv(4096)
+		s.sendall(b"hello\n")
+		s.shutdown(socket.SHUT_WR)
+		while True:
+		    chunk = s.recv(4096)
+		    if not chunk:
+		        break
+		    data += chunk
+		head, body = data.split(b"\r\n\r\n", 1)
+		print(head.split(b"\r\n")[0].decode())
+		out = b""
+		while body:  # stream 1 frames: their payloads
+		    assert body[0] == 1, body
+		    n = int.from_bytes(body[4:8], "big")
+		    out += body[8:8 + n]
+		    body = body[8 + n:]
+		print(out.decode(), end="")
+	PY
+	assert_status 0
+	assert_equal "$output" $'HTTP/1.1 200 OK\ngot hello\nend'
+	# attach: the same
+	dk run -d --name nu2 busybox sh -c 'sleep 0.5; echo late' >/dev/null
+	run curl -sS -i --unix-socket "$DMN_DIR/d.sock" -X POST 'http://d/v1.41/containers/nu2/attach?stream=1&stdout=1'
+	assert_contains "$output" "200 OK"
+	assert_contains "$output" "late"
+	dk rm -f nu nu2 >/dev/null
+}
+
 @test "SIGTERM stops minirund and not its containers; they are re-attached when it is back" {
 	dk run -d --name st busybox sh -c 'i=0; while :; do echo $i; i=$((i+1)); sleep 0.2; done' >/dev/null
 	pid=$(dk inspect -f '{{.State.Pid}}' st)

@@ -336,16 +336,11 @@ static void attach_aborted(struct mrd_req *req, void *data)
 static void attach(struct mrd_req *req)
 {
 	struct mrd_ctr *c = mrd_api_find_ctr(req);
-	const char *upgrade = mrd_req_header(req, "Upgrade");
 	const char *keys = mrd_query(req, "detachKeys");
 	struct attaching *a;
 
 	if (c == NULL)
 		return;
-	if (upgrade == NULL || strcasecmp(upgrade, "tcp") != 0) {
-		mrd_reply_error(req, 400, "attach needs a hijacked connection: Connection: Upgrade, Upgrade: tcp");
-		return;
-	}
 	if (c->status == MRD_EXITED || c->status == MRD_DEAD) {
 		if (!mrd_query_bool(req, "logs")) {
 			mrd_reply_error(req, 409, "You cannot attach to a stopped container, start it first");
@@ -365,12 +360,9 @@ static void attach(struct mrd_req *req)
 	a->o.logs = mrd_query_bool(req, "logs");
 	a->detach_keys = keys ? strdup(keys) : NULL;
 	mrd_req_on_abort(req, attach_aborted, a);
-	mrd_reply_upgrade(req, "tcp",
-			  (const char *const[]){"Content-Type",
-						c->cfg->tty ? "application/vnd.docker.raw-stream"
-							    : "application/vnd.docker.multiplexed-stream",
-						NULL},
-			  attach_upgraded, a);
+	/* raw-stream in API 1.41 whatever the tty (see exec start) */
+	mrd_reply_hijack(req, (const char *const[]){"Content-Type", "application/vnd.docker.raw-stream", NULL},
+			 attach_upgraded, a);
 }
 
 static void resize(struct mrd_req *req)

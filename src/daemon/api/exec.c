@@ -93,7 +93,6 @@ static void start(struct mrd_req *req)
 	cleanup_error struct mr_error *err = NULL;
 	const struct mr_json *detach;
 	struct mr_json *body;
-	const char *upgrade;
 	struct starting *s;
 
 	if (x == NULL || (body = mrd_api_body(req, true)) == NULL)
@@ -116,11 +115,6 @@ static void start(struct mrd_req *req)
 			mrd_reply_empty(req, 200);
 		return;
 	}
-	upgrade = mrd_req_header(req, "Upgrade");
-	if (upgrade == NULL || strcasecmp(upgrade, "tcp") != 0) {
-		mrd_reply_error(req, 400, "exec start needs a hijacked connection: Connection: Upgrade, Upgrade: tcp");
-		return;
-	}
 	s = calloc(1, sizeof(*s));
 	if (s == NULL) {
 		mrd_reply_error(req, 500, "out of memory");
@@ -129,12 +123,10 @@ static void start(struct mrd_req *req)
 	s->d = mrd_req_app(req);
 	snprintf(s->id, sizeof(s->id), "%s", x->id);
 	mrd_req_on_abort(req, start_aborted, s);
-	mrd_reply_upgrade(req, "tcp",
-			  (const char *const[]){"Content-Type",
-						x->tty ? "application/vnd.docker.raw-stream"
-						       : "application/vnd.docker.multiplexed-stream",
-						NULL},
-			  start_upgraded, s);
+	/* API 1.41 says raw-stream with and without a tty (1.42 brought
+	 * multiplexed-stream); the stream is multiplexed when there is none */
+	mrd_reply_hijack(req, (const char *const[]){"Content-Type", "application/vnd.docker.raw-stream", NULL},
+			 start_upgraded, s);
 }
 
 static void inspect(struct mrd_req *req)

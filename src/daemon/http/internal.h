@@ -51,10 +51,12 @@ struct mrd_req {
 	struct mrd_watch *gone_watch;
 	struct mrd_stream *stream;
 
-	/* 101 */
+	/* 101, or a hijack without one (upgrade.c) */
 	mrd_upgrade_fn up_fn;
 	void *up_data;
 	bool upgraded;
+	struct mrd_conn *hijack;
+	bool hijack_done;
 };
 
 struct mrd_http {
@@ -79,5 +81,11 @@ void mrd_req_resume(struct mrd_req *req);
 /* The client is gone: tell the owner once. */
 void mrd_req_abort(struct mrd_req *req);
 void mrd_stream_free(struct mrd_stream *s);
+/* The headers every reply has (API version, server...) and the handler's. */
+void mrd_req_each_header(const struct mrd_req *req, void (*fn)(void *ctx, const char *name, const char *value),
+			 void *ctx);
+/* The request is over while its hijacked stream still runs (minirund
+ * stops): the stream keeps its fd and closes it itself. */
+void mrd_req_hijack_orphan(struct mrd_req *req);
 
 #endif

@@ -114,5 +114,10 @@ void mrd_stream_wake(struct mrd_stream *s);
 typedef void (*mrd_upgrade_fn)(struct mrd_conn *c, const char *extra, size_t extra_len, void *data);
 void mrd_reply_upgrade(struct mrd_req *req, const char *protocol, const char *const *headers, mrd_upgrade_fn fn,
 		       void *data);
+/* Docker's hijack (attach, exec start): a request with an Upgrade header
+ * gets the 101 of mrd_reply_upgrade ("tcp"); one without, as from dockerd,
+ * a 200 whose body is the raw connection from then on, both ways, until
+ * either side closes it. Called from the route's handler. */
+void mrd_reply_hijack(struct mrd_req *req, const char *const *headers, mrd_upgrade_fn fn, void *data);
 
 #endif

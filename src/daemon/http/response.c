@@ -11,14 +11,25 @@
 #include <unistd.h>
 
 
+void mrd_req_each_header(const struct mrd_req *req, void (*fn)(void *ctx, const char *name, const char *value),
+			 void *ctx)
+{
+	fn(ctx, "Api-Version", MRD_API_VERSION);
+	fn(ctx, "Docker-Experimental", "false");
+	fn(ctx, "Ostype", "linux");
+	fn(ctx, "Server", "minirund/" PACKAGE_VERSION " (linux)");
+	for (size_t i = 0; i + 1 < req->nheaders; i += 2)
+		fn(ctx, req->headers[i], req->headers[i + 1]);
+}
+
+static void add_to_response(void *ctx, const char *name, const char *value)
+{
+	MHD_add_response_header(ctx, name, value);
+}
+
 static void add_common_headers(struct mrd_req *req, struct MHD_Response *resp)
 {
-	MHD_add_response_header(resp, "Api-Version", MRD_API_VERSION);
-	MHD_add_response_header(resp, "Docker-Experimental", "false");
-	MHD_add_response_header(resp, "Ostype", "linux");
-	MHD_add_response_header(resp, "Server", "minirund/" PACKAGE_VERSION " (linux)");
-	for (size_t i = 0; i + 1 < req->nheaders; i += 2)
-		MHD_add_response_header(resp, req->headers[i], req->headers[i + 1]);
+	mrd_req_each_header(req, add_to_response, resp);
 }
 
 void mrd_req_add_header(struct mrd_req *req, const char *name, const char *value)

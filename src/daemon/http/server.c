@@ -356,6 +356,8 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 		return MHD_YES;
 	} else if (!req->dispatched) {
 		dispatch(req);
+	} else if (req->hijack_done) {
+		return MHD_NO; /* its hijacked stream is over: the library closes the socket */
 	}
 	if (req->resp != NULL && !req->queued) {
 		enum MHD_Result r = MHD_queue_response(conn, (unsigned int)req->resp_status, req->resp);
@@ -376,6 +378,8 @@ static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
 	if (req == NULL)
 		return;
 	*con_cls = NULL;
+	if (req->hijack != NULL)
+		mrd_req_hijack_orphan(req);
 	if (!req->upgraded && (!req->replied || (req->stream != NULL && !req->stream->ended)))
 		mrd_req_abort(req);
 	else if (toe != MHD_REQUEST_TERMINATED_COMPLETED_OK && req->stream != NULL)
