@@ -98,7 +98,7 @@ int mrd_write_file(const char *path, const void *buf, size_t len, mode_t mode, s
 		}
 		off += (size_t)n;
 	}
-	if (fsync(fd) < 0 || close(fd) < 0) {
+	if (close(fd) < 0) {
 		unlink(tmp);
 		return mr_error_sys(err, errno, "write %s", tmp);
 	}

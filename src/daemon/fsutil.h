@@ -13,7 +13,10 @@
 int mrd_remove_tree(int dirfd, const char *name, struct mr_error **err);
 /* mkdir -p with mode for what it makes. */
 int mrd_mkdir_p(const char *path, mode_t mode, struct mr_error **err);
-/* Write a whole file atomically (tmp + fsync + rename). */
+/* Write a whole file atomically (tmp + rename), not durably (no fsync): for
+ * what minirund makes again at every start (a bundle's config.json, a
+ * container's hostname, hosts, resolv.conf); what must survive a crash is
+ * in the SQLite records. */
 int mrd_write_file(const char *path, const void *buf, size_t len, mode_t mode, struct mr_error **err);
 /* Read a whole file (at most max bytes), NUL-terminated. */
 char *mrd_read_file(const char *path, size_t max, size_t *len, struct mr_error **err);

@@ -377,8 +377,8 @@ struct mrd_ctr *mrd_ctrs_create(struct mrd_ctrs *cs, const struct mr_json *body,
 	c->created = mrd_now_real_ns();
 	c->status = MRD_CREATED;
 	c->record = mrd_ctr_config_record(c->cfg);
-	if (c->record == NULL || mrd_ctr_make_dirs(c, err) < 0 || upper_like_image(c, img, err) < 0 ||
-	    mrd_ctr_write_etc_files(c, err) < 0)
+	/* hostname, hosts and resolv.conf are written at each start, as dockerd does */
+	if (c->record == NULL || mrd_ctr_make_dirs(c, err) < 0 || upper_like_image(c, img, err) < 0)
 		goto undo;
 	struct mrd_ctr_row row = {c->id, c->created, c->image_id, c->record};
 	struct mrd_ctr_state_row st = {.name = c->name, .status = "created", .error = "", .updates = "{}"};
