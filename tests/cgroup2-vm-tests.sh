@@ -5,7 +5,8 @@
 #
 # from the source tree (the VM shares the current directory read-write and
 # shows the rest of the host read-only). Runs the cgroup suite (and, with
-# CGROUP2_VM_LIFECYCLE=1, the lifecycle suite) with `bats --tap` against
+# CGROUP2_VM_LIFECYCLE=1, the lifecycle suite; with CGROUP2_VM_DAEMON=1,
+# minirund's) with `bats --tap` against
 # BUILDDIR/minirun and exits with bats' status. State roots, bundles and
 # rootfs live on the guest's /tmp (tmpfs-backed): FIFOs and device nodes
 # cannot be made on the 9p shares.
@@ -48,6 +49,13 @@ cd "$TMPDIR" || exit 2
 # software emulation: only with CGROUP2_VM_LIFECYCLE=1.
 suites=("$top/tests/integration/cgroups.bats")
 [ "${CGROUP2_VM_LIFECYCLE:-0}" != 1 ] || suites+=("$top/tests/integration/lifecycle.bats")
+# CGROUP2_VM_DAEMON=1: minirund's suites too (limits in a v2 cgroup, stats
+# from v2's files, pause by its freezer). Their roots go on /run: the guest's
+# / and /tmp are an overlayfs, which cannot be an upperdir.
+if [ "${CGROUP2_VM_DAEMON:-0}" = 1 ]; then
+	export DMN_TMP=/run
+	suites+=("$top"/tests/integration/daemon-*.bats)
+fi
 # CGROUP2_VM_FILTER=REGEX: only the tests whose names match (bats --filter),
 # to re-run a few without the whole lane's time.
 filter=()
