@@ -96,7 +96,10 @@ host_state() {
 	echo "ip6tables:"; ip6tables-save 2>/dev/null | grep -v '^#' || true
 	echo "nft:"; nft list ruleset 2>/dev/null || true
 	echo "keys:"; cat /proc/sys/kernel/keys/root_maxkeys /proc/sys/kernel/keys/root_maxbytes
-	echo "mounts:"; awk '{print $5}' /proc/self/mountinfo | sort
+	# ours (the temp dir) and where a dockerd or containerd would mount; other
+	# people's test mounts come and go meanwhile
+	echo "mounts:"; awk -v t="$T" '{print $5}' /proc/self/mountinfo |
+		grep -E "^($T|/run/(containerd|docker)|/var/(lib|run)/(docker|containerd)|/opt/containerd)" | sort || true
 }
 host_state >"$T/host.before"
 read -r keys0 </proc/sys/kernel/keys/root_maxkeys
