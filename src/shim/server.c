@@ -3,7 +3,6 @@
 #include "shim/server-internal.h"
 
 #include <errno.h>
-#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -13,42 +12,14 @@
 #include <unistd.h>
 
 #include "util/jsonw.h"
-
-/* ---- addresses of any length */
-
-/* The address of path; a long one through "/proc/self/fd/N/NAME" with
- * *dirfd the directory's O_PATH fd (the caller closes it). */
-static int unix_address(const char *path, struct sockaddr_un *sa, int *dirfd)
-{
-	const char *slash = strrchr(path, '/');
-	char *dir;
-
-	memset(sa, 0, sizeof(*sa));
-	sa->sun_family = AF_UNIX;
-	*dirfd = -1;
-	if (strlen(path) < sizeof(sa->sun_path)) {
-		memcpy(sa->sun_path, path, strlen(path) + 1);
-		return 0;
-	}
-	if (slash == NULL || strlen(slash) > 64) {
-		errno = ENAMETOOLONG;
-		return -1;
-	}
-	dir = strndup(path, slash == path ? 1 : (size_t)(slash - path));
-	*dirfd = dir ? open(dir, O_PATH | O_DIRECTORY | O_CLOEXEC) : -1;
-	free(dir);
-	if (*dirfd < 0)
-		return -1;
-	snprintf(sa->sun_path, sizeof(sa->sun_path), "/proc/self/fd/%d%s", *dirfd, slash);
-	return 0;
-}
+#include "util/unix-addr.h"
 
 int shim_connect(const char *path)
 {
 	struct sockaddr_un sa;
 	int dirfd, fd, e;
 
-	if (unix_address(path, &sa, &dirfd) < 0)
+	if (mr_unix_address(path, &sa, &dirfd) < 0)
 		return -1;
 	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
 	if (fd >= 0 && connect(fd, (struct sockaddr *)&sa, sizeof(sa)) < 0) {
@@ -71,7 +42,7 @@ static int listen_at(const char *path, struct mr_error **err)
 	int dirfd, fd = -1;
 	mode_t old;
 
-	if (unix_address(path, &sa, &dirfd) < 0)
+	if (mr_unix_address(path, &sa, &dirfd) < 0)
 		return mr_error_sys(err, errno, "socket %s", path);
 	unlink(path);
 	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);

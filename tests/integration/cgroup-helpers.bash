@@ -266,7 +266,7 @@ cg_leftovers() {
 # (cg_mkdir); fails the test when any other cgroup is left under
 # $MINIRUN_CGROUP_PARENT (and removes it).
 cg_teardown() {
-	local made="" r=0 p d left
+	local made="" r=0 p d
 	[ ! -f "${MR_TMP:-/nonexistent}/.cg-made" ] || made=$(sort -ru "$MR_TMP/.cg-made")
 	# a test-made cgroup the test froze (and failed before thawing) would
 	# keep the processes in it from dying
@@ -290,19 +290,25 @@ cg_teardown() {
 			done
 		done
 	done
-	left=$(cg_leftovers)
-	if [ -n "$left" ]; then
-		echo "cgroups left behind:"$'\n'"$left" >&2
-		sort -r <<<"$left" | while read -r d; do
-			# its processes first (the tests only put containers there)
-			xargs -r kill -KILL <"$d/cgroup.procs" 2>/dev/null || true
-			sleep 0.1
-			rmdir "$d" 2>/dev/null || true
-		done
-		r=1
-	fi
+	cg_remove_leftovers || r=1
 	cgroup_parent_cleanup
 	return $r
+}
+
+# cg_remove_leftovers: fails (saying which) when a cgroup is left under
+# $MINIRUN_CGROUP_PARENT in any hierarchy, after removing it (and killing
+# its processes: the tests only put containers there).
+cg_remove_leftovers() {
+	local left d
+	left=$(cg_leftovers)
+	[ -n "$left" ] || return 0
+	echo "cgroups left behind:"$'\n'"$left" >&2
+	sort -r <<<"$left" | while read -r d; do
+		xargs -r kill -KILL <"$d/cgroup.procs" 2>/dev/null || true
+		sleep 0.1
+		rmdir "$d" 2>/dev/null || true
+	done
+	return 1
 }
 
 # cg_json_args ARG...: the arguments as a JSON array of strings (in bash:

@@ -267,16 +267,25 @@ rt_group_sched() {
 # rt_budget_parent CGPATH US: make CGPATH (and its missing ancestors) in the
 # v1 cpu hierarchy, each with a real-time budget of US microseconds per
 # period, for a container cgroup below it. Removed in pr_teardown.
+# Other test files running at the same time remove an empty /minirun-test
+# in their teardown: the whole chain is made first (again, if an ancestor
+# went away under us), and once the leaf exists no ancestor can be removed.
 rt_budget_parent() {
-	local cpu rel="" part
+	local cpu rel="" part tries
 	cpu=$(cpu_v1_dir)
-	local IFS=/
-	for part in ${1#/}; do
+	local -a parts
+	IFS=/ read -r -a parts <<<"${1#/}"
+	for part in "${parts[@]}"; do
 		rel+="/$part"
-		if [ ! -d "$cpu$rel" ]; then
-			mkdir "$cpu$rel" || return 1
-			PR_CGROUP_DIRS+=("$cpu$rel")
-		fi
+		[ -d "$cpu$rel" ] || PR_CGROUP_DIRS+=("$cpu$rel")
+	done
+	for ((tries = 0; ; tries++)); do
+		mkdir -p "$cpu$rel" 2>/dev/null && break
+		[ "$tries" -lt 20 ] || { mkdir -p "$cpu$rel"; return 1; }
+	done
+	rel=""
+	for part in "${parts[@]}"; do
+		rel+="/$part"
 		# parents first: a child's budget may not exceed its parent's
 		[ "$(cat "$cpu$rel/cpu.rt_runtime_us")" -ge "$2" ] ||
 			echo "$2" >"$cpu$rel/cpu.rt_runtime_us" || return 1

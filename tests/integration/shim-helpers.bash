@@ -6,9 +6,11 @@
 # $MR_TMP/ID, the runtime's root $MR_ROOT and the log $MR_TMP/ID.log; ctl ID
 # OP [JSON] sends one request. Teardown deletes each container with its
 # runtime, SIGKILLs a shim that is still there (by its pid), and checks
-# that nothing of the test is left running.
+# that nothing of the test is left running and no cgroup is left under the
+# file's $MINIRUN_CGROUP_PARENT (which it then removes, even on failure).
 
 load helpers
+load cgroup-helpers
 
 : "${MINIRUN_SHIM:=$TOP_BUILDDIR/minirun-shim}"
 export MINIRUN_SHIM
@@ -82,7 +84,7 @@ bb_shim_bundle() {
 }
 
 shim_teardown() {
-	local id rt pid st left="" hangs
+	local id rt pid st left="" hangs cgleft=""
 	if [ -f "$MR_TMP/.shims" ]; then
 		while IFS=$'\t' read -r id rt; do
 			"$rt" --root "$MR_ROOT" delete --force "$id" >/dev/null 2>&1 || true
@@ -96,9 +98,22 @@ shim_teardown() {
 	left=$(mr_procs)
 	hangs=$(cat "$MR_TMP/.hangs" 2>/dev/null) || hangs=
 	mr_teardown
+	cg_remove_leftovers || cgleft="a cgroup was left (above)"
 	cgroup_parent_cleanup
 	[ -z "$left" ] || fail "left running: $left"
 	[ -z "$hangs" ] || fail "$hangs"
+	[ -z "$cgleft" ] || fail "$cgleft"
+}
+
+# shim_cgroup_parent: make the file's cgroup parent (in every hierarchy)
+# for a container whose cgroupsPath is below it: a runtime that makes the
+# chain without retrying (runc, crun) would fail when another test file's
+# teardown removes an empty /minirun-test in between. Removed at teardown.
+shim_cgroup_parent() {
+	local mp ctl
+	while read -r mp ctl; do
+		cg_mkdir_in "$mp" "$ctl" "$MINIRUN_CGROUP_PARENT" || return 1
+	done < <(cg_hierarchies)
 }
 
 # py SCRIPT ARGS...: python with the socket helpers below in scope.

@@ -101,7 +101,9 @@ time.sleep(3600)
 shim_basic_flow() {
 	SHIM_RUNTIME=$1
 	bb_shim_bundle "$MR_TMP/b" sh -c 'echo hi; sleep 1000'
-	bb_cfg "$MR_TMP/b" '.linux.cgroupsPath = $p' --arg p "/minirun-test/shim-$$/rt"
+	# below the file's parent: the teardown removes what a failure leaves
+	shim_cgroup_parent
+	bb_cfg "$MR_TMP/b" '.linux.cgroupsPath = $p' --arg p "$(cg_path rt)"
 	# a version every runtime here knows (crun 1.8.1 refuses newer ones)
 	bb_cfg "$MR_TMP/b" '.ociVersion = "1.0.2" | .process.env += ["MARK=from-bundle"]'
 	shim_run rt "$MR_TMP/b" || fail "$(cat "$MR_TMP/rt.err")"
@@ -119,7 +121,7 @@ shim_basic_flow() {
 	pid=$(shim_pid rt)
 	ctl rt delete
 	wait_for 10 pid_gone "$pid"
-	rmdir /sys/fs/cgroup/*/minirun-test/shim-$$ /sys/fs/cgroup/minirun-test/shim-$$ 2>/dev/null || true
+	cg_assert_gone "$(cg_path rt)"
 }
 
 @test "shim-robust: the flow with the default runtime (minirun)" {

@@ -423,6 +423,20 @@ for i in range(3): print(json.dumps(next(it)["stats"]["pids"]))
 	assert_status 1
 }
 
+@test "shim: a state dir whose shim.sock path is longer than sun_path (108 bytes) works, for the shim and ctl" {
+	id=long-$(printf 'x%.0s' {1..96})
+	bb_shim_bundle "$MR_TMP/b" sh -c 'echo deep; sleep 1000'
+	shim_run "$id" "$MR_TMP/b" || fail "$(cat "$MR_TMP/$id.err")"
+	sock=$MR_TMP/$id/shim.sock
+	[ "${#sock}" -gt 108 ] || fail "the socket path is only ${#sock} bytes: $sock"
+	[ -S "$sock" ] || fail "no socket at $sock"
+	ctl "$id" start
+	run ctl "$id" state
+	assert_status 0
+	assert_equal "$(jq -r .state.status <<<"$output")" running
+	wait_for 10 grep -q 'stdout F deep' "$MR_TMP/$id.log"
+}
+
 @test "shim: delete of a running container needs force" {
 	bb_shim_bundle "$MR_TMP/b" sleep 1000
 	shim_run c16 "$MR_TMP/b"
