@@ -97,7 +97,7 @@ static int run_start(struct mr_context *ctx, int argc, char **argv)
 			return mr_cli_getopt_status(c);
 	if ((id = one_id(ctx, &mr_cmd_start, argc, argv)) == NULL)
 		return 1;
-	return mr_container_start(ctx, id, false, &err) < 0 ? mr_cli_fail(ctx, err) : 0;
+	return mr_container_start(ctx, id, NULL, &err) < 0 ? mr_cli_fail(ctx, err) : 0;
 }
 
 static int run_state(struct mr_context *ctx, int argc, char **argv)

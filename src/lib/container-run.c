@@ -67,7 +67,7 @@ int mr_container_run(const struct mr_context *ctx, const struct mr_run_opts *o, 
 	struct mr_create_opts co = o->create;
 	int master = -1, ret = -1;
 	sigset_t all, old;
-	pid_t pid;
+	pid_t pid, forwarder = 0;
 
 	*status = 1;
 	if (!o->detach && co.console_socket == NULL)
@@ -85,7 +85,7 @@ int mr_container_run(const struct mr_context *ctx, const struct mr_run_opts *o, 
 		sigprocmask(SIG_BLOCK, &all, &old);
 	if (mr_container_create(ctx, &co, &pid, err) < 0)
 		goto out;
-	if (mr_container_start(ctx, co.id, !o->detach, err) < 0) {
+	if (mr_container_start(ctx, co.id, o->detach ? NULL : &forwarder, err) < 0) {
 		mr_container_delete(ctx, co.id, true, NULL);
 		goto out;
 	}
@@ -98,6 +98,11 @@ int mr_container_run(const struct mr_context *ctx, const struct mr_run_opts *o, 
 		mr_error_sys(err, errno, "run: wait");
 		goto out;
 	}
+	/* The forwarder ends once the init has: let it pass a READY=1 the
+	 * process sent just before its end (its death signal would drop it). */
+	if (forwarder > 0)
+		while (waitpid(forwarder, NULL, 0) < 0 && errno == EINTR)
+			;
 	ret = 0;
 	if (!o->keep)
 		ret = mr_container_delete(ctx, co.id, true, err);

@@ -103,19 +103,21 @@ static void run_poststart(const struct mr_context *ctx, const struct oci_config 
 }
 
 /* NOTIFY_SOCKET: wait for the process' READY=1 and forward it, here or
- * in a child. A failure is a warning: the container runs. */
-static void forward_ready(const struct mr_context *ctx, pid_t pid, int sock, bool in_child)
+ * (forwarder non-NULL) in a child whose pid goes to *forwarder. A failure
+ * is a warning: the container runs. */
+static void forward_ready(const struct mr_context *ctx, pid_t pid, int sock, pid_t *forwarder)
 {
 	cleanup_close int pidfd = mr_pidfd_open(pid, 0);
 	struct mr_error *err = NULL;
 
 	if (pidfd < 0)
 		return; /* gone already */
-	if (in_child) {
+	if (forwarder) {
 		pid_t child = fork();
 		if (child != 0) {
 			if (child < 0)
 				mr_log_write(&ctx->log, "warning", "NOTIFY_SOCKET: fork failed: READY=1 is not forwarded");
+			*forwarder = child > 0 ? child : 0;
 			return;
 		}
 		prctl(PR_SET_PDEATHSIG, SIGKILL);
@@ -124,11 +126,11 @@ static void forward_ready(const struct mr_context *ctx, pid_t pid, int sock, boo
 		mr_log_write(&ctx->log, "warning", err->msg);
 		mr_error_free(err);
 	}
-	if (in_child)
+	if (forwarder)
 		_exit(0);
 }
 
-int mr_container_start(const struct mr_context *ctx, const char *id, bool notify_in_child, struct mr_error **err)
+int mr_container_start(const struct mr_context *ctx, const char *id, pid_t *notify_forwarder, struct mr_error **err)
 {
 	struct mr_loaded l;
 	struct oci_config *cfg = NULL;
@@ -136,6 +138,8 @@ int mr_container_start(const struct mr_context *ctx, const char *id, bool notify
 	cleanup_close int notify = -1;
 	int ret = -1;
 
+	if (notify_forwarder)
+		*notify_forwarder = 0;
 	if (mr_container_load(ctx, id, &l, err) < 0)
 		return -1;
 	if (l.status != MR_STATUS_CREATED) {
@@ -175,7 +179,7 @@ int mr_container_start(const struct mr_context *ctx, const char *id, bool notify
 		goto out;
 	/* running for the caller once it says so (as crun: poststart after) */
 	if (notify >= 0)
-		forward_ready(ctx, l.rec->pid, notify, notify_in_child);
+		forward_ready(ctx, l.rec->pid, notify, notify_forwarder);
 	mr_fault_point(ctx, "start-poststart");
 	run_poststart(ctx, cfg, l.rec);
 	ret = 0;

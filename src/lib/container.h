@@ -29,9 +29,10 @@ int mr_container_create(const struct mr_context *ctx, const struct mr_create_opt
 
 /* start: release the init, run poststart hooks. With ctx->notify_socket
  * (and a container created with it) it first waits for the process' READY=1
- * (notify.h), or its end; notify_in_child: a child process of ours waits
- * and forwards it instead (run in the foreground). */
-int mr_container_start(const struct mr_context *ctx, const char *id, bool notify_in_child, struct mr_error **err);
+ * (notify.h), or its end; with notify_forwarder, a child process of ours
+ * waits and forwards it instead (run in the foreground), and its pid (0:
+ * none) goes there, for the caller to wait for before it exits. */
+int mr_container_start(const struct mr_context *ctx, const char *id, pid_t *notify_forwarder, struct mr_error **err);
 
 /* state: the OCI state JSON (malloc'ed, pretty). */
 char *mr_container_state(const struct mr_context *ctx, const char *id, struct mr_error **err);
