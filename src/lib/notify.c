@@ -10,6 +10,7 @@
 #include <string.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/time.h>
 #include <sys/un.h>
 #include <unistd.h>
 
@@ -147,8 +148,17 @@ static int send_ready(const char *host_socket, struct mr_error **err)
 		addr.sun_path[0] = '\0'; /* abstract: no terminating NUL counted */
 	alen = (socklen_t)(offsetof(struct sockaddr_un, sun_path) + len + (host_socket[0] == '@' ? 0 : 1));
 	sock = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0);
-	if (sock < 0 || sendto(sock, "READY=1", 7, MSG_NOSIGNAL, (struct sockaddr *)&addr, alen) < 0)
+	if (sock < 0)
+		return mr_error_sys(err, errno, "NOTIFY_SOCKET: socket");
+	/* a receiver whose queue stays full must not hold start or run (which
+	 * waits for its forwarder) for ever */
+	setsockopt(sock, SOL_SOCKET, SO_SNDTIMEO, &(struct timeval){ .tv_sec = MR_NOTIFY_SEND_TIMEOUT }, sizeof(struct timeval));
+	if (sendto(sock, "READY=1", 7, MSG_NOSIGNAL, (struct sockaddr *)&addr, alen) < 0) {
+		if (errno == EAGAIN)
+			return mr_error_set(err, EAGAIN, "NOTIFY_SOCKET: %s took no READY=1 within %d s (its queue is full)",
+					    host_socket, MR_NOTIFY_SEND_TIMEOUT);
 		return mr_error_sys(err, errno, "NOTIFY_SOCKET: cannot send READY=1 to %s", host_socket);
+	}
 	return 0;
 }
 

@@ -17,6 +17,10 @@
 
 #define MR_NOTIFY_DIR "notify"
 
+/* seconds the host's socket may keep its queue full before READY=1 is
+ * given up, with a warning */
+#define MR_NOTIFY_SEND_TIMEOUT 5
+
 /* create: the directory in the container's state directory dir_fd (whose
  * path is dir_path), owned by the container's root, the bind mount of it
  * appended to cfg->mounts, *env the process' NOTIFY_SOCKET=... (malloc'ed). */

@@ -44,6 +44,33 @@ cgroup_parent_cleanup() {
 	return 0
 }
 
+# cg_mkdir_in MOUNTPOINT CONTROLLERS PATH: one hierarchy, level by level.
+# Test files run in parallel and each one's teardown removes /minirun-test
+# when it is empty: a level that vanishes under us (mkdir of the next one
+# fails with ENOENT) means starting again from the top, a few times.
+cg_mkdir_in() {
+	local mp=$1 ctl=$2 path=$3 d f rel parent try
+	for try in 1 2 3 4 5; do
+		d=$mp
+		rel=${path#/}
+		while [ -n "$rel" ]; do
+			parent=$d
+			d=$d/${rel%%/*}
+			[[ $rel == */* ]] && rel=${rel#*/} || rel=
+			mkdir "$d" 2>/dev/null || [ -d "$d" ] || continue 2
+			if [ "$ctl" != cgroup2 ] && [[ ,$ctl, == *,cpuset,* ]]; then
+				for f in cpuset.cpus cpuset.mems; do
+					[ -n "$(cat "$d/$f" 2>/dev/null)" ] || cat "$parent/$f" >"$d/$f" 2>/dev/null
+					[ -n "$(cat "$d/$f" 2>/dev/null)" ] || continue 3
+				done
+			fi
+		done
+		return 0
+	done
+	echo "cg_mkdir: cannot make $path under $mp" >&2
+	return 1
+}
+
 BUSYBOX_BUNDLE="$TOP_SRCDIR/bundles/busybox"
 
 mr_setup() {

@@ -379,6 +379,39 @@ import os; os.rename(sys.argv[2] + ".tmp", sys.argv[2])' "$HOST_SOCK" "$MR_TMP/g
 	[ ! -e "$MR_ROOT/nt1" ] || fail "run left its state directory"
 }
 
+@test "NOTIFY_SOCKET: a host socket that never reads (its queue full) costs run a bounded wait and a warning naming it, not a hang" {
+	notify_setup sd-notify READY=1
+	# a second socket that keeps its queue full and is never read
+	local full="$MR_TMP/full.sock"
+	"${MR_PYTHON:-python3}" -c 'import socket, sys, time
+s = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
+s.bind(sys.argv[1])
+c = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
+c.setblocking(False)
+try:
+    while True:
+        c.sendto(b"x", sys.argv[1])
+except BlockingIOError:
+    pass
+open(sys.argv[1] + ".full", "w").close()
+time.sleep(600)' "$full" &
+	local full_pid=$!
+	ct_track_pid "$full_pid"
+	wait_for 10 test -e "$full.full"
+	ct_track nt4
+	NOTIFY_SOCKET="$full" xrun timeout -k 5 60 "$MINIRUN" --root "$MR_ROOT" run -b "$B" nt4
+	assert_status 0
+	assert_contains "$stderr" "NOTIFY_SOCKET: $full took no READY=1 within"
+	[ ! -e "$MR_ROOT/nt4" ] || fail "run left its state directory"
+	# the test's own receivers end: the full one by its pid, notify_setup's
+	# with the message it waits for
+	kill "$full_pid"
+	"${MR_PYTHON:-python3}" -c 'import socket, sys
+socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM).sendto(b"done", sys.argv[1])' "$HOST_SOCK"
+	wait_for 10 test -e "$MR_TMP/got"
+	wait "$full_pid" 2>/dev/null || true
+}
+
 @test "NOTIFY_SOCKET: start returns once the process said READY=1 (what it did before is done), or once it ended; delete removes the socket; an abstract socket is /run/notify/notify inside" {
 	notify_setup sh -c 'touch /out/before; sd-notify READY=1; sleep 600'
 	ct_track nt2

@@ -266,12 +266,11 @@ rt_group_sched() {
 
 # rt_budget_parent CGPATH US: make CGPATH (and its missing ancestors) in the
 # v1 cpu hierarchy, each with a real-time budget of US microseconds per
-# period, for a container cgroup below it. Removed in pr_teardown.
-# Other test files running at the same time remove an empty /minirun-test
-# in their teardown: the whole chain is made first (again, if an ancestor
-# went away under us), and once the leaf exists no ancestor can be removed.
+# period, for a container cgroup below it. Removed in pr_teardown. The
+# chain is made first (cg_mkdir_in: other files' teardowns remove an empty
+# /minirun-test); once the leaf exists no ancestor can go away.
 rt_budget_parent() {
-	local cpu rel="" part tries
+	local cpu rel="" part
 	cpu=$(cpu_v1_dir)
 	local -a parts
 	IFS=/ read -r -a parts <<<"${1#/}"
@@ -279,10 +278,7 @@ rt_budget_parent() {
 		rel+="/$part"
 		[ -d "$cpu$rel" ] || PR_CGROUP_DIRS+=("$cpu$rel")
 	done
-	for ((tries = 0; ; tries++)); do
-		mkdir -p "$cpu$rel" 2>/dev/null && break
-		[ "$tries" -lt 20 ] || { mkdir -p "$cpu$rel"; return 1; }
-	done
+	cg_mkdir_in "$cpu" cpu "$1" || return 1
 	rel=""
 	for part in "${parts[@]}"; do
 		rel+="/$part"
