@@ -6,6 +6,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <string.h>
 
 struct shim_buf {
 	char *data;
@@ -24,6 +25,13 @@ static inline size_t shim_buf_used(const struct shim_buf *b)
 static inline const char *shim_buf_head(const struct shim_buf *b)
 {
 	return b->data + b->off;
+}
+
+/* The first c among the waiting bytes, or NULL. An empty buffer may have
+ * no storage at all (data NULL), which memchr must not be given. */
+static inline const char *shim_buf_find(const struct shim_buf *b, char c)
+{
+	return shim_buf_used(b) ? memchr(shim_buf_head(b), c, shim_buf_used(b)) : NULL;
 }
 
 /* Append; -1 (nothing appended) when it would exceed max or malloc fails. */

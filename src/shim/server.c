@@ -211,7 +211,7 @@ static void resume_deferred(struct shim_defer *d)
 static bool finished(const struct shim_client *cl)
 {
 	return cl->read_shut && cl->state == CL_IDLE && shim_buf_used(&cl->out) == 0 &&
-	       memchr(shim_buf_head(&cl->in), '\n', shim_buf_used(&cl->in)) == NULL;
+	       shim_buf_find(&cl->in, '\n') == NULL;
 }
 
 void shim_client_idle(struct shim_client *cl)
@@ -252,7 +252,7 @@ static void process_lines(struct shim_client *cl)
 {
 	while (takes_input(cl)) {
 		const char *head = shim_buf_head(&cl->in);
-		const char *nl = memchr(head, '\n', shim_buf_used(&cl->in));
+		const char *nl = shim_buf_find(&cl->in, '\n');
 		size_t n;
 		char *line;
 
