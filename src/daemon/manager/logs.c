@@ -90,6 +90,8 @@ int mrd_cri_parse(const char *line, size_t len, struct mrd_cri_line *out)
 
 static int out_put(struct mrd_log_reader *r, const void *buf, size_t n)
 {
+	if (n == 0)
+		return 0; /* an empty record: out may still be NULL, memcpy must not see it */
 	if (r->out_off + r->out_len + n > r->out_cap) {
 		if (r->out_off > 0) {
 			memmove(r->out, r->out + r->out_off, r->out_len);
