@@ -133,7 +133,9 @@ static void test_config(void)
 	   "an unknown field names it");
 	mr_error_free(err);
 	err = NULL;
-	ok(parse("{\"Image\":\"bb\",\"HostConfig\":{\"PortBindings\":{}}}", &err) != NULL, "an unsupported field at its default passes");
+	c2 = parse("{\"Image\":\"bb\",\"HostConfig\":{\"PortBindings\":{}}}", &err);
+	ok(c2 != NULL, "an unsupported field at its default passes");
+	mrd_ctr_config_free(c2);
 	ok(parse("{\"Image\":\"bb\",\"HostConfig\":{\"Links\":[\"a:b\"]}}", &err) == NULL &&
 		   strstr(err->msg, "HostConfig.Links: not supported") != NULL,
 	   "an unsupported field with a value is refused");
